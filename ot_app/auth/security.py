@@ -1,0 +1,110 @@
+"""Who is asking: session users, bearer-token API clients, login everywhere, CSRF, roles."""
+
+from functools import wraps
+
+from flask import abort, g, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from ..extensions import csrf, db, login_manager
+from ..models import ApiToken, Usuario, utcnow
+
+# Endpoints reachable without logging in.
+PUBLIC_ENDPOINTS = {"auth.login", "static"}
+
+
+def init_app(app):
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Inicie sesión para continuar."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.before_request(_require_login_and_csrf)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """The cookie carries id:session_token; a rotated token (logout, new password) ends it."""
+    uid, _, token = (user_id or "").partition(":")
+    if not uid.isdigit() or not token:
+        return None
+    user = db.session.get(Usuario, int(uid))
+    if user is None or not user.activo or user.session_token != token:
+        return None
+    return user
+
+
+@login_manager.request_loader
+def load_user_from_request(req):
+    header = req.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    token = header[7:].strip()
+    if not token:
+        return None
+    row = db.session.execute(
+        db.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token), ApiToken.activo.is_(True))
+    ).scalar_one_or_none()
+    if row is None or not row.usuario.activo:
+        return None
+    g.api_token = row
+    return row.usuario
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    abort(401)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _require_login_and_csrf():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()
+        return None
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        # A bearer token must be valid; such clients are not browsers and need no CSRF token.
+        if not current_user.is_authenticated or "api_token" not in g:
+            abort(401)
+        _touch_token(g.api_token)
+        return None
+    if not current_user.is_authenticated:
+        abort(401)
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()
+    return None
+
+
+def _touch_token(token: ApiToken) -> None:
+    now = utcnow()
+    # Written at most once a minute, so reads stay read-only.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = now
+        db.session.commit()
+
+
+def requires_role(rol: str):
+    """Refuse (403) users below `rol` (lector < editor < admin)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                abort(401)
+            if not current_user.puede(rol):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_role = rol
+        return wrapped
+
+    return decorator
+
+
+__all__ = ["CSRFError", "requires_role", "is_api_request", "is_htmx", "load_user"]

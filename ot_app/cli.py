@@ -1,0 +1,122 @@
+"""Command line: `flask seed`, `flask demo`, `flask users ...`."""
+
+import secrets
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from .auth.passwords import password_problem
+from .extensions import db
+from .models import OTE, ROLES, ApiToken, Usuario
+
+
+def register_cli(app):
+    app.cli.add_command(seed_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(users)
+
+
+@click.command("seed")
+def seed_command():
+    """Base catalogs with fixed ids, step templates and step-set rules (idempotent)."""
+    from .seed_data import seed_base
+
+    added = seed_base()
+    db.session.commit()
+    click.echo(f"Catálogos base listos ({added} registros nuevos).")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when there is no OT yet.")
+def demo_command(if_empty):
+    """Demo data that looks like a real office's (idempotent)."""
+    from .demo_data import load_demo
+    from .seed_data import seed_base
+
+    if if_empty and db.session.scalar(select(func.count()).select_from(OTE)):
+        click.echo("Ya hay OTs: no se cargan datos de demostración.")
+        return
+    seed_base()
+    added = load_demo()
+    db.session.commit()
+    click.echo(f"Datos de demostración listos ({added} registros nuevos).")
+
+
+users = AppGroup("users", help="Manage users and API tokens.")
+
+
+def _read_password(username: str, from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Contraseña", hide_input=True, confirmation_prompt=True)
+    problem = password_problem(password, username)
+    if problem:
+        raise click.ClickException(problem)
+    return password
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--rol", type=click.Choice(ROLES), default="lector", show_default=True)
+@click.option("--nombre", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(username, rol, nombre, password_stdin):
+    """Create a user."""
+    username = username.strip()
+    if not username or len(username) > 80:
+        raise click.ClickException("El usuario debe tener entre 1 y 80 caracteres.")
+    if db.session.scalar(select(Usuario).where(Usuario.username == username)):
+        raise click.ClickException(f"El usuario {username} ya existe.")
+    password = _read_password(username, password_stdin)
+    user = Usuario(username=username, nombre=nombre or username, rol=rol, activo=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Usuario {username} creado con rol {rol}.")
+
+
+@users.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_passwd(username, password_stdin):
+    """Set a user's password (ends their open sessions)."""
+    user = db.session.scalar(select(Usuario).where(Usuario.username == username))
+    if user is None:
+        raise click.ClickException(f"No existe el usuario {username}.")
+    user.set_password(_read_password(username, password_stdin))
+    db.session.commit()
+    click.echo(f"Contraseña de {username} actualizada.")
+
+
+@users.command("token")
+@click.argument("username")
+@click.option("--nombre", default="cli", help="A label for the token.")
+def users_token(username, nombre):
+    """Create an API token; it is printed once, alone on the last line."""
+    user = db.session.scalar(select(Usuario).where(Usuario.username == username))
+    if user is None:
+        raise click.ClickException(f"No existe el usuario {username}.")
+    row, clear = ApiToken.issue(user, nombre)
+    db.session.add(row)
+    db.session.commit()
+    click.echo(f"Token para {username} (guárdelo: no se vuelve a mostrar):")
+    click.echo(clear)
+
+
+@users.command("ensure-admin")
+def users_ensure_admin():
+    """When there is no user at all, create `admin` with a random password and print it once."""
+    if db.session.scalar(select(func.count()).select_from(Usuario)):
+        return
+    password = secrets.token_urlsafe(12)
+    user = Usuario(username="admin", nombre="Administrador", rol="admin", activo=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo("Usuario administrador creado:")
+    click.echo("  usuario:    admin")
+    click.echo(f"  contraseña: {password}")
+    click.echo("Guárdela: no se vuelve a mostrar (cámbiela con `flask users passwd admin`).")

@@ -1,0 +1,348 @@
+"""SQLAlchemy models: catalogs, PTEs, work orders (OTE) and their steps, users, audit log.
+
+Column names follow the seed (the Django system we replace) so forms, the JSON API and the
+database speak the same words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+# Fixed ids that rules depend on; `flask seed` creates them.
+TIPO_INICIAL = 4
+TIPO_REPROGRAMADA = 5
+FRENTE_TIERRA = 1
+FRENTE_COSTA_AFUERA = 2
+PASO_PENDIENTE = 1
+PASO_EN_PROCESO = 2
+PASO_COMPLETADO = 3
+PASO_NO_APLICA = 4
+PTE_EN_ELABORACION = 1
+PTE_ENVIADA = 2
+PTE_APROBADA = 3
+PTE_CANCELADA = 4
+ESTATUS_POR_DEFINIR = -1
+ESTATUS_ELIMINADA = 0
+ESTATUS_ACTIVA = 1
+
+ROLES = ("lector", "editor", "admin")
+
+Money = Numeric(18, 2)
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp: both SQLite and PostgreSQL store it the same way."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class CatalogoMixin:
+    """A simple catalog row: an id, a name and whether new forms may offer it."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nombre: Mapped[str] = mapped_column(String(150))
+    activo: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.nombre!r}>"
+
+
+class Cliente(CatalogoMixin, db.Model):
+    __tablename__ = "cliente"
+
+
+class Frente(CatalogoMixin, db.Model):
+    __tablename__ = "frente"
+
+
+class Embarcacion(CatalogoMixin, db.Model):
+    __tablename__ = "embarcacion"
+
+
+class Plataforma(CatalogoMixin, db.Model):
+    __tablename__ = "plataforma"
+
+
+class Intercom(CatalogoMixin, db.Model):
+    __tablename__ = "intercom"
+
+
+class Patio(CatalogoMixin, db.Model):
+    __tablename__ = "patio"
+
+
+class ResponsableProyecto(CatalogoMixin, db.Model):
+    __tablename__ = "responsable_proyecto"
+
+
+class TipoDocumento(CatalogoMixin, db.Model):
+    """4 OT inicial, 5 OT reprogramada."""
+
+    __tablename__ = "tipo"
+
+
+class EstatusOT(CatalogoMixin, db.Model):
+    __tablename__ = "estatus_ot"
+
+
+class EstatusPaso(CatalogoMixin, db.Model):
+    """1 Pendiente, 2 En proceso, 3 Completado, 4 No aplica."""
+
+    __tablename__ = "estatus_paso"
+
+
+class EstatusPTE(CatalogoMixin, db.Model):
+    """1 En elaboración, 2 Enviada, 3 Aprobada, 4 Cancelada."""
+
+    __tablename__ = "estatus_pte"
+
+
+class PasoOt(db.Model):
+    """Step template; `tipo` is the step-set number (5, 18, ...)."""
+
+    __tablename__ = "paso_ot"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    descripcion: Mapped[str] = mapped_column(String(300))
+    tipo: Mapped[int] = mapped_column(Integer, index=True)
+    activo: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+
+
+class ReglaPaso(db.Model):
+    """Step-set rule: (tipo de OT, cliente or any) -> step set. Exact client wins over any."""
+
+    __tablename__ = "regla_paso"
+    __table_args__ = (UniqueConstraint("id_tipo", "id_cliente", name="uq_regla_paso_tipo_cliente"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_tipo: Mapped[int] = mapped_column(ForeignKey("tipo.id"))
+    id_cliente: Mapped[int | None] = mapped_column(ForeignKey("cliente.id"))
+    tipo_paso: Mapped[int] = mapped_column(Integer)
+
+    tipo: Mapped[TipoDocumento] = relationship(lazy="joined")
+    cliente: Mapped[Cliente | None] = relationship(lazy="joined")
+
+
+class Usuario(UserMixin, db.Model):
+    __tablename__ = "usuario"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    nombre: Mapped[str] = mapped_column(String(150), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    rol: Mapped[str] = mapped_column(String(10), default="lector")
+    activo: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # Part of the login cookie's identity: rotating it ends every session of this user.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.rotate_session()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def rotate_session(self) -> None:
+        self.session_token = secrets.token_hex(16)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.activo)
+
+    def puede(self, rol: str) -> bool:
+        """True when this user's role is `rol` or above (lector < editor < admin)."""
+        return ROLES.index(self.rol) >= ROLES.index(rol)
+
+
+class ApiToken(db.Model):
+    """An API token, stored only as its SHA-256 (tokens are random, so a fast hash is enough)."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_usuario: Mapped[int] = mapped_column(ForeignKey("usuario.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nombre: Mapped[str] = mapped_column(String(100), default="")
+    activo: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    usuario: Mapped[Usuario] = relationship(lazy="joined")
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, usuario: Usuario, nombre: str = "") -> tuple[ApiToken, str]:
+        clear = "ot_" + secrets.token_urlsafe(32)
+        return cls(usuario=usuario, token_hash=cls.hash(clear), nombre=nombre), clear
+
+
+class PTEHeader(db.Model):
+    """Planning document (PTE); an OT needs an approved one as parent."""
+
+    __tablename__ = "pte_header"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    oficio_pte: Mapped[str] = mapped_column(String(100), unique=True)
+    descripcion: Mapped[str] = mapped_column(Text, default="")
+    id_cliente: Mapped[int | None] = mapped_column(ForeignKey("cliente.id"), index=True)
+    id_responsable_proyecto: Mapped[int | None] = mapped_column(ForeignKey("responsable_proyecto.id"))
+    fecha_solicitud: Mapped[date | None] = mapped_column(Date)
+    plazo_dias: Mapped[int] = mapped_column(Integer, default=0)
+    monto_mxn: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    monto_usd: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    id_estatus_pte: Mapped[int] = mapped_column(
+        ForeignKey("estatus_pte.id"), default=PTE_EN_ELABORACION, index=True
+    )
+    estatus: Mapped[int] = mapped_column(Integer, default=ESTATUS_ACTIVA, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+
+    cliente: Mapped[Cliente | None] = relationship()
+    responsable: Mapped[ResponsableProyecto | None] = relationship()
+    estatus_pte: Mapped[EstatusPTE] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def aprobada(self) -> bool:
+        return self.id_estatus_pte == PTE_APROBADA
+
+
+class OTE(db.Model):
+    """Work order (orden de trabajo). Tipo 4 is an initial OT; tipo 5 a reprogrammed version."""
+
+    __tablename__ = "ote"
+    __table_args__ = (
+        # Folio unique among live initial OTs, compared trimmed and case-insensitively.
+        Index(
+            "uq_ote_folio_inicial",
+            "folio_norm",
+            unique=True,
+            sqlite_where=text("id_tipo = 4 AND estatus <> 0"),
+            postgresql_where=text("id_tipo = 4 AND estatus <> 0"),
+        ),
+        # Two versions of one chain never share a number, even when created at the same moment.
+        UniqueConstraint("ot_principal", "num_reprogramacion", name="uq_ote_reprogramacion"),
+        Index("ix_ote_estatus_id", "estatus", "id"),
+        Index("ix_ote_estatus_fecha", "estatus", "fecha_inicio_programado", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    orden_trabajo: Mapped[str] = mapped_column(String(100))
+    folio_norm: Mapped[str] = mapped_column(String(100), index=True)
+    oficio_ot: Mapped[str | None] = mapped_column(String(100))
+    id_tipo: Mapped[int] = mapped_column(ForeignKey("tipo.id"), index=True)
+    descripcion_trabajo: Mapped[str] = mapped_column(Text)
+    comentario: Mapped[str | None] = mapped_column(Text)
+    responsable_cliente: Mapped[str] = mapped_column(String(150))
+    id_responsable_proyecto: Mapped[int | None] = mapped_column(
+        ForeignKey("responsable_proyecto.id"), index=True
+    )
+    id_cliente: Mapped[int | None] = mapped_column(ForeignKey("cliente.id"), index=True)
+    id_frente: Mapped[int | None] = mapped_column(ForeignKey("frente.id"), index=True)
+    id_embarcacion: Mapped[int | None] = mapped_column(ForeignKey("embarcacion.id"))
+    id_plataforma: Mapped[int | None] = mapped_column(ForeignKey("plataforma.id"))
+    id_intercom: Mapped[int | None] = mapped_column(ForeignKey("intercom.id"))
+    id_patio: Mapped[int | None] = mapped_column(ForeignKey("patio.id"))
+    id_pte_header: Mapped[int] = mapped_column(ForeignKey("pte_header.id"), index=True)
+    ot_principal: Mapped[int | None] = mapped_column(ForeignKey("ote.id"), index=True)
+    num_reprogramacion: Mapped[int | None] = mapped_column(Integer)
+    id_estatus_ot: Mapped[int | None] = mapped_column(ForeignKey("estatus_ot.id"), index=True)
+    estatus: Mapped[int] = mapped_column(Integer, default=ESTATUS_ACTIVA)
+    monto_mxn: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    monto_usd: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    plazo_dias: Mapped[int] = mapped_column(Integer, default=0)
+    fecha_inicio_programado: Mapped[date | None] = mapped_column(Date)
+    fecha_termino_programado: Mapped[date | None] = mapped_column(Date)
+    fecha_inicio_real: Mapped[date | None] = mapped_column(Date)
+    fecha_termino_real: Mapped[date | None] = mapped_column(Date)
+    requiere_patio: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    fecha_inicio_patio: Mapped[date | None] = mapped_column(Date)
+    fecha_fin_patio: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+
+    tipo: Mapped[TipoDocumento] = relationship()
+    cliente: Mapped[Cliente | None] = relationship()
+    frente: Mapped[Frente | None] = relationship()
+    embarcacion: Mapped[Embarcacion | None] = relationship()
+    plataforma: Mapped[Plataforma | None] = relationship()
+    intercom: Mapped[Intercom | None] = relationship()
+    patio: Mapped[Patio | None] = relationship()
+    responsable: Mapped[ResponsableProyecto | None] = relationship()
+    pte: Mapped[PTEHeader] = relationship()
+    estatus_ot: Mapped[EstatusOT | None] = relationship()
+    principal: Mapped[OTE | None] = relationship(remote_side=[id])
+    creador: Mapped[Usuario | None] = relationship(foreign_keys=[created_by])
+    editor: Mapped[Usuario | None] = relationship(foreign_keys=[updated_by])
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class OTDetalle(db.Model):
+    """One step of one OT."""
+
+    __tablename__ = "ot_detalle"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_ot: Mapped[int] = mapped_column(ForeignKey("ote.id"), index=True)
+    id_paso: Mapped[int] = mapped_column(ForeignKey("paso_ot.id"))
+    estatus_paso: Mapped[int] = mapped_column(ForeignKey("estatus_paso.id"), default=PASO_PENDIENTE)
+    comentario: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+
+    paso: Mapped[PasoOt] = relationship()
+
+
+class ActividadLog(db.Model):
+    """Audit log: who changed what, when, from where; `cambios` maps field -> [old, new]."""
+
+    __tablename__ = "actividad_log"
+    __table_args__ = (Index("ix_actividad_entidad", "entidad", "entidad_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    fecha: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    id_usuario: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+    usuario: Mapped[str] = mapped_column(String(80), default="")
+    accion: Mapped[str] = mapped_column(String(40))
+    entidad: Mapped[str] = mapped_column(String(40))
+    entidad_id: Mapped[int | None] = mapped_column(Integer)
+    cambios: Mapped[dict] = mapped_column(JSON, default=dict)
+    ip: Mapped[str | None] = mapped_column(String(45))

@@ -1,0 +1,129 @@
+"""Base catalogs with fixed ids (`flask seed`): the rules of the app depend on these ids."""
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import (
+    Cliente,
+    EstatusOT,
+    EstatusPaso,
+    EstatusPTE,
+    Frente,
+    PasoOt,
+    ReglaPaso,
+    TipoDocumento,
+)
+
+TIPOS = {4: "OT inicial", 5: "OT reprogramada"}
+FRENTES = {1: "Tierra", 2: "Costa afuera"}
+ESTATUS_PASO = {1: "Pendiente", 2: "En proceso", 3: "Completado", 4: "No aplica"}
+ESTATUS_OT = {1: "Programada", 2: "En ejecución", 3: "Suspendida", 4: "Terminada", 5: "Cancelada"}
+ESTATUS_PTE = {1: "En elaboración", 2: "Enviada", 3: "Aprobada", 4: "Cancelada"}
+# The step-set rule names clients 1-4, so they are base data, not demo data.
+CLIENTES = {
+    1: "PEMEX Exploración y Producción",
+    2: "Cotemar",
+    3: "Compañía Perforadora del Golfo",
+    4: "Servicios Marinos del Sureste",
+}
+
+# Step set 5: the whole life of an OT, from the official letter to the administrative close.
+PASOS_5 = [
+    "Recepción del oficio de la OT",
+    "Registro de la OT y asignación de responsable",
+    "Revisión técnica del alcance y la PTE",
+    "Reunión de arranque con el cliente",
+    "Programa de ejecución aprobado",
+    "Movilización de personal y equipo",
+    "Ejecución de los trabajos",
+    "Supervisión y reportes diarios",
+    "Pruebas y acta de entrega-recepción",
+    "Desmovilización",
+    "Generadores y estimación",
+    "Cierre administrativo",
+]
+# Step set 18: a reprogrammed version only re-plans and re-closes.
+PASOS_18 = [
+    "Recepción del oficio de reprogramación",
+    "Análisis de las causas de la reprogramación",
+    "Nuevo programa de ejecución aprobado",
+    "Ajuste de recursos y montos",
+    "Ejecución conforme a la reprogramación",
+    "Estimación de la reprogramación",
+    "Cierre administrativo de la reprogramación",
+]
+
+# (id, id_tipo, id_cliente or None, step set): reproduces the seed's hard-coded choice.
+REGLAS = [
+    (1, 5, 1, 5),
+    (2, 5, 2, 18),
+    (3, 5, 3, 18),
+    (4, 5, 4, 18),
+    (5, 5, None, 5),
+    (6, 4, None, 5),
+]
+
+
+def _ensure(model, rows: dict[int, str]) -> int:
+    """Insert the fixed-id rows that are missing; existing rows (maybe renamed) are kept."""
+    existing = set(db.session.scalars(select(model.id).where(model.id.in_(rows))))
+    added = 0
+    for id_, nombre in rows.items():
+        if id_ not in existing:
+            db.session.add(model(id=id_, nombre=nombre, activo=True))
+            added += 1
+    return added
+
+
+def seed_base() -> int:
+    """Idempotent: returns how many rows it inserted."""
+    added = 0
+    for model, rows in (
+        (TipoDocumento, TIPOS),
+        (Frente, FRENTES),
+        (EstatusPaso, ESTATUS_PASO),
+        (EstatusOT, ESTATUS_OT),
+        (EstatusPTE, ESTATUS_PTE),
+        (Cliente, CLIENTES),
+    ):
+        added += _ensure(model, rows)
+    db.session.flush()
+
+    pasos = [(i, d, 5) for i, d in enumerate(PASOS_5, start=1)]
+    pasos += [(i, d, 18) for i, d in enumerate(PASOS_18, start=101)]
+    existing = set(db.session.scalars(select(PasoOt.id)))
+    for id_, descripcion, tipo in pasos:
+        if id_ not in existing:
+            db.session.add(PasoOt(id=id_, descripcion=descripcion, tipo=tipo, activo=True))
+            added += 1
+
+    existing = set(db.session.scalars(select(ReglaPaso.id)))
+    for id_, id_tipo, id_cliente, tipo_paso in REGLAS:
+        if id_ not in existing:
+            db.session.add(ReglaPaso(id=id_, id_tipo=id_tipo, id_cliente=id_cliente, tipo_paso=tipo_paso))
+            added += 1
+    db.session.flush()
+    _fix_sequences()
+    return added
+
+
+def _fix_sequences() -> None:
+    """After inserting explicit ids, PostgreSQL's sequences must move past them."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for table in (
+        "tipo",
+        "frente",
+        "estatus_paso",
+        "estatus_ot",
+        "estatus_pte",
+        "cliente",
+        "paso_ot",
+        "regla_paso",
+    ):
+        db.session.execute(
+            db.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
+            )
+        )

@@ -1,0 +1,45 @@
+// ot_app client glue: toasts, htmx error handling, session expiry. No inline scripts (CSP).
+(function () {
+  "use strict";
+
+  function toast(message, kind) {
+    const box = document.getElementById("toasts");
+    if (!box || !message) return;
+    const el = document.createElement("div");
+    el.className = "toast toast-" + (kind || "info");
+    el.textContent = message;
+    box.appendChild(el);
+    setTimeout(function () { el.classList.add("hide"); }, 4500);
+    setTimeout(function () { el.remove(); }, 5000);
+  }
+  window.otToast = toast;
+
+  function fadeExisting() {
+    document.querySelectorAll("#toasts .toast").forEach(function (el) {
+      setTimeout(function () { el.classList.add("hide"); }, 4500);
+      setTimeout(function () { el.remove(); }, 5000);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", fadeExisting);
+
+  // Server-sent toasts: HX-Trigger: {"toast": {"message": "...", "kind": "exito"}}
+  document.addEventListener("toast", function (e) {
+    toast(e.detail && e.detail.message, e.detail && e.detail.kind);
+  });
+
+  // Failures htmx does not swap (see responseHandling in base.html) become a toast, never a blank area.
+  document.addEventListener("htmx:responseError", function (e) {
+    const xhr = e.detail.xhr;
+    if (xhr.status === 401) return; // HX-Redirect takes the user to the login page
+    let message = "Ocurrió un error (" + xhr.status + "). Inténtelo de nuevo.";
+    const tmp = document.createElement("div");
+    tmp.innerHTML = xhr.responseText || "";
+    const alert = tmp.querySelector("[data-error]");
+    if (alert) message = alert.textContent.trim();
+    toast(message, "error");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    toast("No hay conexión con el servidor. Revise su red e inténtelo de nuevo.", "error");
+  });
+})();

@@ -1,0 +1,84 @@
+"""Factory helpers: realistic rows with sensible defaults, overridable per test."""
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+from ot_app.extensions import db
+from ot_app.models import (
+    PTE_APROBADA,
+    ApiToken,
+    Embarcacion,
+    Intercom,
+    Patio,
+    Plataforma,
+    PTEHeader,
+    ResponsableProyecto,
+    Usuario,
+)
+
+PASSWORD = "contraseña-de-prueba"
+_seq = itertools.count(1)
+
+
+def make_user(username=None, rol="editor", password=PASSWORD, activo=True, nombre=None) -> Usuario:
+    username = username or f"usuario{next(_seq)}"
+    user = db.session.scalar(db.select(Usuario).where(Usuario.username == username))
+    if user is None:
+        user = Usuario(username=username, nombre=nombre or username.title(), rol=rol, activo=activo)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def make_token(user, nombre="pruebas"):
+    row, clear = ApiToken.issue(user, nombre)
+    db.session.add(row)
+    db.session.flush()
+    return row, clear
+
+
+def make_catalog(model, nombre=None, activo=True):
+    row = model(nombre=nombre or f"{model.__name__} {next(_seq)}", activo=activo)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def make_responsable(nombre=None, activo=True) -> ResponsableProyecto:
+    return make_catalog(ResponsableProyecto, nombre or f"Ing. Responsable {next(_seq)}", activo)
+
+
+def make_patio(nombre=None, activo=True) -> Patio:
+    return make_catalog(Patio, nombre or f"Patio {next(_seq)}", activo)
+
+
+def make_embarcacion(nombre=None, activo=True) -> Embarcacion:
+    return make_catalog(Embarcacion, nombre or f"B/C Embarcación {next(_seq)}", activo)
+
+
+def make_plataforma(nombre=None, activo=True) -> Plataforma:
+    return make_catalog(Plataforma, nombre or f"Plataforma {next(_seq)}", activo)
+
+
+def make_intercom(nombre=None, activo=True) -> Intercom:
+    return make_catalog(Intercom, nombre or f"Intercom {next(_seq)}", activo)
+
+
+def make_pte(oficio=None, id_cliente=1, estatus_pte=PTE_APROBADA, estatus=1, **kw) -> PTEHeader:
+    pte = PTEHeader(
+        oficio_pte=oficio or f"PTE-{next(_seq):04d}-2026",
+        descripcion=kw.pop("descripcion", "Mantenimiento a ductos de recolección"),
+        id_cliente=id_cliente,
+        id_estatus_pte=estatus_pte,
+        estatus=estatus,
+        fecha_solicitud=kw.pop("fecha_solicitud", date(2026, 1, 15)),
+        plazo_dias=kw.pop("plazo_dias", 90),
+        monto_mxn=kw.pop("monto_mxn", Decimal("1500000.00")),
+        monto_usd=kw.pop("monto_usd", Decimal("0")),
+        **kw,
+    )
+    db.session.add(pte)
+    db.session.flush()
+    return pte
