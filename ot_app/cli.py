@@ -4,7 +4,7 @@ import secrets
 import sys
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from .auth.passwords import password_problem
@@ -19,6 +19,7 @@ def register_cli(app):
 
 
 @click.command("seed")
+@with_appcontext
 def seed_command():
     """Base catalogs with fixed ids, step templates and step-set rules (idempotent)."""
     from .seed_data import seed_base
@@ -29,6 +30,7 @@ def seed_command():
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only when there is no OT yet.")
 def demo_command(if_empty):
     """Demo data that looks like a real office's (idempotent)."""
