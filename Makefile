@@ -1,0 +1,95 @@
+# ot_app: two commands. `make run` serves the app, `make test` runs the whole suite.
+# Both work on a fresh Debian machine: they create .venv and install what they need.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 5000
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+# Stamps: pip runs again only when a requirements file changed.
+RUN_STAMP := $(VENV)/.stamp-requirements
+DEV_STAMP := $(VENV)/.stamp-requirements-dev
+ARTIFACTS := tests/artifacts
+
+.PHONY: help run test test-sqlite test-postgres lint format system-deps
+
+help:
+	@echo "make run    serve the app on http://127.0.0.1:$(PORT) (PORT=... overrides)"
+	@echo "make test   ruff, then the whole suite on SQLite, then again on a throwaway PostgreSQL"
+	@echo "make lint   ruff check + ruff format --check"
+
+$(BIN)/python:
+	@if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing python3-venv (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	  else \
+	    echo "python3-venv is missing: sudo apt-get install python3-venv" >&2; exit 1; \
+	  fi; \
+	fi
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) seed
+	$(FLASK) demo --if-empty
+	$(FLASK) users ensure-admin
+	@echo "ot_app: http://127.0.0.1:$(PORT)"
+	exec $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+
+# Debian's Chromium for the browser tests and PostgreSQL's server for the second pass.
+# Installed only as root; under CI=true a missing one is a failure, not a skip.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing chromium (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  elif [ "$${CI:-}" = true ]; then \
+	    echo "CI: /usr/bin/chromium is missing and we are not root to install it" >&2; exit 1; \
+	  else \
+	    echo "warning: no /usr/bin/chromium: the browser tests will be skipped"; \
+	  fi; \
+	fi
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing postgresql (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  elif [ "$${CI:-}" = true ]; then \
+	    echo "CI: PostgreSQL server binaries are missing and we are not root to install them" >&2; exit 1; \
+	  else \
+	    echo "warning: no PostgreSQL server: the PostgreSQL pass will be skipped"; \
+	  fi; \
+	fi
+
+test: $(DEV_STAMP) system-deps
+	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(DEV_STAMP)
+	@mkdir -p $(ARTIFACTS)
+	$(BIN)/pytest -q --junitxml=$(ARTIFACTS)/junit-sqlite.xml
+
+test-postgres: $(DEV_STAMP)
+	@mkdir -p $(ARTIFACTS)
+	scripts/test-postgres.sh $(BIN)/pytest -q -m "not browser" --junitxml=$(ARTIFACTS)/junit-postgres.xml
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
