@@ -7,7 +7,7 @@ from flask import redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .auth.security import is_api_request, is_htmx
+from .auth.security import is_api_request, is_bearer_request, is_htmx
 from .envelope import envelope
 from .extensions import db
 
@@ -51,8 +51,12 @@ def _login_url() -> str:
 
 def error_response(code: int, message: str | None = None):
     message = message or MESSAGES.get(code, MESSAGES[500])
-    if is_api_request():
-        return envelope(False, message, status=code)
+    if is_api_request() or (code == 401 and is_bearer_request()):
+        # An API client gets the envelope; a 401 never redirects it to the HTML login page.
+        response = envelope(False, message, status=code)
+        if code == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="ot_app"'
+        return response
     if code == 401:
         if is_htmx():
             return "", 401, {"HX-Redirect": _login_url()}

@@ -59,6 +59,11 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
+def is_bearer_request() -> bool:
+    """An API client (not a browser): it sent `Authorization: Bearer ...`."""
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
 def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -68,7 +73,7 @@ def _require_login_and_csrf():
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             csrf.protect()
         return None
-    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+    if is_bearer_request():
         # A bearer token must be valid; such clients are not browsers and need no CSRF token.
         if not current_user.is_authenticated or "api_token" not in g:
             abort(401)
@@ -107,4 +112,4 @@ def requires_role(rol: str):
     return decorator
 
 
-__all__ = ["CSRFError", "requires_role", "is_api_request", "is_htmx", "load_user"]
+__all__ = ["CSRFError", "requires_role", "is_api_request", "is_bearer_request", "is_htmx", "load_user"]
