@@ -24,11 +24,16 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key()
 
     db.init_app(app)
+    with app.app_context():
+        from .transactions import configure_engine
+
+        configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
 
     from . import models  # noqa: F401  (register the tables with the metadata)
+    from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .auth import security
     from .errors import register_error_handlers
@@ -38,6 +43,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(api_bp)
 
     from .cli import register_cli
 

@@ -70,6 +70,13 @@ def register_error_handlers(app):
     def csrf_error(err):
         return error_response(400, "La sesión del formulario expiró o no es válida. Recargue la página.")
 
+    from .orders.service import ServiceError
+
+    @app.errorhandler(ServiceError)
+    def service_error(err):
+        # Pages normally catch these to show them beside the fields; this is the safety net.
+        return error_response(err.status, err.detalles)
+
     @app.errorhandler(HTTPException)
     def http_error(err):
         # Only messages we wrote (see `fail`) reach the user; werkzeug's are English.

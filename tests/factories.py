@@ -82,3 +82,44 @@ def make_pte(oficio=None, id_cliente=1, estatus_pte=PTE_APROBADA, estatus=1, **k
     db.session.add(pte)
     db.session.flush()
     return pte
+
+
+def ot_payload(pte, responsable, **overrides) -> dict:
+    """The form an old client posts to /api/ot/crear for an initial OT on land."""
+    patio = overrides.pop("patio", None)
+    data = {
+        "orden_trabajo": f"OT-GRZ-{next(_seq):03d}-26-016.7-J-NHA",
+        "oficio_ot": f"PEP-SAP-{next(_seq):04d}-2026",
+        "id_tipo": "4",
+        "descripcion_trabajo": "Rehabilitación de línea de descarga de 8 pulgadas",
+        "comentario_general": "",
+        "responsable_cliente": "Ing. Laura Méndez",
+        "responsable_proyecto": str(responsable.id),
+        "id_pte_header": str(pte.id),
+        "id_frente": "1",
+        "id_patio": str(patio.id) if patio else "",
+        "monto_mxn": "1,234,567.50",
+        "monto_usd": "0",
+        "plazo_dias": "45",
+        "fecha_inicio_programado": "2026-02-01",
+        "fecha_termino_programado": "2026-03-17",
+    }
+    data.update({k: str(v) if v is not None and not isinstance(v, str) else v for k, v in overrides.items()})
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def make_ot(actor=None, pte=None, responsable=None, patio=None, **overrides):
+    """An OT created through the real service (so it has its steps and its log row)."""
+    from werkzeug.datastructures import MultiDict
+
+    from ot_app.orders import service
+    from ot_app.orders.forms import OTForm
+
+    pte = pte or make_pte()
+    responsable = responsable or make_responsable()
+    patio = patio or make_patio()
+    payload = ot_payload(pte, responsable, patio=patio, **overrides)
+    form = OTForm(formdata=MultiDict(payload))
+    assert form.validate(), form.first_errors()
+    db.session.commit()
+    return service.create_order(form.present_values(), actor).ot

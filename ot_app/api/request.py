@@ -1,0 +1,52 @@
+"""Reading an API request: form-encoded or JSON bodies become one MultiDict of strings."""
+
+from flask import request
+from werkzeug.datastructures import MultiDict
+
+from ..errors import fail
+from ..fields import parse_id
+
+CHECKBOXES = {"check_fase_patio", "por_definir"}
+
+
+def body_values() -> MultiDict:
+    """The request body as the seed's form: JSON scalars become the strings a form would post."""
+    mimetype = request.mimetype
+    if mimetype == "application/json":
+        data = request.get_json(silent=True)
+        if data is None:
+            fail(400, "El cuerpo JSON no es válido.")
+        if not isinstance(data, dict):
+            fail(400, "El cuerpo JSON debe ser un objeto con los campos de la OT.")
+        out = MultiDict()
+        for key, value in data.items():
+            if isinstance(value, (dict, list)):
+                fail(400, f"El campo {key} debe ser un valor simple, no una lista ni un objeto.")
+            if value is None:
+                out[key] = ""
+            elif isinstance(value, bool):
+                out[key] = "on" if value and key in CHECKBOXES else ("1" if value else "")
+            else:
+                out[key] = str(value)
+        return out
+    if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return request.form
+    if not request.get_data(cache=True):
+        return MultiDict()
+    fail(
+        400,
+        "Tipo de contenido no admitido: envíe application/x-www-form-urlencoded, "
+        "multipart/form-data o application/json.",
+    )
+
+
+def query_id(name: str = "id", required: bool = True, message: str | None = None) -> int | None:
+    raw = request.args.get(name, "")
+    if not raw.strip():
+        if required:
+            fail(400, message or f"El parámetro {name} es obligatorio.")
+        return None
+    try:
+        return parse_id(raw)
+    except ValueError:
+        fail(400, f"El parámetro {name} no es un identificador válido.")

@@ -1,0 +1,94 @@
+"""The OT form: the seed's POST names, shared by the browser pages and the JSON API."""
+
+from wtforms import StringField, TextAreaField
+from wtforms.validators import AnyOf, Length, Optional
+
+from ..fields import IdField, IsoDateField, MoneyField, WholeField
+from ..forms import BaseForm, Required
+
+TEXT_MAX = 5000
+
+
+class OTForm(BaseForm):
+    id = IdField("ID", subject="El ID de la OT")
+    version = WholeField("Versión", subject="La versión", validators=[Optional()])
+    orden_trabajo = StringField(
+        "Folio",
+        validators=[
+            Required("El Folio de la OT es obligatorio"),
+            Length(max=100, message="El folio admite hasta 100 caracteres."),
+        ],
+    )
+    id_tipo = IdField(
+        "Tipo de OT",
+        subject="El tipo de OT",
+        validators=[
+            Required("El tipo de OT es obligatorio."),
+            AnyOf([4, 5], message="El tipo de OT debe ser 4 (OT inicial) o 5 (OT reprogramada)."),
+        ],
+    )
+    ot_principal = IdField("OT inicial", subject="La OT inicial")
+    num_reprogramacion = WholeField("Núm. de reprogramación", subject="El número de reprogramación")
+    id_pte_header = IdField(
+        "PTE padre", subject="La PTE padre", validators=[Required("La PTE padre es obligatoria.")]
+    )
+    oficio_ot = StringField(
+        "Oficio de la OT", validators=[Length(max=100, message="El oficio admite hasta 100 caracteres.")]
+    )
+    descripcion_trabajo = TextAreaField(
+        "Descripción del trabajo",
+        validators=[
+            Required("La descripción del trabajo es obligatoria."),
+            Length(max=TEXT_MAX, message=f"La descripción admite hasta {TEXT_MAX:,} caracteres."),
+        ],
+    )
+    id_cliente = IdField("Cliente", subject="El cliente")
+    responsable_proyecto = IdField(
+        "Responsable de proyecto",
+        subject="El responsable de proyecto",
+        validators=[Required("El responsable de proyecto es obligatorio.")],
+    )
+    responsable_cliente = StringField(
+        "Responsable del cliente",
+        validators=[
+            Required("El responsable del cliente es obligatorio."),
+            Length(max=150, message="El responsable del cliente admite hasta 150 caracteres."),
+        ],
+    )
+    id_estatus_ot = IdField("Estatus de la OT", subject="El estatus de la OT")
+    id_frente = IdField("Frente", subject="El frente")
+    id_embarcacion = IdField("Embarcación", subject="La embarcación")
+    id_plataforma = IdField("Plataforma", subject="La plataforma")
+    id_intercom = IdField("Intercom", subject="El intercom")
+    id_patio = IdField("Patio", subject="El patio")
+    check_fase_patio = StringField("Fase de patio")
+    id_patio_fase = IdField("Patio de la fase", subject="El patio de la fase de patio")
+    fecha_inicio_patio = IsoDateField("Inicio en patio", subject="La fecha de inicio en patio")
+    fecha_fin_patio = IsoDateField("Fin en patio", subject="La fecha de fin en patio")
+    fecha_inicio_programado = IsoDateField("Inicio programado", subject="La fecha de inicio programado")
+    fecha_termino_programado = IsoDateField("Término programado", subject="La fecha de término programado")
+    fecha_inicio_real = IsoDateField("Inicio real", subject="La fecha de inicio real")
+    fecha_termino_real = IsoDateField("Término real", subject="La fecha de término real")
+    plazo_dias = WholeField("Plazo (días)", subject="El plazo en días")
+    monto_mxn = MoneyField("Monto MXN", subject="El monto en MXN")
+    monto_usd = MoneyField("Monto USD", subject="El monto en USD")
+    comentario_general = TextAreaField(
+        "Comentario",
+        validators=[Length(max=TEXT_MAX, message=f"El comentario admite hasta {TEXT_MAX:,} caracteres.")],
+    )
+    por_definir = StringField("Por definir")
+
+
+class StepForm(BaseForm):
+    id = IdField(
+        "ID del paso", subject="El ID del paso", validators=[Required("ID del paso no proporcionado")]
+    )
+    estatus_paso = IdField(
+        "Estatus del paso",
+        subject="El estatus del paso",
+        validators=[Optional(), AnyOf([1, 2, 3, 4], message="El estatus del paso debe ser 1, 2, 3 o 4.")],
+    )
+    comentario = TextAreaField(
+        "Comentario",
+        validators=[Length(max=1000, message="El comentario del paso admite hasta 1,000 caracteres.")],
+    )
