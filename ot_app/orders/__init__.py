@@ -1,0 +1,1 @@
+"""Work orders (OT): forms, services and, for the browser, the pages."""
