@@ -31,6 +31,12 @@ def _secret_key() -> str:
     return key
 
 
+def _default_database_url() -> str:
+    """SQLite file instance/ot.db; the folder is created here, a fresh clone does not have it."""
+    INSTANCE.mkdir(exist_ok=True)
+    return f"sqlite:///{INSTANCE / 'ot.db'}"
+
+
 def _bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -40,7 +46,7 @@ def _bool(name: str, default: bool = False) -> bool:
 
 class Config:
     SECRET_KEY = None  # filled lazily by create_app so tests never touch instance/
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'ot.db'}"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     DEBUG = _bool("FLASK_DEBUG")
     TESTING = False

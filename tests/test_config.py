@@ -103,6 +103,12 @@ def test_database_url_default_is_instance_ot_db():
     assert uri == f"sqlite:///{ROOT / 'instance' / 'ot.db'}"
 
 
+def test_default_database_folder_is_created(tmp_path, monkeypatch):
+    monkeypatch.setattr(config_module, "INSTANCE", tmp_path / "instance")
+    assert config_module._default_database_url() == f"sqlite:///{tmp_path / 'instance' / 'ot.db'}"
+    assert (tmp_path / "instance").is_dir()
+
+
 def test_database_url_from_environment():
     uri = _config_in_subprocess(
         {"DATABASE_URL": "postgresql+psycopg://ot@db/ot"}, "Config.SQLALCHEMY_DATABASE_URI"
