@@ -1,2 +1,228 @@
-def load_demo():
-    return 0
+"""Demo data (`flask demo`): catalogs, PTEs and about 50 OTs that look like a real office's.
+
+Everything goes through the real services, so the OTs have their steps and their history.
+Deterministic (a fixed random seed) and idempotent (it does nothing once its PTEs exist)."""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import (
+    PTE_APROBADA,
+    PTE_EN_ELABORACION,
+    PTE_ENVIADA,
+    Cliente,
+    Embarcacion,
+    Intercom,
+    OTDetalle,
+    Patio,
+    Plataforma,
+    PTEHeader,
+    ResponsableProyecto,
+)
+from .orders import service
+
+CLIENTE_EXTRA = (5, "Constructora Marina del Golfo")
+RESPONSABLES = [
+    "Ing. Carlos Pérez Hernández",
+    "Ing. Mariana López Cruz",
+    "Ing. Jorge Ramírez Ortiz",
+    "Ing. Ana Sofía Torres",
+    "Ing. Luis Alberto Chablé",
+]
+EMBARCACIONES = ["B/C Isla Santa Cruz", "B/C Tamaulipas", "Chalán Don Ramón", "B/C Caballo Azteca"]
+PLATAFORMAS = ["Akal-J", "Abkatun-A", "Nohoch-A", "Ku-S", "Pol-A", "Ixtal-A", "Maloob-C"]
+INTERCOMS = ["Intercom Akal-C / Akal-J", "Intercom Abkatun-A / Pol-A", "Intercom Ku-S / Maloob-C"]
+PATIOS = ["Patio Dos Bocas", "Patio Ciudad del Carmen", "Patio Tampico", "Patio Frontera"]
+TRABAJOS = [
+    "Rehabilitación de línea de descarga de 8 pulgadas",
+    "Mantenimiento integral a cabezales de recolección",
+    "Sustitución de tramo de oleogasoducto de 24 pulgadas",
+    "Instalación de trampa de diablos en plataforma",
+    "Protección anticorrosiva de estructura y barandales",
+    "Reparación de soportería y pasillos en subestructura",
+    "Fabricación de módulo de compresión en patio",
+    "Inspección y prueba hidrostática de líneas de proceso",
+    "Desmantelamiento de equipo fuera de operación",
+    "Construcción de cuarto de control eléctrico",
+    "Adecuación de helipuerto y sistema contra incendio",
+    "Tendido de cable de fibra óptica entre plataformas",
+]
+CONTACTOS = [
+    "Ing. Laura Méndez",
+    "Ing. Roberto Sánchez",
+    "Ing. Patricia Gómez",
+    "Ing. Héctor Valdivia",
+    "Ing. Fernanda Ruiz",
+    "Ing. Manuel Castillo",
+]
+SIGLAS = ["GRZ", "CDC", "DBO", "TAM", "FRO"]
+
+
+def _catalog(model, names: list[str]) -> list:
+    existing = {row.nombre: row for row in db.session.scalars(select(model))}
+    rows = []
+    for name in names:
+        row = existing.get(name)
+        if row is None:
+            row = model(nombre=name, activo=True)
+            db.session.add(row)
+        rows.append(row)
+    db.session.flush()
+    return rows
+
+
+def load_demo() -> int:
+    if db.session.scalar(select(PTEHeader.id).where(PTEHeader.oficio_pte.like("PEP-DEMO-%")).limit(1)):
+        return 0
+    rnd = random.Random(2026)  # noqa: S311 - demo data, not security
+    if db.session.get(Cliente, CLIENTE_EXTRA[0]) is None:
+        db.session.add(Cliente(id=CLIENTE_EXTRA[0], nombre=CLIENTE_EXTRA[1], activo=True))
+    responsables = _catalog(ResponsableProyecto, RESPONSABLES)
+    embarcaciones = _catalog(Embarcacion, EMBARCACIONES)
+    plataformas = _catalog(Plataforma, PLATAFORMAS)
+    intercoms = _catalog(Intercom, INTERCOMS)
+    patios = _catalog(Patio, PATIOS)
+    from .seed_data import _fix_sequences
+
+    _fix_sequences()
+
+    ptes = []
+    for n in range(1, 15):
+        estatus = PTE_APROBADA if n <= 11 else (PTE_ENVIADA if n == 12 else PTE_EN_ELABORACION)
+        pte = PTEHeader(
+            oficio_pte=f"PEP-DEMO-{n:03d}-{2024 + n % 3}",
+            descripcion=rnd.choice(TRABAJOS),
+            id_cliente=rnd.choice([1, 1, 1, 2, 3, 4, 5]),
+            id_responsable_proyecto=rnd.choice(responsables).id,
+            fecha_solicitud=date(2024, 1, 10) + timedelta(days=rnd.randint(0, 900)),
+            plazo_dias=rnd.choice([60, 90, 120, 180]),
+            monto_mxn=Decimal(rnd.randint(800, 40000) * 1000),
+            monto_usd=Decimal(rnd.choice([0, 0, rnd.randint(50, 900) * 1000])),
+            id_estatus_pte=estatus,
+        )
+        db.session.add(pte)
+        ptes.append(pte)
+    db.session.commit()
+    approved = [p for p in ptes if p.id_estatus_pte == PTE_APROBADA]
+
+    added = 0
+    today = date(2026, 11, 27)
+    initial_ots = []
+    for n in range(1, 43):
+        pte = rnd.choice(approved)
+        offshore = rnd.random() < 0.6
+        start = today + timedelta(days=rnd.randint(-365, 150))
+        plazo = rnd.choice([30, 45, 60, 90, 120])
+        values = _values(
+            rnd, n, pte, start, plazo, offshore, responsables, embarcaciones, plataformas, intercoms, patios
+        )
+        values["por_definir"] = "on" if n % 17 == 0 else ""
+        result = service.create_order(values, None)
+        added += 1
+        _progress(rnd, result.ot, start, plazo, today)
+        initial_ots.append(result.ot)
+
+    # A few initial OTs with 1-4 reprogrammed versions each, as in the old system's data.
+    for ot in initial_ots[:6]:
+        for k in range(rnd.randint(1, 4)):
+            start = (ot.fecha_inicio_programado or today) + timedelta(days=30 * (k + 1))
+            plazo = (ot.plazo_dias or 60) + 15 * (k + 1)
+            values = {
+                **_values(
+                    rnd,
+                    0,
+                    ot.pte,
+                    start,
+                    plazo,
+                    ot.id_frente == 2,
+                    responsables,
+                    embarcaciones,
+                    plataformas,
+                    intercoms,
+                    patios,
+                ),
+                "orden_trabajo": ot.orden_trabajo,
+                "id_tipo": 5,
+                "ot_principal": ot.id,
+                "id_cliente": ot.id_cliente,
+                "descripcion_trabajo": f"Reprogramación {k + 1}: {ot.descripcion_trabajo}",
+                "oficio_ot": f"{ot.oficio_ot}-R{k + 1}",
+            }
+            result = service.create_order(values, None)
+            added += 1
+            _progress(rnd, result.ot, start, plazo, today)
+
+    for ot in initial_ots[-3:]:
+        service.delete_order(ot.id, None)
+    return added
+
+
+def _values(
+    rnd, n, pte, start, plazo, offshore, responsables, embarcaciones, plataformas, intercoms, patios
+) -> dict:
+    folio = f"OT-{rnd.choice(SIGLAS)}-{800 + n:03d}-{start.year % 100}-{rnd.randint(10, 99)}.{rnd.randint(1, 9)}-J-NHA"
+    values = {
+        "orden_trabajo": folio,
+        "oficio_ot": f"PEP-SAP-{rnd.randint(1000, 9999)}-{start.year}",
+        "id_tipo": 4,
+        "id_pte_header": pte.id,
+        "descripcion_trabajo": rnd.choice(TRABAJOS),
+        "comentario_general": rnd.choice(
+            ["", "", "Requiere permiso de trabajo en caliente.", "Pendiente visita técnica."]
+        ),
+        "responsable_cliente": rnd.choice(CONTACTOS),
+        "responsable_proyecto": rnd.choice(responsables).id,
+        "id_cliente": None,
+        "monto_mxn": Decimal(rnd.randint(150, 9000) * 1000) + Decimal(rnd.choice([0, 50, 75])) / 100,
+        "monto_usd": Decimal(rnd.choice([0, 0, 0, rnd.randint(20, 500) * 1000])),
+        "plazo_dias": plazo,
+        "fecha_inicio_programado": start,
+        "fecha_termino_programado": start + timedelta(days=plazo),
+    }
+    if offshore:
+        values.update(
+            id_frente=2,
+            id_embarcacion=rnd.choice(embarcaciones).id,
+            id_plataforma=rnd.choice(plataformas).id,
+            id_intercom=rnd.choice(intercoms).id if rnd.random() < 0.4 else None,
+        )
+        if rnd.random() < 0.35:
+            values.update(
+                check_fase_patio="on",
+                id_patio_fase=rnd.choice(patios).id,
+                fecha_inicio_patio=start - timedelta(days=20),
+                fecha_fin_patio=start - timedelta(days=3),
+            )
+    else:
+        values.update(id_frente=1, id_patio=rnd.choice(patios).id)
+    return values
+
+
+def _progress(rnd, ot, start, plazo, today) -> None:
+    """Move the OT along its life according to its dates: steps done, real dates, status."""
+    end = start + timedelta(days=plazo)
+    if start > today or ot.estatus == -1:
+        return
+    steps = service.steps_of(ot.id)
+    if end < today and rnd.random() < 0.8:
+        done, status = len(steps), 4  # Terminada
+        real = {"fecha_inicio_real": start + timedelta(days=rnd.randint(0, 5))}
+        real["fecha_termino_real"] = end + timedelta(days=rnd.randint(-3, 20))
+    else:
+        done = max(1, int(len(steps) * min(1, (today - start).days / plazo)) - 1)
+        status = rnd.choice([2, 2, 2, 3]) if rnd.random() < 0.95 else 5
+        real = {"fecha_inicio_real": start + timedelta(days=rnd.randint(0, 5))}
+    for step in steps[:done]:
+        service.set_step({"id": step["id"], "estatus_paso": 3}, None)
+    if done < len(steps) and rnd.random() < 0.5:
+        service.set_step(
+            {"id": steps[done]["id"], "estatus_paso": 2, "comentario": "En revisión con el cliente."}, None
+        )
+    if steps and rnd.random() < 0.2:
+        db.session.query(OTDetalle).filter(OTDetalle.id == steps[-2]["id"]).update({"estatus_paso": 4})
+        db.session.commit()
+    service.update_order({"id": ot.id, "id_estatus_ot": status, **real}, None)

@@ -166,7 +166,12 @@ def count_queries(engine):
     counter = QueryCounter()
 
     def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+        # Transaction control is not a query; PRAGMAs run once per new connection.
+        if (
+            not statement.lstrip()
+            .upper()
+            .startswith(("PRAGMA", "SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK"))
+        ):
             counter.statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", before)

@@ -29,9 +29,8 @@ class OTForm(BaseForm):
     )
     ot_principal = IdField("OT inicial", subject="La OT inicial")
     num_reprogramacion = WholeField("Núm. de reprogramación", subject="El número de reprogramación")
-    id_pte_header = IdField(
-        "PTE padre", subject="La PTE padre", validators=[Required("La PTE padre es obligatoria.")]
-    )
+    # Required, except that a reprogramming may inherit its initial OT's PTE: the service decides.
+    id_pte_header = IdField("PTE padre", subject="La PTE padre")
     oficio_ot = StringField(
         "Oficio de la OT", validators=[Length(max=100, message="El oficio admite hasta 100 caracteres.")]
     )

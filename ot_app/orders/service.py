@@ -249,55 +249,59 @@ def _update(ot_id: int, values: dict, actor) -> Result:
     if sent_version is not None and sent_version != ot.version:
         raise _conflict(ot_id, ot)
     before = snapshot(ot)
-    errors: dict[str, str] = {}
-    old_folio_norm = ot.folio_norm
-    was_tipo = ot.id_tipo
+    # No autoflush: the checks below query the table while `ot` holds unvalidated values.
+    with db.session.no_autoflush:
+        errors: dict[str, str] = {}
+        old_folio_norm = ot.folio_norm
+        was_tipo = ot.id_tipo
 
-    _apply_plain(ot, values)
-    if "comentario_general" in values:
-        ot.comentario = values["comentario_general"] or ""
-    activated = ot.estatus == ESTATUS_POR_DEFINIR
-    if activated:
-        ot.estatus = ESTATUS_ACTIVA
+        _apply_plain(ot, values)
+        if "comentario_general" in values:
+            ot.comentario = values["comentario_general"] or ""
+        activated = ot.estatus == ESTATUS_POR_DEFINIR
+        if activated:
+            ot.estatus = ESTATUS_ACTIVA
 
-    pte = _check_pte(ot.id_pte_header, errors, current=before["id_pte_header"])
-    if "id_cliente" in values and values["id_cliente"] is None and pte is not None:
-        ot.id_cliente = pte.id_cliente
-    _check_catalogs(values, errors, current=before)
+        pte = _check_pte(ot.id_pte_header, errors, current=before["id_pte_header"])
+        if "id_cliente" in values and values["id_cliente"] is None and pte is not None:
+            ot.id_cliente = pte.id_cliente
+        _check_catalogs(values, errors, current=before)
 
-    versions = _active_versions_count(ot.id) if was_tipo == TIPO_INICIAL else 0
-    principal = None
-    if versions and ot.id_tipo != TIPO_INICIAL:
-        errors["id_tipo"] = (
-            f"La OT inicial tiene {versions} reprogramación(es) activa(s): no puede cambiar su tipo."
-        )
-    elif ot.id_tipo == TIPO_REPROGRAMADA:
-        if "ot_principal" not in values and was_tipo == TIPO_REPROGRAMADA:
-            values = {**values, "ot_principal": ot.ot_principal}
-        principal = _check_principal(values, ot, errors, current=ot)
-    else:
-        ot.ot_principal = None
-        ot.num_reprogramacion = None
-        if values.get("num_reprogramacion"):
-            errors["num_reprogramacion"] = "Una OT inicial no lleva número de reprogramación."
-    if any(k in values for k in YARD_KEYS):
-        _apply_yard(ot, values, errors, current=before)
-    _check_dates(ot, errors)
-    folio_claimed = ot.folio_norm != old_folio_norm or was_tipo != TIPO_INICIAL
-    if ot.id_tipo == TIPO_INICIAL and ot.estatus != ESTATUS_ELIMINADA and folio_claimed:
-        _check_folio_unique(ot, errors)
-    if errors:
-        raise ValidationFailed.from_errors(errors)
+        versions = _active_versions_count(ot.id) if was_tipo == TIPO_INICIAL else 0
+        principal = None
+        if versions and ot.id_tipo != TIPO_INICIAL:
+            errors["id_tipo"] = (
+                f"La OT inicial tiene {versions} reprogramación(es) activa(s): no puede cambiar su tipo."
+            )
+        elif ot.id_tipo == TIPO_REPROGRAMADA:
+            if "ot_principal" not in values and was_tipo == TIPO_REPROGRAMADA:
+                values = {**values, "ot_principal": ot.ot_principal}
+            principal = _check_principal(values, ot, errors, current=ot)
+        else:
+            ot.ot_principal = None
+            ot.num_reprogramacion = None
+            if values.get("num_reprogramacion"):
+                errors["num_reprogramacion"] = "Una OT inicial no lleva número de reprogramación."
+        if any(k in values for k in YARD_KEYS):
+            _apply_yard(ot, values, errors, current=before)
+        _check_dates(ot, errors)
+        folio_claimed = ot.folio_norm != old_folio_norm or was_tipo != TIPO_INICIAL
+        if ot.id_tipo == TIPO_INICIAL and ot.estatus != ESTATUS_ELIMINADA and folio_claimed:
+            _check_folio_unique(ot, errors)
+        if errors:
+            raise ValidationFailed.from_errors(errors)
 
-    if principal is not None and (ot.ot_principal != before["ot_principal"] or was_tipo != TIPO_REPROGRAMADA):
-        _assign_version_number(ot, principal, values.get("num_reprogramacion"), current=None)
-    elif principal is not None and values.get("num_reprogramacion") not in (None, ot.num_reprogramacion):
-        raise ValidationFailed.from_errors(
-            {
-                "num_reprogramacion": f"El número de reprogramación de esta OT es {ot.num_reprogramacion}; "
-                "no se puede cambiar."
-            }
-        )
+        if principal is not None and (
+            ot.ot_principal != before["ot_principal"] or was_tipo != TIPO_REPROGRAMADA
+        ):
+            _assign_version_number(ot, principal, values.get("num_reprogramacion"), current=None)
+        elif principal is not None and values.get("num_reprogramacion") not in (None, ot.num_reprogramacion):
+            raise ValidationFailed.from_errors(
+                {
+                    "num_reprogramacion": f"El número de reprogramación de esta OT es {ot.num_reprogramacion}; "
+                    "no se puede cambiar."
+                }
+            )
 
     cambios = audit.diff(before, snapshot(ot))
     if versions and ot.folio_norm != old_folio_norm:

@@ -50,6 +50,7 @@ def base(app):
             patio2=factories.make_patio("Patio Ciudad del Carmen"),
             embarcacion=factories.make_embarcacion("B/C Isla del Carmen"),
             plataforma=factories.make_plataforma("Akal-C"),
+            intercom=factories.make_intercom("Intercom Akal-C / Akal-J"),
         )
         db.session.commit()
         ns.ids = SimpleNamespace(**{k: v.id for k, v in vars(ns).items()})

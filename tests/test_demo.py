@@ -1,0 +1,35 @@
+"""`flask demo`: idempotent data that looks like a real office's."""
+
+from ot_app.extensions import db
+from ot_app.models import OTE, Cliente, OTDetalle, PTEHeader
+
+
+def test_demo_is_idempotent_and_realistic(app, runner):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        ots = db.session.scalar(db.select(db.func.count()).select_from(OTE))
+        assert 45 <= ots <= 70
+        assert {c.id for c in db.session.scalars(db.select(Cliente))} >= {1, 2, 3, 4, 5}
+        approved = db.session.scalar(db.select(db.func.count()).where(PTEHeader.id_estatus_pte == 3))
+        assert approved > db.session.scalar(db.select(db.func.count()).select_from(PTEHeader)) / 2
+        assert db.session.scalar(db.select(db.func.count()).where(OTE.id_tipo == 5)) >= 6
+        assert db.session.scalar(db.select(db.func.count()).where(OTE.estatus == -1)) >= 1
+        assert db.session.scalar(db.select(db.func.count()).where(OTE.estatus == 0)) >= 1
+        assert db.session.scalar(db.select(db.func.count(OTE.id_estatus_ot.distinct()))) >= 4
+        # every OT has its steps, and some progress was made
+        without_steps = db.session.scalar(
+            db.select(db.func.count()).where(~OTE.id.in_(db.select(OTDetalle.id_ot)))
+        )
+        assert without_steps == 0
+        assert db.session.scalar(db.select(db.func.count()).where(OTDetalle.estatus_paso == 3)) > 50
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(OTE)) == ots
+
+
+def test_demo_if_empty_skips_when_there_are_ots(app, runner):
+    runner.invoke(args=["demo"])
+    r = runner.invoke(args=["demo", "--if-empty"])
+    assert "no se cargan" in r.output
