@@ -310,9 +310,10 @@ def _update(ot_id: int, values: dict, actor) -> Result:
             update(OTE)
             .where(OTE.ot_principal == ot.id)
             .values(orden_trabajo=ot.orden_trabajo, folio_norm=ot.folio_norm, version=OTE.version + 1)
+            .returning(OTE.id)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        cambios["reprogramaciones_renombradas"] = [None, renamed]
+        ).all()
+        cambios["reprogramaciones_renombradas"] = [None, len(renamed)]
     if not cambios:
         return Result(ot, "Sin cambios: la OT ya tenía esos datos.")
     ot.updated_by = getattr(actor, "id", None)
@@ -333,7 +334,7 @@ def _conflict(ot_id: int, ot: OTE | None = None) -> Conflict:
         f"La OT fue modificada por {quien} el {cuando} mientras usted la editaba. "
         "Revise sus cambios y vuelva a guardar.",
         quien=quien,
-        cuando=ot.updated_at.isoformat() if ot and ot.updated_at else None,
+        cuando=ot.updated_at.isoformat() + "Z" if ot and ot.updated_at else None,  # naive UTC → RFC 3339
         version_actual=ot.version if ot else None,
         datos=order_datos(ot) if ot else None,
     )
@@ -532,10 +533,13 @@ def _create_steps(ot_id: int, step_set: int) -> int:
         .where(PasoOt.tipo == step_set, PasoOt.activo.is_(True))
         .order_by(PasoOt.id)
     )
+    # RETURNING counts the rows on every backend (psycopg reports rowcount -1 here).
     result = db.session.execute(
-        insert(OTDetalle).from_select(["id_ot", "id_paso", "estatus_paso", "comentario"], templates)
+        insert(OTDetalle.__table__)
+        .from_select(["id_ot", "id_paso", "estatus_paso", "comentario"], templates)
+        .returning(OTDetalle.__table__.c.id)
     )
-    return result.rowcount
+    return len(result.all())
 
 
 def set_step(values: dict, actor: Usuario | None) -> Result:
