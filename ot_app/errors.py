@@ -70,7 +70,7 @@ def register_error_handlers(app):
     def csrf_error(err):
         return error_response(400, "La sesión del formulario expiró o no es válida. Recargue la página.")
 
-    from .orders.service import ServiceError
+    from .service_errors import ServiceError
 
     @app.errorhandler(ServiceError)
     def service_error(err):

@@ -47,41 +47,13 @@ from ..models import (
     Usuario,
     utcnow,
 )
+from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
 
 DEFAULT_STEP_SET = 5  # the seed's "everything else"
 ESTATUS_OT_INICIAL = 1  # Programada
 
 MSG_REPROGRAMACION_SIN_INICIAL = "Para una reprogramación, debe seleccionar la OT Inicial."
-
-
-class ServiceError(Exception):
-    status = 400
-    tipo_aviso = "error"
-
-    def __init__(self, detalles: str, errores: dict | None = None, status=None, tipo_aviso=None, **extra):
-        super().__init__(detalles)
-        self.detalles = detalles
-        self.errores = errores or {}
-        if status:
-            self.status = status
-        if tipo_aviso:
-            self.tipo_aviso = tipo_aviso
-        self.extra = extra
-
-
-class ValidationFailed(ServiceError):
-    @classmethod
-    def from_errors(cls, errores: dict[str, str]) -> ValidationFailed:
-        return cls(next(iter(errores.values())), errores)
-
-
-class NotFound(ServiceError):
-    status = 404
-
-
-class Conflict(ServiceError):
-    status = 409
 
 
 @dataclass
