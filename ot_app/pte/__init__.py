@@ -1,0 +1,1 @@
+"""PTEs: the approved planning documents OTs come from."""

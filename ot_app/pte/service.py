@@ -1,0 +1,364 @@
+"""PTE use cases: create, edit, status workflow, logical delete, reads. One transaction each,
+with its activity-log row. Only an approved PTE can parent a new OT (orders.service checks it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import audit
+from ..extensions import db
+from ..models import (
+    ESTATUS_ACTIVA,
+    ESTATUS_ELIMINADA,
+    OTE,
+    PTE_APROBADA,
+    PTE_CANCELADA,
+    PTE_EN_ELABORACION,
+    PTE_ENVIADA,
+    Cliente,
+    EstatusPTE,
+    PTEHeader,
+    ResponsableProyecto,
+)
+from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
+from ..transactions import write_transaction
+
+# The workflow: En elaboración → Enviada → Aprobada; Cancelada from the first two.
+TRANSITIONS = {
+    PTE_EN_ELABORACION: {PTE_ENVIADA, PTE_CANCELADA},
+    PTE_ENVIADA: {PTE_APROBADA, PTE_CANCELADA},
+    PTE_APROBADA: set(),
+    PTE_CANCELADA: set(),
+}
+FIELDS = {
+    "oficio_pte": "oficio_pte",
+    "descripcion": "descripcion",
+    "id_cliente": "id_cliente",
+    "responsable_proyecto": "id_responsable_proyecto",
+    "fecha_solicitud": "fecha_solicitud",
+    "plazo_dias": "plazo_dias",
+    "monto_mxn": "monto_mxn",
+    "monto_usd": "monto_usd",
+}
+AUDITED = [*FIELDS.values(), "id_estatus_pte", "estatus"]
+
+
+@dataclass
+class PTEResult:
+    pte: PTEHeader
+    detalles: str
+    tipo_aviso: str = "exito"
+
+
+def snapshot(pte: PTEHeader) -> dict:
+    return {name: getattr(pte, name) for name in AUDITED}
+
+
+def _apply(pte: PTEHeader, values: dict, errors: dict, before: dict | None) -> None:
+    for name, column in FIELDS.items():
+        if name not in values:
+            continue
+        value = values[name]
+        if name == "oficio_pte":
+            value = " ".join((value or "").split())
+        elif name in ("monto_mxn", "monto_usd"):
+            value = value if value is not None else Decimal("0.00")
+        elif name == "plazo_dias":
+            value = value or 0
+        elif name == "descripcion":
+            value = (value or "").strip()
+        setattr(pte, column, value)
+    for name, model, label in (
+        ("id_cliente", Cliente, "El cliente"),
+        ("responsable_proyecto", ResponsableProyecto, "El responsable de proyecto"),
+    ):
+        value = values.get(name)
+        if not value:
+            continue
+        row = db.session.get(model, value)
+        if row is None:
+            errors[name] = f"{label} con ID {value} no existe."
+        elif not row.activo and (before is None or before.get(FIELDS[name]) != value):
+            errors[name] = f"{label} «{row.nombre}» está inactivo y no puede asignarse."
+    if "oficio_pte" in values and pte.oficio_pte and "oficio_pte" not in errors:
+        clash = db.session.execute(
+            select(PTEHeader.id, PTEHeader.oficio_pte).where(
+                func.lower(PTEHeader.oficio_pte) == pte.oficio_pte.lower(), PTEHeader.id != (pte.id or 0)
+            )
+        ).first()
+        if clash:
+            errors["oficio_pte"] = f"Ya existe la PTE {clash[1]} (ID {clash[0]}) con ese oficio."
+
+
+def create_pte(values: dict, actor) -> PTEResult:
+    with write_transaction():
+        pte = PTEHeader(id_estatus_pte=PTE_EN_ELABORACION, estatus=ESTATUS_ACTIVA)
+        errors: dict = {}
+        with db.session.no_autoflush:
+            _apply(pte, values, errors, None)
+        if errors:
+            raise ValidationFailed.from_errors(errors)
+        pte.created_by = pte.updated_by = getattr(actor, "id", None)
+        db.session.add(pte)
+        db.session.flush()
+        audit.log(actor, "crear", "pte", pte.id, audit.diff({}, snapshot(pte)))
+    return PTEResult(pte, "PTE creada correctamente")
+
+
+def _load_for_write(pte_id, sent_version) -> PTEHeader:
+    pte = db.session.get(PTEHeader, pte_id)
+    if pte is None:
+        raise NotFound(f"No existe la PTE con ID {pte_id}.")
+    if sent_version is not None and sent_version != pte.version:
+        raise _conflict(pte)
+    return pte
+
+
+def _conflict(pte: PTEHeader) -> Conflict:
+    db.session.rollback()
+    pte = db.session.get(PTEHeader, pte.id, populate_existing=True)
+    quien = "otra persona"
+    if pte.updated_by:
+        from ..models import Usuario
+
+        user = db.session.get(Usuario, pte.updated_by)
+        quien = (user.nombre or user.username) if user else quien
+    return Conflict(
+        f"La PTE fue modificada por {quien} el {pte.updated_at:%d/%m/%Y %H:%M} UTC mientras usted la editaba. "
+        "Revise sus cambios y vuelva a guardar.",
+        quien=quien,
+        cuando=pte.updated_at.isoformat(),
+        version_actual=pte.version,
+    )
+
+
+def update_pte(values: dict, actor) -> PTEResult:
+    pte_id = values.get("id")
+    if not pte_id:
+        raise ValidationFailed("ID de la PTE no proporcionado", {"id": "ID de la PTE no proporcionado"})
+    try:
+        with write_transaction():
+            pte = _load_for_write(pte_id, values.get("version"))
+            if pte.estatus == ESTATUS_ELIMINADA:
+                raise ServiceError(f"La PTE {pte.oficio_pte} está eliminada.", status=409)
+            before = snapshot(pte)
+            errors: dict = {}
+            with db.session.no_autoflush:
+                _apply(pte, values, errors, before)
+            if errors:
+                raise ValidationFailed.from_errors(errors)
+            cambios = audit.diff(before, snapshot(pte))
+            if not cambios:
+                return PTEResult(pte, "Sin cambios: la PTE ya tenía esos datos.")
+            pte.updated_by = getattr(actor, "id", None)
+            db.session.flush()
+            audit.log(actor, "editar", "pte", pte.id, cambios)
+    except StaleDataError as exc:
+        raise _conflict(db.session.get(PTEHeader, pte_id)) from exc
+    return PTEResult(pte, "PTE actualizada correctamente")
+
+
+def status_names() -> dict[int, str]:
+    return dict(db.session.execute(select(EstatusPTE.id, EstatusPTE.nombre)).all())
+
+
+def allowed_transitions(pte: PTEHeader) -> list[int]:
+    return sorted(TRANSITIONS.get(pte.id_estatus_pte, set()))
+
+
+def change_status(pte_id, nuevo: int, actor, sent_version=None) -> PTEResult:
+    if not pte_id:
+        raise ValidationFailed("ID de la PTE no proporcionado", {"id": "ID de la PTE no proporcionado"})
+    try:
+        with write_transaction():
+            pte = _load_for_write(pte_id, sent_version)
+            if pte.estatus == ESTATUS_ELIMINADA:
+                raise ServiceError(f"La PTE {pte.oficio_pte} está eliminada.", status=409)
+            names = status_names()
+            if nuevo not in names:
+                raise ValidationFailed.from_errors({"id_estatus_pte": f"El estatus {nuevo} no existe."})
+            actual = pte.id_estatus_pte
+            if nuevo == actual:
+                raise ServiceError(
+                    f"La PTE {pte.oficio_pte} ya está {names[actual]}.", tipo_aviso="advertencia"
+                )
+            if nuevo not in TRANSITIONS.get(actual, set()):
+                allowed = [names[s] for s in sorted(TRANSITIONS.get(actual, set()))]
+                hint = f" Desde {names[actual]} solo puede pasar a: {', '.join(allowed)}." if allowed else ""
+                raise ValidationFailed.from_errors(
+                    {
+                        "id_estatus_pte": f"Una PTE {names[actual]} no puede pasar a {names[nuevo]}."
+                        + (hint or f" {names[actual]} es un estatus final.")
+                    }
+                )
+            if nuevo == PTE_CANCELADA:
+                active = _active_ots(pte.id)
+                if active:
+                    raise ServiceError(
+                        f"La PTE {pte.oficio_pte} tiene {active} OT activa(s): no se puede cancelar.",
+                        status=409,
+                    )
+            pte.id_estatus_pte = nuevo
+            pte.updated_by = getattr(actor, "id", None)
+            db.session.flush()
+            audit.log(actor, "estatus", "pte", pte.id, {"estatus_pte": [names[actual], names[nuevo]]})
+    except StaleDataError as exc:
+        raise _conflict(db.session.get(PTEHeader, pte_id)) from exc
+    return PTEResult(pte, f"La PTE {pte.oficio_pte} ahora está {names[nuevo]}.")
+
+
+def _active_ots(pte_id: int) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(OTE)
+        .where(OTE.id_pte_header == pte_id, OTE.estatus != ESTATUS_ELIMINADA)
+    )
+
+
+def delete_pte(pte_id, actor) -> PTEResult:
+    if not pte_id:
+        raise ValidationFailed("ID de la PTE no proporcionado", {"id": "ID de la PTE no proporcionado"})
+    with write_transaction():
+        pte = _load_for_write(pte_id, None)
+        if pte.estatus == ESTATUS_ELIMINADA:
+            raise ServiceError(f"La PTE {pte.oficio_pte} ya estaba eliminada.", tipo_aviso="advertencia")
+        active = _active_ots(pte.id)
+        if active:
+            raise ServiceError(
+                f"La PTE {pte.oficio_pte} tiene {active} OT activa(s): elimínelas o cámbielas de PTE primero.",
+                status=409,
+                tipo_aviso="advertencia",
+            )
+        pte.estatus = ESTATUS_ELIMINADA
+        pte.updated_by = getattr(actor, "id", None)
+        db.session.flush()
+        audit.log(actor, "eliminar", "pte", pte.id, {"estatus": [ESTATUS_ACTIVA, ESTATUS_ELIMINADA]})
+    return PTEResult(pte, "PTE eliminada correctamente")
+
+
+def get_pte(pte_id) -> PTEHeader:
+    pte = db.session.get(
+        PTEHeader,
+        pte_id,
+        options=[
+            joinedload(PTEHeader.cliente),
+            joinedload(PTEHeader.responsable),
+            joinedload(PTEHeader.estatus_pte),
+        ],
+    )
+    if pte is None:
+        raise NotFound(f"No existe la PTE con ID {pte_id}.")
+    return pte
+
+
+def pte_datos(pte: PTEHeader) -> dict:
+    return {
+        "id": pte.id,
+        "oficio_pte": pte.oficio_pte,
+        "descripcion": pte.descripcion,
+        "id_cliente": pte.id_cliente,
+        "cliente": pte.cliente.nombre if pte.cliente else None,
+        "responsable_proyecto": pte.id_responsable_proyecto,
+        "fecha_solicitud": pte.fecha_solicitud.isoformat() if pte.fecha_solicitud else None,
+        "plazo_dias": pte.plazo_dias,
+        "monto_mxn": f"{Decimal(pte.monto_mxn or 0):.2f}",
+        "monto_usd": f"{Decimal(pte.monto_usd or 0):.2f}",
+        "id_estatus_pte": pte.id_estatus_pte,
+        "estatus_pte": pte.estatus_pte.nombre if pte.estatus_pte else None,
+        "estatus": pte.estatus,
+        "version": pte.version,
+    }
+
+
+def ots_of(pte_id: int) -> list[dict]:
+    """The PTE's OTs, each initial OT followed by its versions (a version whose initial OT belongs to
+    another PTE is listed on its own)."""
+    rows = db.session.execute(
+        select(
+            OTE.id,
+            OTE.orden_trabajo,
+            OTE.id_tipo,
+            OTE.ot_principal,
+            OTE.num_reprogramacion,
+            OTE.estatus,
+            OTE.id_estatus_ot,
+            OTE.fecha_inicio_programado,
+            OTE.fecha_termino_programado,
+            OTE.monto_mxn,
+            OTE.monto_usd,
+        )
+        .where(OTE.id_pte_header == pte_id)
+        .order_by(OTE.folio_norm, OTE.num_reprogramacion.is_not(None), OTE.num_reprogramacion, OTE.id)
+    ).all()
+    items = [dict(r._mapping) for r in rows]
+    initial_ids = {i["id"] for i in items if i["ot_principal"] is None}
+    out = []
+    for item in items:
+        if item["ot_principal"] is None:
+            item["versiones"] = [v for v in items if v["ot_principal"] == item["id"]]
+            out.append(item)
+        elif item["ot_principal"] not in initial_ids:
+            item["versiones"] = []
+            out.append(item)
+    return out
+
+
+@dataclass
+class PTEQuery:
+    q: str = ""
+    id_cliente: int | None = None
+    id_estatus_pte: int | None = None
+    estatus: int = ESTATUS_ACTIVA
+    page: int = 1
+    per_page: int = 50
+
+
+def list_ptes(query: PTEQuery) -> tuple[list[dict], int]:
+    conditions = [PTEHeader.estatus == query.estatus]
+    if query.id_cliente:
+        conditions.append(PTEHeader.id_cliente == query.id_cliente)
+    if query.id_estatus_pte:
+        conditions.append(PTEHeader.id_estatus_pte == query.id_estatus_pte)
+    text = " ".join((query.q or "").split()).lower()
+    if text:
+        conditions.append(
+            or_(
+                func.lower(PTEHeader.oficio_pte).contains(text, autoescape=True),
+                func.lower(PTEHeader.descripcion).contains(text, autoescape=True),
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(PTEHeader).where(*conditions))
+    ot_count = (
+        select(func.count())
+        .where(OTE.id_pte_header == PTEHeader.id, OTE.estatus != ESTATUS_ELIMINADA)
+        .correlate(PTEHeader)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            PTEHeader.id,
+            PTEHeader.oficio_pte,
+            PTEHeader.descripcion,
+            PTEHeader.id_cliente,
+            Cliente.nombre.label("cliente"),
+            PTEHeader.fecha_solicitud,
+            PTEHeader.plazo_dias,
+            PTEHeader.monto_mxn,
+            PTEHeader.monto_usd,
+            PTEHeader.id_estatus_pte,
+            EstatusPTE.nombre.label("estatus_pte"),
+            ot_count.label("ots"),
+        )
+        .outerjoin(Cliente, Cliente.id == PTEHeader.id_cliente)
+        .join(EstatusPTE, EstatusPTE.id == PTEHeader.id_estatus_pte)
+        .where(*conditions)
+        .order_by(PTEHeader.id.desc())
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+    ).all()
+    return [dict(r._mapping) for r in rows], total
