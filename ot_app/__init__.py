@@ -36,14 +36,20 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .auth import security
+    from .catalogs.routes import bp as catalogs_bp
     from .errors import register_error_handlers
     from .main import bp as main_bp
+    from .orders.routes import bp as orders_bp
+    from .pte.routes import bp as pte_bp
 
     security.init_app(app)
     register_error_handlers(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(catalogs_bp)
+    app.register_blueprint(pte_bp)
 
     from .cli import register_cli
 

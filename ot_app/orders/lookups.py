@@ -1,0 +1,349 @@
+"""Read-only lookups for the OT pages: catalog options for selects, the approved-PTE and
+initial-OT pickers, one list row, and the history as people read it. No rule lives here."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sqlalchemy import case, func, literal, or_, select, union_all
+
+from ..extensions import db
+from ..models import (
+    ESTATUS_ACTIVA,
+    ESTATUS_ELIMINADA,
+    OTE,
+    PASO_COMPLETADO,
+    PASO_NO_APLICA,
+    PTE_APROBADA,
+    TIPO_INICIAL,
+    Cliente,
+    Embarcacion,
+    EstatusOT,
+    EstatusPaso,
+    Frente,
+    Intercom,
+    OTDetalle,
+    Patio,
+    Plataforma,
+    PTEHeader,
+    ResponsableProyecto,
+    TipoDocumento,
+)
+from . import service
+
+CATALOG_MODELS = {
+    "clientes": Cliente,
+    "tipos": TipoDocumento,
+    "estatus_ot": EstatusOT,
+    "frentes": Frente,
+    "responsables": ResponsableProyecto,
+    "embarcaciones": Embarcacion,
+    "plataformas": Plataforma,
+    "intercoms": Intercom,
+    "patios": Patio,
+    "estatus_paso": EstatusPaso,
+}
+
+
+class Option(NamedTuple):
+    id: int
+    nombre: str
+    activo: bool
+
+
+class Catalogs(dict):
+    """{catalog: [Option, ...]} plus `name(catalog, id)` for labels."""
+
+    def name(self, catalog: str, value) -> str:
+        if value in (None, ""):
+            return ""
+        for option in self.get(catalog, ()):
+            if str(option.id) == str(value):
+                return option.nombre
+        return f"ID {value}"
+
+
+def catalogs(*names: str, ptes: bool = False) -> Catalogs:
+    """Every requested catalog in ONE statement (UNION ALL); `ptes` adds the live PTEs."""
+    names = names or tuple(CATALOG_MODELS)
+    parts = [
+        select(
+            literal(name).label("cat"),
+            CATALOG_MODELS[name].id,
+            CATALOG_MODELS[name].nombre,
+            CATALOG_MODELS[name].activo,
+        )
+        for name in names
+    ]
+    if ptes:
+        parts.append(
+            select(
+                literal("ptes").label("cat"),
+                PTEHeader.id,
+                PTEHeader.oficio_pte,
+                (PTEHeader.id_estatus_pte == PTE_APROBADA).label("activo"),
+            ).where(PTEHeader.estatus != ESTATUS_ELIMINADA)
+        )
+    out = Catalogs({name: [] for name in names})
+    if ptes:
+        out["ptes"] = []
+    rows = db.session.execute(union_all(*parts)).all()
+    for cat, id_, nombre, activo in sorted(rows, key=lambda r: (r[0], r[2] if r[0] == "ptes" else r[1])):
+        out[cat].append(Option(id_, nombre, bool(activo)))
+    return out
+
+
+# --------------------------------------------------------------------------- pickers
+
+PICKER_LIMIT = 20
+
+
+def approved_ptes(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
+    """Approved, live PTEs whose oficio or description contains `q` (for the PTE picker)."""
+    stmt = (
+        select(
+            PTEHeader.id, PTEHeader.oficio_pte, PTEHeader.descripcion, PTEHeader.id_cliente, Cliente.nombre
+        )
+        .outerjoin(Cliente, Cliente.id == PTEHeader.id_cliente)
+        .where(PTEHeader.estatus == ESTATUS_ACTIVA, PTEHeader.id_estatus_pte == PTE_APROBADA)
+        .order_by(PTEHeader.oficio_pte)
+        .limit(limit)
+    )
+    text = " ".join((q or "").split()).lower()
+    if text:
+        pattern = f"%{_escape_like(text)}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(PTEHeader.oficio_pte).like(pattern, escape="\\"),
+                func.lower(PTEHeader.descripcion).like(pattern, escape="\\"),
+            )
+        )
+    return [
+        {"id": r[0], "oficio_pte": r[1], "descripcion": r[2] or "", "id_cliente": r[3], "cliente": r[4] or ""}
+        for r in db.session.execute(stmt)
+    ]
+
+
+def pte_id_by_oficio(oficio: str) -> int | None:
+    """The id of the PTE with exactly this oficio (the picker's text when no script filled the id)."""
+    text = (oficio or "").strip()
+    if not text:
+        return None
+    return db.session.scalar(select(PTEHeader.id).where(func.lower(PTEHeader.oficio_pte) == text.lower()))
+
+
+def initial_orders(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
+    """Live initial OTs (tipo 4) whose folio or oficio contains `q` (for a reprogramming)."""
+    stmt = (
+        select(
+            OTE.id, OTE.orden_trabajo, OTE.id_pte_header, PTEHeader.oficio_pte, OTE.id_cliente, Cliente.nombre
+        )
+        .outerjoin(PTEHeader, PTEHeader.id == OTE.id_pte_header)
+        .outerjoin(Cliente, Cliente.id == OTE.id_cliente)
+        .where(OTE.id_tipo == TIPO_INICIAL, OTE.estatus != ESTATUS_ELIMINADA)
+        .order_by(OTE.folio_norm)
+        .limit(limit)
+    )
+    text = " ".join((q or "").split()).lower()
+    if text:
+        pattern = f"%{_escape_like(text)}%"
+        stmt = stmt.where(
+            or_(
+                OTE.folio_norm.like(pattern, escape="\\"),
+                func.lower(OTE.oficio_ot).like(pattern, escape="\\"),
+            )
+        )
+    return [
+        {
+            "id": r[0],
+            "orden_trabajo": r[1],
+            "id_pte_header": r[2],
+            "pte": r[3] or "",
+            "id_cliente": r[4],
+            "cliente": r[5] or "",
+        }
+        for r in db.session.execute(stmt)
+    ]
+
+
+def initial_id_by_folio(folio: str) -> int | None:
+    text = service.normalize_folio(folio)
+    if not text:
+        return None
+    return db.session.scalar(
+        select(OTE.id).where(
+            OTE.folio_norm == text, OTE.id_tipo == TIPO_INICIAL, OTE.estatus != ESTATUS_ELIMINADA
+        )
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# --------------------------------------------------------------------------- one list row
+
+
+def row_of(ot_id: int) -> dict:
+    """The same keys as a `service.list_orders` item, for one OT (after an inline save)."""
+    ot = service.get_order(ot_id)
+    done, total = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((OTDetalle.estatus_paso == PASO_COMPLETADO, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((OTDetalle.estatus_paso != PASO_NO_APLICA, 1), else_=0)), 0),
+        ).where(OTDetalle.id_ot == ot.id)
+    ).one()
+    versions = None
+    if ot.id_tipo == TIPO_INICIAL:
+        versions = db.session.scalar(
+            select(func.count())
+            .select_from(OTE)
+            .where(OTE.ot_principal == ot.id, OTE.estatus != ESTATUS_ELIMINADA)
+        )
+    sitio = next(
+        (x.nombre for x in (ot.embarcacion, ot.plataforma, ot.patio) if x is not None),
+        None,
+    )
+    return {
+        "id": ot.id,
+        "orden_trabajo": ot.orden_trabajo,
+        "oficio_ot": ot.oficio_ot,
+        "id_tipo": ot.id_tipo,
+        "descripcion_trabajo": ot.descripcion_trabajo,
+        "responsable_cliente": ot.responsable_cliente,
+        "estatus": ot.estatus,
+        "id_estatus_ot": ot.id_estatus_ot,
+        "fecha_inicio_programado": ot.fecha_inicio_programado,
+        "fecha_termino_programado": ot.fecha_termino_programado,
+        "fecha_inicio_real": ot.fecha_inicio_real,
+        "fecha_termino_real": ot.fecha_termino_real,
+        "monto_mxn": ot.monto_mxn,
+        "monto_usd": ot.monto_usd,
+        "ot_principal": ot.ot_principal,
+        "num_reprogramacion": ot.num_reprogramacion,
+        "id_cliente": ot.id_cliente,
+        "id_frente": ot.id_frente,
+        "id_pte_header": ot.id_pte_header,
+        "id_responsable_proyecto": ot.id_responsable_proyecto,
+        "comentario": ot.comentario,
+        "version": ot.version,
+        "pte": ot.pte.oficio_pte if ot.pte else None,
+        "cliente": ot.cliente.nombre if ot.cliente else None,
+        "frente": ot.frente.nombre if ot.frente else None,
+        "sitio": sitio,
+        "plataforma": ot.plataforma.nombre if ot.plataforma else None,
+        "patio": ot.patio.nombre if ot.patio else None,
+        "responsable": ot.responsable.nombre if ot.responsable else None,
+        "estatus_ot": ot.estatus_ot.nombre if ot.estatus_ot else None,
+        "tipo": ot.tipo.nombre if ot.tipo else None,
+        "pasos_completados": int(done or 0),
+        "pasos_total": int(total or 0),
+        "reprogramaciones": versions,
+    }
+
+
+# --------------------------------------------------------------------------- history
+
+LABELS = {
+    "orden_trabajo": "Folio",
+    "oficio_ot": "Oficio de la OT",
+    "id_tipo": "Tipo",
+    "descripcion_trabajo": "Descripción",
+    "comentario": "Comentario",
+    "comentario_general": "Comentario",
+    "responsable_cliente": "Responsable del cliente",
+    "id_responsable_proyecto": "Responsable de proyecto",
+    "responsable_proyecto": "Responsable de proyecto",
+    "id_cliente": "Cliente",
+    "id_frente": "Frente",
+    "id_embarcacion": "Embarcación",
+    "id_plataforma": "Plataforma",
+    "id_intercom": "Intercom",
+    "id_patio": "Patio",
+    "id_patio_fase": "Patio de la fase",
+    "id_pte_header": "PTE padre",
+    "ot_principal": "OT inicial",
+    "num_reprogramacion": "Núm. de reprogramación",
+    "id_estatus_ot": "Estatus de la OT",
+    "estatus": "Registro",
+    "monto_mxn": "Monto MXN",
+    "monto_usd": "Monto USD",
+    "plazo_dias": "Plazo (días)",
+    "fecha_inicio_programado": "Inicio programado",
+    "fecha_termino_programado": "Término programado",
+    "fecha_inicio_real": "Inicio real",
+    "fecha_termino_real": "Término real",
+    "requiere_patio": "Fase de patio",
+    "check_fase_patio": "Fase de patio",
+    "fecha_inicio_patio": "Inicio en patio",
+    "fecha_fin_patio": "Fin en patio",
+    "reprogramaciones_renombradas": "Reprogramaciones renombradas",
+}
+# Which catalog names a column's ids.
+CATALOG_OF = {
+    "id_tipo": "tipos",
+    "id_responsable_proyecto": "responsables",
+    "responsable_proyecto": "responsables",
+    "id_cliente": "clientes",
+    "id_frente": "frentes",
+    "id_embarcacion": "embarcaciones",
+    "id_plataforma": "plataformas",
+    "id_intercom": "intercoms",
+    "id_patio": "patios",
+    "id_patio_fase": "patios",
+    "id_estatus_ot": "estatus_ot",
+    "id_pte_header": "ptes",
+}
+ESTATUS_NAMES = {-1: "Por definir", 0: "Eliminada", 1: "Activa"}
+ACCIONES = {
+    "crear": "creó la OT",
+    "editar": "editó",
+    "eliminar": "eliminó la OT",
+    "restaurar": "restauró la OT",
+    "paso": "actualizó un paso",
+}
+
+
+def display(field: str, value, cats: Catalogs) -> str:
+    """A stored value as a person reads it: names for ids, dd/mm/aaaa dates, Sí/No."""
+    if value is None or value == "":
+        return "—"
+    if field in CATALOG_OF:
+        return cats.name(CATALOG_OF[field], value)
+    if field == "estatus":
+        return ESTATUS_NAMES.get(value, str(value))
+    if isinstance(value, bool):
+        return "Sí" if value else "No"
+    if field.startswith("fecha_") and isinstance(value, str) and len(value) == 10:
+        y, m, d = value.split("-")
+        return f"{d}/{m}/{y}"
+    if field.startswith("monto_"):
+        from ..templating import money
+
+        try:
+            return money(value)
+        except ArithmeticError:  # typed text that is not an amount: show it as typed
+            return str(value)
+    return str(value)
+
+
+def history(ot_id: int, cats: Catalogs) -> list[dict]:
+    """The OT's activity log, newest first, each change as (label, old, new) in words."""
+    out = []
+    for row in service.history_of(ot_id):
+        cambios = []
+        for field, pair in (row.cambios or {}).items():
+            old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            if row.accion == "crear" and old is None and new in (None, "", False):
+                continue
+            label = LABELS.get(field, field)
+            cambios.append((label, display(field, old, cats), display(field, new, cats)))
+        out.append(
+            {
+                "fecha": row.fecha,
+                "usuario": row.usuario,
+                "accion": ACCIONES.get(row.accion, row.accion),
+                "cambios": cambios,
+            }
+        )
+    return out

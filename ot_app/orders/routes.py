@@ -1,0 +1,548 @@
+"""The OT pages (htmx): list, detail, new/edit form, inline row and step edits, delete/restore.
+
+Routes parse with the forms, call `service`, and render; a full page or the fragment htmx asked
+for comes from one template (the page includes the fragment). No rule of the domain lives here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from ..auth.security import is_htmx, requires_role
+from ..errors import TITLES, fail
+from ..extensions import db
+from ..models import (
+    ESTATUS_ELIMINADA,
+    FRENTE_TIERRA,
+    TIPO_INICIAL,
+    TIPO_REPROGRAMADA,
+    OTDetalle,
+)
+from . import lookups, service
+from .forms import OTForm, StepForm
+from .query import list_query_from_args
+
+bp = Blueprint("orders", __name__, url_prefix="/ot")
+
+FORM_CATALOGS = (
+    "clientes",
+    "tipos",
+    "estatus_ot",
+    "frentes",
+    "responsables",
+    "embarcaciones",
+    "plataformas",
+    "intercoms",
+    "patios",
+)
+PREFILL = (
+    "id_tipo",
+    "ot_principal",
+    "principal_buscar",
+    "id_pte_header",
+    "pte_buscar",
+    "id_cliente",
+    "id_frente",
+)
+ROW_FIELDS = (
+    "responsable_proyecto",
+    "id_estatus_ot",
+    "fecha_inicio_real",
+    "fecha_termino_real",
+    "comentario_general",
+)
+# Fields compared side by side when someone else saved the OT first (form names).
+CONFLICT_FIELDS = (
+    "orden_trabajo",
+    "oficio_ot",
+    "id_tipo",
+    "pte_buscar",
+    "descripcion_trabajo",
+    "id_cliente",
+    "responsable_proyecto",
+    "responsable_cliente",
+    "id_estatus_ot",
+    "id_frente",
+    "id_patio",
+    "id_embarcacion",
+    "id_plataforma",
+    "id_intercom",
+    "check_fase_patio",
+    "id_patio_fase",
+    "fecha_inicio_patio",
+    "fecha_fin_patio",
+    "fecha_inicio_programado",
+    "fecha_termino_programado",
+    "fecha_inicio_real",
+    "fecha_termino_real",
+    "plazo_dias",
+    "monto_mxn",
+    "monto_usd",
+    "comentario_general",
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def wants_fragment() -> bool:
+    """An htmx request for part of a page; a history restore (Back after a miss) needs the page."""
+    return is_htmx() and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def render(page_template: str, fragment: str, status: int = 200, **context):
+    """The same URL answers the whole page or its fragment; caches must tell them apart."""
+    response = make_response(
+        render_template(fragment if wants_fragment() else page_template, **context), status
+    )
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def toast_header(message: str, kind: str = "exito") -> str:
+    return json.dumps({"toast": {"message": message, "kind": kind}})
+
+
+def go(url: str, message: str | None = None, kind: str = "exito"):
+    """After a successful write: flash the message and navigate (HX-Redirect for htmx)."""
+    if message:
+        flash(message, kind)
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)
+
+
+def action_error(err: service.ServiceError):
+    """A small action (row, step, delete) failed: keep the page as it is and say why in a toast."""
+    html = render_template(
+        "errors/_error.html", code=err.status, title=TITLES.get(err.status, "Error"), message=err.detalles
+    )
+    response = make_response(html, err.status)
+    response.headers["HX-Reswap"] = "none"
+    if err.status in (409, 422):  # swapped statuses raise no responseError: toast explicitly
+        response.headers["HX-Trigger"] = toast_header(err.detalles, "error")
+    return response
+
+
+def text(value) -> str:
+    """A stored value as a form field's string."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def list_url(**changes) -> str:
+    """The current list URL with some parameters changed; defaults are left out."""
+    args = request.args.to_dict()
+    args.update(changes)
+    args = {k: v for k, v in args.items() if v not in (None, "")}
+    if args.get("orden") == service.DEFAULT_SORT:
+        args.pop("orden")
+    if str(args.get("page", "")) == "1":
+        args.pop("page")
+    endpoint = request.endpoint if request.endpoint in ("main.index", "orders.lista") else "main.index"
+    return url_for(endpoint, **args)
+
+
+# --------------------------------------------------------------------------- list
+
+
+@bp.get("")
+def lista():
+    return ot_list()
+
+
+def ot_list():
+    """The OT list: home page and /ot. Active search, filters, sort and pages are in the URL."""
+    query = list_query_from_args(request.args)
+    if query.estatus == ESTATUS_ELIMINADA and not current_user.puede("admin"):
+        fail(403, "Solo un administrador puede ver las OT eliminadas.")
+    page = service.list_orders(query)
+    context = {"page": page, "query": query, "list_url": list_url, "default_orden": service.DEFAULT_SORT}
+    if not wants_fragment():
+        context["cats"] = lookups.catalogs("clientes", "tipos", "estatus_ot", "frentes", ptes=True)
+    return render("orders/list.html", "orders/_results.html", **context)
+
+
+@bp.get("/<int:ot_id>/fila")
+def fila(ot_id: int):
+    return render_template("orders/_row.html", o=lookups.row_of(ot_id))
+
+
+@bp.get("/<int:ot_id>/fila/editar")
+@requires_role("editor")
+def fila_editar(ot_id: int):
+    o = lookups.row_of(ot_id)
+    if o["estatus"] == ESTATUS_ELIMINADA:
+        return action_error(
+            service.ServiceError("La OT está eliminada: restáurela para editarla.", status=409)
+        )
+    vals = {
+        "version": text(o["version"]),
+        "responsable_proyecto": text(o["id_responsable_proyecto"]),
+        "id_estatus_ot": text(o["id_estatus_ot"]),
+        "fecha_inicio_real": text(o["fecha_inicio_real"]),
+        "fecha_termino_real": text(o["fecha_termino_real"]),
+        "comentario_general": text(o["comentario"]),
+    }
+    return _row_edit(o, vals)
+
+
+def _row_edit(o, vals, errores=None, conflict=None, status=200):
+    cats = lookups.catalogs("responsables", "estatus_ot")
+    return make_response(
+        render_template(
+            "orders/_row_edit.html", o=o, vals=vals, errores=errores or {}, cats=cats, conflict=conflict
+        ),
+        status,
+    )
+
+
+@bp.post("/<int:ot_id>/fila")
+@requires_role("editor")
+def fila_guardar(ot_id: int):
+    raw = MultiDict([(k, request.form[k]) for k in ("version", *ROW_FIELDS) if k in request.form])
+    raw["id"] = str(ot_id)
+    vals = raw.to_dict()
+    form = OTForm(formdata=raw, partial=True)
+    if not form.validate():
+        return _row_edit(lookups.row_of(ot_id), vals, form.first_errors(), status=422)
+    try:
+        result = service.update_order(form.present_values(), current_user)
+    except service.ValidationFailed as err:
+        return _row_edit(lookups.row_of(ot_id), vals, err.errores or {"_": err.detalles}, status=422)
+    except service.Conflict as err:
+        vals["version"] = text(err.extra.get("version_actual"))
+        return _row_edit(lookups.row_of(ot_id), vals, conflict=err, status=409)
+    except service.ServiceError as err:
+        return action_error(err)
+    response = make_response(render_template("orders/_row.html", o=lookups.row_of(ot_id)))
+    response.headers["HX-Trigger"] = toast_header(result.detalles, result.tipo_aviso)
+    return response
+
+
+# --------------------------------------------------------------------------- detail and steps
+
+
+@bp.get("/<int:ot_id>")
+def detalle(ot_id: int):
+    ot = service.get_order(ot_id)
+    steps = _numbered(service.steps_of(ot.id))
+    cats = lookups.catalogs("patios", "tipos", "clientes", "frentes", "responsables", "estatus_ot",
+                            "embarcaciones", "plataformas", "intercoms", ptes=True)  # fmt: skip
+    return render_template(
+        "orders/detail.html",
+        ot=ot,
+        steps=steps,
+        progress=_progress(steps),
+        chain=service.chain_of(ot) if (ot.ot_principal or ot.id_tipo == TIPO_INICIAL) else [],
+        history=lookups.history(ot.id, cats),
+    )
+
+
+def _numbered(steps: list[dict]) -> list[dict]:
+    for n, step in enumerate(steps, start=1):
+        step["n"] = n
+    return steps
+
+
+def _progress(steps: list[dict]) -> dict:
+    applicable = [s for s in steps if s["estatus_paso"] != 4]
+    done = sum(1 for s in applicable if s["estatus_paso"] == 3)
+    total = len(applicable)
+    return {"done": done, "total": total, "pct": round(100 * done / total) if total else 0}
+
+
+def _step(paso_id: int) -> tuple[dict, list[dict], int]:
+    id_ot = db.session.scalar(db.select(OTDetalle.id_ot).where(OTDetalle.id == paso_id))
+    if id_ot is None:
+        fail(404, f"No existe el paso con ID {paso_id}.")
+    steps = _numbered(service.steps_of(id_ot))
+    step = next(s for s in steps if s["id"] == paso_id)
+    return step, steps, id_ot
+
+
+@bp.get("/paso/<int:paso_id>")
+def paso(paso_id: int):
+    step, _, id_ot = _step(paso_id)
+    return render_template("orders/_step.html", s=step, ot_id=id_ot, editable=current_user.puede("editor"))
+
+
+@bp.get("/paso/<int:paso_id>/comentario")
+@requires_role("editor")
+def paso_comentario(paso_id: int):
+    step, _, id_ot = _step(paso_id)
+    return render_template("orders/_step.html", s=step, ot_id=id_ot, editable=True, editing=True)
+
+
+@bp.post("/paso/<int:paso_id>")
+@requires_role("editor")
+def paso_guardar(paso_id: int):
+    raw = MultiDict(
+        [(k, v) for k, v in request.form.items(multi=True) if k in ("estatus_paso", "comentario")]
+    )
+    raw["id"] = str(paso_id)
+    form = StepForm(formdata=raw, partial=True)
+    if not form.validate():
+        return action_error(service.ValidationFailed.from_errors(form.first_errors()))
+    values = form.present_values()
+    if values.get("estatus_paso") is None:
+        values.pop("estatus_paso", None)
+    try:
+        service.set_step(values, current_user)
+    except service.ServiceError as err:
+        return action_error(err)
+    step, steps, id_ot = _step(paso_id)
+    return render_template(
+        "orders/_step.html", s=step, ot_id=id_ot, editable=True, progress=_progress(steps), oob=True
+    )
+
+
+# --------------------------------------------------------------------------- new / edit
+
+
+def _form_page(vals: dict, errores=None, ot=None, conflict=None, theirs=None, status=200, general=None):
+    cats = lookups.catalogs(*FORM_CATALOGS)
+    tipo = vals.get("id_tipo") or str(TIPO_INICIAL)
+    context = {
+        "vals": vals,
+        "errores": errores or {},
+        "ot": ot,
+        "cats": cats,
+        "ptes": lookups.approved_ptes(vals.get("pte_buscar", "")),
+        "iniciales": lookups.initial_orders(vals.get("principal_buscar", ""))
+        if tipo == str(TIPO_REPROGRAMADA)
+        else [],
+        "conflict": conflict,
+        "general": general,
+        "action": url_for("orders.editar", ot_id=ot.id) if ot else url_for("orders.nueva"),
+    }
+    if conflict is not None and theirs is not None:
+        context["differences"] = [
+            (
+                lookups.LABELS.get(name, name),
+                _shown(name, theirs.get(name, ""), cats),
+                _shown(name, vals.get(name, ""), cats),
+            )
+            for name in CONFLICT_FIELDS
+            if (theirs.get(name) or "") != (vals.get(name) or "")
+        ]
+    template = "orders/edit.html" if ot else "orders/new.html"
+    return render(template, "orders/_form.html", status=status, **context)
+
+
+def _shown(name: str, value: str, cats) -> str:
+    if name == "check_fase_patio":
+        return "Sí" if value == "on" else "No"
+    if name == "pte_buscar":
+        return value or "—"
+    return lookups.display(name, value, cats)
+
+
+def vals_from_ot(ot) -> dict:
+    offshore_yard = ot.id_frente != FRENTE_TIERRA and ot.requiere_patio
+    values = {
+        "id": ot.id,
+        "version": ot.version,
+        "orden_trabajo": ot.orden_trabajo,
+        "oficio_ot": ot.oficio_ot,
+        "id_tipo": ot.id_tipo,
+        "ot_principal": ot.ot_principal,
+        "principal_buscar": ot.principal.orden_trabajo if ot.principal else "",
+        "id_pte_header": ot.id_pte_header,
+        "pte_buscar": ot.pte.oficio_pte if ot.pte else "",
+        "descripcion_trabajo": ot.descripcion_trabajo,
+        "id_cliente": ot.id_cliente,
+        "responsable_proyecto": ot.id_responsable_proyecto,
+        "responsable_cliente": ot.responsable_cliente,
+        "id_estatus_ot": ot.id_estatus_ot,
+        "id_frente": ot.id_frente,
+        "id_embarcacion": ot.id_embarcacion,
+        "id_plataforma": ot.id_plataforma,
+        "id_intercom": ot.id_intercom,
+        "id_patio": ot.id_patio if ot.id_frente == FRENTE_TIERRA else None,
+        "check_fase_patio": "on" if offshore_yard else "",
+        "id_patio_fase": ot.id_patio if offshore_yard else None,
+        "fecha_inicio_patio": ot.fecha_inicio_patio,
+        "fecha_fin_patio": ot.fecha_fin_patio,
+        "fecha_inicio_programado": ot.fecha_inicio_programado,
+        "fecha_termino_programado": ot.fecha_termino_programado,
+        "fecha_inicio_real": ot.fecha_inicio_real,
+        "fecha_termino_real": ot.fecha_termino_real,
+        "plazo_dias": ot.plazo_dias,
+        "monto_mxn": ot.monto_mxn,
+        "monto_usd": ot.monto_usd,
+        "comentario_general": ot.comentario,
+    }
+    return {k: text(v) for k, v in values.items()}
+
+
+def _posted() -> tuple[MultiDict, dict]:
+    """The posted form, with the pickers' typed text resolved when no script filled the ids."""
+    raw = MultiDict(request.form)
+    raw.pop("csrf_token", None)
+    if not raw.get("id_pte_header", "").strip() and raw.get("pte_buscar", "").strip():
+        found = lookups.pte_id_by_oficio(raw["pte_buscar"])
+        if found:
+            raw["id_pte_header"] = str(found)
+    if raw.get("id_tipo") == str(TIPO_REPROGRAMADA) and not raw.get("ot_principal", "").strip():
+        found = lookups.initial_id_by_folio(raw.get("principal_buscar", ""))
+        if found:
+            raw["ot_principal"] = str(found)
+    return raw, raw.to_dict()
+
+
+@bp.route("/nueva", methods=["GET", "POST"])
+@requires_role("editor")
+def nueva():
+    if request.method == "GET":
+        vals = {"id_tipo": str(TIPO_INICIAL), "id_frente": str(FRENTE_TIERRA), "id_estatus_ot": "1"}
+        vals.update({k: v for k, v in request.args.items() if k in PREFILL})
+        return _form_page(vals)
+    raw, vals = _posted()
+    form = OTForm(formdata=raw)
+    if not form.validate():
+        return _form_page(vals, form.first_errors(), status=422)
+    try:
+        result = service.create_order(form.present_values(), current_user)
+    except service.ValidationFailed as err:
+        return _form_page(vals, err.errores, status=422, general=None if err.errores else err.detalles)
+    except service.ServiceError as err:
+        return _form_page(vals, status=err.status if err.status in (409, 422) else 422, general=err.detalles)
+    return go(url_for("orders.detalle", ot_id=result.ot.id), result.detalles, result.tipo_aviso)
+
+
+@bp.route("/<int:ot_id>/editar", methods=["GET", "POST"])
+@requires_role("editor")
+def editar(ot_id: int):
+    ot = service.get_order(ot_id)
+    if ot.estatus == ESTATUS_ELIMINADA:
+        flash("La OT está eliminada: restáurela para editarla.", "error")
+        return redirect(url_for("orders.detalle", ot_id=ot.id))
+    if request.method == "GET":
+        return _form_page(vals_from_ot(ot), ot=ot)
+    raw, vals = _posted()
+    raw["id"] = vals["id"] = str(ot_id)
+    form = OTForm(formdata=raw, partial=True)
+    if not form.validate():
+        return _form_page(vals, form.first_errors(), ot=ot, status=422)
+    try:
+        result = service.update_order(form.present_values(), current_user)
+    except service.Conflict as err:
+        current = service.get_order(ot_id)
+        vals["version"] = text(err.extra.get("version_actual"))
+        return _form_page(vals, ot=current, conflict=err, theirs=vals_from_ot(current), status=409)
+    except service.ValidationFailed as err:
+        db.session.rollback()
+        return _form_page(vals, err.errores, ot=service.get_order(ot_id), status=422,
+                          general=None if err.errores else err.detalles)  # fmt: skip
+    except service.ServiceError as err:
+        db.session.rollback()
+        return _form_page(vals, ot=service.get_order(ot_id), status=422, general=err.detalles)
+    return go(url_for("orders.detalle", ot_id=ot_id), result.detalles, result.tipo_aviso)
+
+
+# --------------------------------------------------------------------------- delete / restore
+
+
+@bp.post("/<int:ot_id>/eliminar")
+@requires_role("editor")
+def eliminar(ot_id: int):
+    try:
+        result = service.delete_order(ot_id, current_user)
+    except service.ServiceError as err:
+        if not is_htmx():
+            flash(err.detalles, "error")
+            return redirect(url_for("orders.detalle", ot_id=ot_id), code=303)
+        return action_error(err)
+    return go(url_for("main.index"), f"{result.detalles}: {result.ot.orden_trabajo}.")
+
+
+@bp.post("/<int:ot_id>/restaurar")
+@requires_role("admin")
+def restaurar(ot_id: int):
+    in_row = request.headers.get("HX-Target") == f"ot-{ot_id}"
+    try:
+        result = service.restore_order(ot_id, current_user)
+    except service.ServiceError as err:
+        if not is_htmx():
+            flash(err.detalles, "error")
+            return redirect(url_for("orders.detalle", ot_id=ot_id), code=303)
+        return action_error(err)
+    message = f"{result.detalles}: {result.ot.orden_trabajo}."
+    if in_row:
+        # The row leaves the list of deleted OTs.
+        response = make_response("")
+        response.headers["HX-Trigger"] = toast_header(message)
+        return response
+    return go(url_for("orders.detalle", ot_id=ot_id), message)
+
+
+# --------------------------------------------------------------------------- form helpers (fragments)
+
+
+@bp.get("/form/sitio")
+def form_sitio():
+    """Site fields for the chosen front (land: yard; offshore: vessel, platform, intercom, yard phase)."""
+    vals = request.args.to_dict()
+    return render_template(
+        "orders/_sitio.html",
+        vals=vals,
+        errores={},
+        cats=lookups.catalogs("embarcaciones", "plataformas", "intercoms", "patios"),
+    )
+
+
+@bp.get("/form/principal")
+def form_principal():
+    """The initial-OT picker, shown only for a reprogrammed OT (tipo 5)."""
+    vals = request.args.to_dict()
+    iniciales = lookups.initial_orders(vals.get("principal_buscar", "")) if vals.get("id_tipo") == "5" else []
+    return render_template("orders/_principal.html", vals=vals, errores={}, iniciales=iniciales)
+
+
+@bp.get("/form/folio")
+def form_folio():
+    """Checked when the folio field is left: is it free among the initial OTs?"""
+    folio = request.args.get("orden_trabajo", "").strip()
+    if not folio or request.args.get("id_tipo", str(TIPO_INICIAL)) != str(TIPO_INICIAL):
+        return ""
+    raw_id = request.args.get("id", "").strip()
+    exclude = int(raw_id) if raw_id.isdigit() else None
+    free = service.folio_available(folio, exclude)
+    return render_template("orders/_folio_check.html", folio=folio, free=free)
+
+
+@bp.get("/buscar/ptes")
+def buscar_ptes():
+    return render_template(
+        "orders/_pte_options.html", ptes=lookups.approved_ptes(request.args.get("pte_buscar", ""))
+    )
+
+
+@bp.get("/buscar/iniciales")
+def buscar_iniciales():
+    return render_template(
+        "orders/_inicial_options.html",
+        iniciales=lookups.initial_orders(request.args.get("principal_buscar", "")),
+    )

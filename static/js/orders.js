@@ -1,0 +1,138 @@
+// OT pages: pickers (datalist → hidden id + filled fields), dialogs, clean list URLs, focus after swaps.
+// No inline scripts anywhere (CSP): everything is wired here through data-* attributes.
+(function () {
+  "use strict";
+
+  // ---- Pickers: <input list=... data-picker="hidden-id">; each <option> carries data-id and data-fill (JSON).
+  function syncPicker(input) {
+    const hidden = document.getElementById(input.dataset.picker);
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!hidden || !list) return;
+    const option = Array.prototype.find.call(list.options, function (o) { return o.value === input.value; });
+    if (!option) {
+      if (input.value.trim() === "") hidden.value = "";
+      return;
+    }
+    if (hidden.value === option.dataset.id) return;
+    hidden.value = option.dataset.id;
+    let fill = {};
+    try { fill = JSON.parse(option.dataset.fill || "{}"); } catch (e) { fill = {}; }
+    Object.keys(fill).forEach(function (id) {
+      const el = document.getElementById(id);
+      if (el && fill[id] !== "") {
+        el.value = fill[id];
+        el.classList.add("filled");
+        setTimeout(function () { el.classList.remove("filled"); }, 900);
+      }
+    });
+  }
+  document.addEventListener("input", function (e) {
+    const t = e.target;
+    if (t.matches && t.matches("input[data-picker]")) {
+      const hidden = document.getElementById(t.dataset.picker);
+      if (hidden) hidden.value = "";
+      syncPicker(t);
+    }
+  });
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("input[data-picker]")) syncPicker(e.target);
+  });
+
+  // ---- Dialogs: [data-open-dialog=id] opens (after htmx filled it when it has hx-get).
+  function openDialog(id) {
+    const d = document.getElementById(id);
+    if (d && !d.open) d.showModal();
+    return d;
+  }
+  window.otOpenDialog = openDialog;
+  document.addEventListener("click", function (e) {
+    const opener = e.target.closest && e.target.closest("[data-open-dialog]");
+    if (opener) {
+      if (opener.hasAttribute("hx-get")) {
+        e.preventDefault(); // htmx loads the content; we open after the swap
+        return;
+      }
+      e.preventDefault();
+      const d = openDialog(opener.dataset.openDialog);
+      const focus = d && d.querySelector("[autofocus]");
+      if (focus) focus.focus();
+      return;
+    }
+    const closer = e.target.closest && e.target.closest("[data-close-dialog]");
+    if (closer) {
+      const d = closer.closest("dialog");
+      if (d) { e.preventDefault(); d.close(); }
+    }
+  });
+
+  // ---- GET forms marked data-clean-params: empty fields stay out of the URL.
+  document.addEventListener("htmx:configRequest", function (e) {
+    const elt = e.detail.elt;
+    if (e.detail.verb !== "get" || !elt.closest || !elt.closest("[data-clean-params]")) return;
+    const params = e.detail.parameters;
+    const remove = [];
+    const keys = params instanceof FormData ? Array.from(params.keys()) : Object.keys(params);
+    keys.forEach(function (k) {
+      const v = params instanceof FormData ? params.get(k) : params[k];
+      if (v === "" || v === null || v === undefined) remove.push(k);
+    });
+    remove.forEach(function (k) { if (params instanceof FormData) params.delete(k); else delete params[k]; });
+  });
+
+  // ---- After a swap: open the dialog that was filled, focus something sensible.
+  function focusIn(root) {
+    if (!root || !root.querySelector) return false;
+    const invalid = root.querySelector("[aria-invalid='true']");
+    if (invalid) { invalid.focus(); return true; }
+    const auto = root.querySelector("[data-autofocus]");
+    if (auto) { auto.focus(); if (auto.select && auto.tagName === "INPUT") auto.select(); return true; }
+    return false;
+  }
+  window.otFocusIn = focusIn;
+
+  document.addEventListener("htmx:afterSettle", function (e) {
+    const target = e.detail.target;
+    if (!target) return;
+    if (target.id === "ot-dialog-body") {
+      const d = openDialog("ot-dialog");
+      if (!focusIn(d)) {
+        const first = d.querySelector("select, input:not([type=hidden]), textarea");
+        if (first) first.focus();
+      }
+      return;
+    }
+    // Pickers: options arrived, the typed text may now match one.
+    if (target.tagName === "DATALIST") {
+      const input = document.querySelector("input[list='" + target.id + "']");
+      if (input) syncPicker(input);
+      return;
+    }
+    if (target.id === "ot-form" || (target.closest && target.closest("#ot-form"))) {
+      const form = document.getElementById("ot-form");
+      if (target.id === "ot-form" || e.detail.requestConfig && e.detail.requestConfig.verb === "post") {
+        if (!focusIn(form)) {
+          const conflict = form && form.querySelector(".conflict");
+          if (conflict) { const b = conflict.querySelector("button"); if (b) b.focus(); }
+        }
+      }
+    }
+  });
+
+  // A form swapped after an error is a new element: htmx:afterSettle's target is stale, so catch the new one.
+  document.addEventListener("htmx:load", function (e) {
+    const elt = e.detail.elt;
+    if (elt && elt.id === "ot-form" && elt.querySelector("[aria-invalid='true'], .conflict")) {
+      if (!focusIn(elt)) { const b = elt.querySelector(".conflict button"); if (b) b.focus(); }
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const form = document.getElementById("ot-form");
+    if (form) {
+      if (!focusIn(form)) {
+        const first = form.querySelector("select, input:not([type=hidden]), textarea");
+        if (first) first.focus();
+      }
+    }
+  });
+})();

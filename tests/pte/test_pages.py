@@ -1,0 +1,128 @@
+"""PTE pages: list, create/edit with errors beside the fields, workflow buttons, OTs nested."""
+
+import pytest
+
+from ot_app.extensions import db
+from ot_app.models import PTEHeader
+
+from .. import factories
+
+HX = {"HX-Request": "true"}
+
+
+def form(**kw):
+    data = {
+        "oficio_pte": "PEP-PTE-0100-2026",
+        "descripcion": "Mantenimiento integral a ductos",
+        "id_cliente": "1",
+        "fecha_solicitud": "2026-03-01",
+        "plazo_dias": "90",
+        "monto_mxn": "1,500,000.00",
+        "monto_usd": "",
+    }
+    data.update(kw)
+    return data
+
+
+def test_create_redirects_to_detail_with_flash(app, editor_client):
+    r = editor_client.auth.post("/pte/nueva", data=form())
+    assert r.status_code == 303
+    detail = editor_client.get(r.headers["Location"]).get_data(as_text=True)
+    assert (
+        "PEP-PTE-0100-2026" in detail and "PTE creada correctamente" in detail and "En elaboración" in detail
+    )
+
+
+def test_form_errors_beside_fields_keep_what_was_typed(editor_client):
+    r = editor_client.auth.post(
+        "/pte/nueva", data=form(oficio_pte="", monto_mxn="12.345", descripcion="Texto escrito")
+    )
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "El oficio de la PTE es obligatorio." in html and "admite como máximo 2 decimales" in html
+    assert "Texto escrito" in html and 'value="12.345"' in html
+
+
+def test_workflow_buttons_follow_the_status(app, editor_client):
+    with app.app_context():
+        pte = factories.make_pte("PEP-W-1", estatus_pte=1)
+        db.session.commit()
+        pid = pte.id
+    html = editor_client.get(f"/pte/{pid}").get_data(as_text=True)
+    assert (
+        "Marcar como Enviada" in html
+        and "Marcar como Cancelada" in html
+        and "Marcar como Aprobada" not in html
+    )
+    editor_client.auth.post(f"/pte/{pid}/estatus", data={"id_estatus_pte": "2", "version": "1"})
+    editor_client.auth.post(f"/pte/{pid}/estatus", data={"id_estatus_pte": "3", "version": "2"})
+    html = editor_client.get(f"/pte/{pid}").get_data(as_text=True)
+    assert "Nueva OT de esta PTE" in html and "Marcar como" not in html
+
+
+def test_invalid_transition_is_refused_with_a_message(app, editor_client):
+    with app.app_context():
+        pte = factories.make_pte("PEP-W-2", estatus_pte=1)
+        db.session.commit()
+        pid = pte.id
+    r = editor_client.auth.post(f"/pte/{pid}/estatus", data={"id_estatus_pte": "3"}, follow_redirects=True)
+    assert "no puede pasar a Aprobada" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(PTEHeader, pid).id_estatus_pte == 1
+
+
+def test_detail_lists_ots_with_versions_nested(app, editor_client):
+    with app.app_context():
+        pte = factories.make_pte("PEP-N-1")
+        first = factories.make_ot(pte=pte, orden_trabajo="OT-N-1")
+        factories.make_ot(pte=pte, orden_trabajo="OT-N-1", id_tipo=5, ot_principal=first.id)
+        pid = pte.id
+    html = editor_client.get(f"/pte/{pid}").get_data(as_text=True)
+    assert html.count("OT-N-1") >= 2 and "Reprog. 1" in html and "↳" in html
+
+
+def test_list_search_fragment_and_filters(app, lector_client):
+    with app.app_context():
+        factories.make_pte("PEP-A", descripcion="Pintura de barandales")
+        factories.make_pte("PEP-B", descripcion="Soldadura", id_cliente=2)
+        db.session.commit()
+    r = lector_client.get("/pte?q=pintura", headers=HX)
+    html = r.get_data(as_text=True)
+    assert (
+        "<html" not in html and "PEP-A" in html and "PEP-B" not in html and "HX-Request" in r.headers["Vary"]
+    )
+    assert "PEP-B" in lector_client.get("/pte?id_cliente=2").get_data(as_text=True)
+
+
+def test_lector_sees_no_write_controls_and_cannot_write(app, lector_client):
+    with app.app_context():
+        pid = factories.make_pte("PEP-L").id
+        db.session.commit()
+    html = lector_client.get(f"/pte/{pid}").get_data(as_text=True)
+    assert "Editar" not in html and "Marcar como" not in html
+    assert lector_client.auth.post("/pte/nueva", data=form()).status_code == 403
+    assert lector_client.auth.post(f"/pte/{pid}/estatus", data={"id_estatus_pte": "4"}).status_code == 403
+
+
+def test_edit_with_stale_version_keeps_the_users_values(app, editor_client):
+    with app.app_context():
+        pid = factories.make_pte("PEP-V").id
+        db.session.commit()
+    editor_client.auth.post(f"/pte/{pid}/editar", data=form(oficio_pte="PEP-V", version="1", plazo_dias="30"))
+    r = editor_client.auth.post(
+        f"/pte/{pid}/editar", data=form(oficio_pte="PEP-V", version="1", plazo_dias="77")
+    )
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409 and "fue modificada por" in html and 'value="77"' in html
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_list_statement_budget(app, lector_client, queries, n):
+    with app.app_context():
+        for i in range(n):
+            factories.make_pte(f"PEP-Q-{i:03d}")
+        db.session.commit()
+    with queries() as q:
+        r = lector_client.get("/pte")
+    assert r.status_code == 200
+    assert q.count <= 7, q.statements
