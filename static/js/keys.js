@@ -3,21 +3,29 @@
 (function () {
   "use strict";
 
+  // Any table body marked data-rows takes part (OT list, steps, catalogs, PTE).
+  const ROWS = "#ot-rows > tr[data-row], #pasos > tbody > tr[data-row], [data-rows] > tr[data-row]";
+
   function typing(el) {
     return !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   }
   function click(el) { if (el) el.click(); return !!el; }
   function rows() {
     return Array.prototype.slice.call(
-      document.querySelectorAll("#ot-rows > tr[data-row], #pasos > tbody > tr[data-row]"));
+      document.querySelectorAll(ROWS));
   }
-  function current() { return document.querySelector("tr[data-row].selected"); }
+  let lastSelected = null; // survives a swap that replaced the selected row
+  function current() {
+    return document.querySelector("tr[data-row].selected") ||
+      (lastSelected && document.getElementById(lastSelected)) || null;
+  }
 
   function select(tr, focus) {
     rows().forEach(function (r) {
       if (r !== tr) { r.classList.remove("selected"); r.removeAttribute("aria-selected"); }
     });
     if (!tr) return;
+    lastSelected = tr.id;
     tr.classList.add("selected");
     tr.setAttribute("aria-selected", "true");
     tr.setAttribute("tabindex", "-1");
@@ -80,8 +88,28 @@
     if (typing(t) || e.altKey || e.ctrlKey || e.metaKey) return;
     if (dlg && !(dlg.id === "help" && e.key === "?")) return;
 
+    // Row actions wait for the row's previous request (a fast "1" then "c" acts on the saved row).
+    const rowKey = /^[1-4ce]$/.test(e.key) || (e.key === "Enter" && (t === current() || t === document.body));
+    if (rowKey && inflight()) {
+      e.preventDefault();
+      const key = e.key;
+      queue.push(function () { act(key, document.body, e); });
+      return;
+    }
+    act(e.key, t, e);
+  });
+
+  const queue = [];
+  function inflight() {
+    return document.querySelector("#ot-rows .htmx-request, #pasos .htmx-request, tr.htmx-request, " +
+      "tr.htmx-swapping, tr.htmx-settling, tr.htmx-added");
+  }
+  function drain() { while (queue.length && !inflight()) queue.shift()(); }
+  document.addEventListener("htmx:afterRequest", function () { setTimeout(drain, 60); });
+
+  function act(key, t, e) {
     const sel = current();
-    switch (e.key) {
+    switch (key) {
       case "?":
         e.preventDefault(); toggleHelp(); break;
       case "/": {
@@ -91,7 +119,8 @@
       }
       case "n": {
         const opener = document.querySelector("[data-new]");
-        if (opener) { e.preventDefault(); click(opener); }
+        if (opener && opener.tagName === "INPUT") { e.preventDefault(); opener.focus(); }
+        else if (opener) { e.preventDefault(); click(opener); }
         break;
       }
       case "j": case "ArrowDown":
@@ -112,12 +141,12 @@
         if (sel && click(sel.querySelector("[data-comment]"))) e.preventDefault();
         break;
       case "1": case "2": case "3": case "4":
-        if (sel && click(sel.querySelector("[data-status='" + e.key + "']"))) e.preventDefault();
+        if (sel && click(sel.querySelector("[data-status='" + key + "']"))) e.preventDefault();
         break;
       default:
         break;
     }
-  });
+  }
 
   // Help buttons.
   document.addEventListener("click", function (e) {
@@ -126,7 +155,7 @@
 
   // Clicking a row selects it (the mouse and the keyboard share one selection).
   document.addEventListener("mousedown", function (e) {
-    const tr = e.target.closest && e.target.closest("#ot-rows > tr[data-row], #pasos > tbody > tr[data-row]");
+    const tr = e.target.closest && e.target.closest(ROWS);
     if (tr && !tr.classList.contains("editing")) select(tr, false);
   });
 
@@ -136,6 +165,10 @@
     if (!old || old.tagName !== "TR" || !old.id) return;
     const tr = document.getElementById(old.id);
     if (!tr) { return; }
+    // The selection may have moved on while the request was in flight (fast typists): keep it there.
+    const other = document.querySelector("tr[data-row].selected");
+    const moved = other && other !== tr;
+    if (moved && !tr.classList.contains("editing")) return;
     select(tr, false);
     if (tr.classList.contains("editing")) {
       if (!(window.otFocusIn && window.otFocusIn(tr))) {
@@ -145,5 +178,6 @@
     } else {
       tr.focus({ preventScroll: true });
     }
+    setTimeout(drain, 0);
   });
 })();
