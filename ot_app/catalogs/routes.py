@@ -66,12 +66,10 @@ def crear(slug: str):
         return render_template("catalogs/_new_row.html", cat=cat, nombre=nombre, error=err.detalles), 422
     except ServiceError as err:
         return action_error(err)
+    # The fresh form, plus the whole list out of band (a bare <tr> cannot travel outside a table).
     html = render_template("catalogs/_new_row.html", cat=cat, nombre="", error=None)
     html += render_template(
-        "catalogs/_row.html",
-        cat=cat,
-        r={"id": row.id, "nombre": row.nombre, "activo": True, "usos": {}},
-        oob=True,
+        "catalogs/_rows.html", cat=cat, rows=service.list_rows(slug), q="", oob=True, nuevo=row.id
     )
     return with_toast(html, f"«{row.nombre}» agregado.")
 

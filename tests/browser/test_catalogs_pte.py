@@ -1,0 +1,100 @@
+"""In Chromium, as a person would: catalogs edited from the keyboard, a PTE approved and used."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from ot_app.extensions import db
+from ot_app.models import OTE, Patio
+
+from .. import factories
+from .conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_add_and_edit_a_catalog_row_inline_from_the_keyboard(app, page, live_server, browser_login):
+    browser_login(page, "admin", rol="admin")
+    page.goto(f"{live_server}/catalogos/patios")
+    page.keyboard.press("n")
+    expect(page.locator("#nuevo-nombre")).to_be_focused()
+    page.keyboard.type("Patio Salina Cruz")
+    page.keyboard.press("Enter")
+    expect(page.locator("#cat-rows")).to_contain_text("Patio Salina Cruz")
+
+    page.keyboard.press("Escape")  # leave the field: shortcuts work again
+    expect(page.locator("#cat-rows tr.selected")).to_contain_text("Patio Salina Cruz")  # the new row
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    expect(page.locator("#cat-rows tr.selected")).to_contain_text("Patio Salina Cruz")
+    page.keyboard.press("e")
+    field = page.locator("#cat-rows tr.editing input[name=nombre]")
+    expect(field).to_be_focused()
+    field.fill("Patio Salina Cruz, Oax.")
+    page.keyboard.press("Enter")
+    expect(page.locator("#cat-rows")).to_contain_text("Patio Salina Cruz, Oax.")
+    expect(page.locator("#cat-rows tr.editing")).to_have_count(0)
+
+    page.keyboard.press("e")
+    page.keyboard.type(" cambio que se descarta")
+    page.keyboard.press("Escape")
+    expect(page.locator("#cat-rows tr.editing")).to_have_count(0)
+    screenshot(page, "catalogo-patios")
+    with app.app_context():
+        assert db.session.scalar(db.select(Patio.nombre).where(Patio.nombre.like("Patio Salina%"))) == (
+            "Patio Salina Cruz, Oax."
+        )
+
+
+def test_create_a_pte_approve_it_and_create_an_ot_from_it(app, page, live_server, browser_login):
+    with app.app_context():
+        factories.make_responsable("Ing. Mariana López")
+        factories.make_patio("Patio Dos Bocas")
+        db.session.commit()
+    browser_login(page, "editor", rol="editor")
+    page.goto(f"{live_server}/pte/nueva")
+    page.fill("#oficio_pte", "PEP-PTE-0777-2026")
+    page.select_option("#id_cliente", label="Cotemar")
+    page.fill("#descripcion", "Rehabilitación de plataforma Akal-J")
+    page.fill("#monto_mxn", "2,500,000.00")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("h1")).to_contain_text("PEP-PTE-0777-2026")
+    expect(page.locator("h1")).to_contain_text("En elaboración")
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Marcar como Enviada").click()
+    expect(page.locator("h1")).to_contain_text("Enviada")
+    page.get_by_role("button", name="Marcar como Aprobada").click()
+    expect(page.locator("h1")).to_contain_text("Aprobada")
+    screenshot(page, "pte-aprobada")
+
+    page.get_by_role("link", name=re.compile("Nueva OT de esta PTE")).click()
+    page.fill("#orden_trabajo", "OT-PTE-0777-01")
+    page.fill("#descripcion_trabajo", "Cambio de barandales")
+    page.fill("#responsable_cliente", "Ing. Roberto Sánchez")
+    page.select_option("#responsable_proyecto", label="Ing. Mariana López")
+    page.select_option("#id_frente", label="Tierra")
+    page.select_option("#id_patio", label="Patio Dos Bocas")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("h1")).to_contain_text("OT-PTE-0777-01")
+    with app.app_context():
+        ot = db.session.scalar(db.select(OTE).where(OTE.orden_trabajo == "OT-PTE-0777-01"))
+        assert ot.pte.oficio_pte == "PEP-PTE-0777-2026" and ot.id_cliente == 2
+
+
+def test_a_deactivated_yard_is_no_longer_offered(app, page, live_server, browser_login):
+    with app.app_context():
+        factories.make_patio("Patio Tampico")
+        factories.make_patio("Patio Cerrado")
+        db.session.commit()
+    browser_login(page, "admin", rol="admin")
+    page.goto(f"{live_server}/catalogos/patios")
+    row = page.locator("#cat-rows tr", has_text="Patio Cerrado")
+    row.get_by_role("button", name="Desactivar").click()
+    expect(row).to_contain_text("Inactivo")
+    page.goto(f"{live_server}/ot/nueva")
+    page.select_option("#id_frente", label="Tierra")
+    options = page.locator("#id_patio option")
+    expect(options.filter(has_text="Patio Tampico")).to_have_count(1)
+    expect(options.filter(has_text="Patio Cerrado")).to_have_count(0)
