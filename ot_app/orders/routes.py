@@ -7,7 +7,7 @@ for comes from one template (the page includes the fragment). No rule of the dom
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask import (
@@ -337,6 +337,8 @@ def _form_page(vals: dict, errores=None, ot=None, conflict=None, theirs=None, st
         "general": general,
         "action": url_for("orders.editar", ot_id=ot.id) if ot else url_for("orders.nueva"),
     }
+    if conflict is not None and conflict.extra.get("cuando"):
+        context["conflict_cuando"] = datetime.fromisoformat(conflict.extra["cuando"])
     if conflict is not None and theirs is not None:
         context["differences"] = [
             (

@@ -6,10 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from ot_app.extensions import db
-from ot_app.models import OTE
+from ot_app.models import OTE, OTDetalle
 from tests import factories
 
-from .conftest import screenshot
+from .conftest import ARTIFACTS, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -164,7 +164,6 @@ def test_j_k_e_enter_esc_edit_a_row_in_place(browser_login, page, live_server, a
     page.keyboard.press("k")
     second = page.locator(f"#ot-{ids[1]}")  # newest first: ids[2], ids[1], ids[0]
     expect(second).to_have_class(re.compile(r"\bselected\b"))
-    screenshot(page, "ot-lista")
 
     page.keyboard.press("e")
     expect(second).to_have_class(re.compile(r"\bediting\b"))
@@ -229,7 +228,8 @@ def test_step_keys_1_to_4_c_and_the_help_overlay(browser_login, page, live_serve
     help_overlay = page.locator("#help")
     expect(help_overlay).to_be_visible()
     expect(help_overlay).to_contain_text("Estatus del paso")
-    screenshot(page, "ot-ayuda-atajos")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ot-ayuda-atajos.png"))  # the viewport: the overlay over the page
     page.keyboard.press("Escape")
     expect(help_overlay).to_be_hidden()
 
@@ -237,8 +237,14 @@ def test_step_keys_1_to_4_c_and_the_help_overlay(browser_login, page, live_serve
 def test_search_and_filters_change_the_url_and_back_restores_the_list(
     browser_login, page, live_server, app, data
 ):
-    make_ots(app, 3)
+    ids = make_ots(app, 3)
     make_ots(app, 2, prefix="OT-GOLFO", id_cliente=3)  # Compañía Perforadora del Golfo
+    with app.app_context():  # some progress, for the screenshot
+        for n, detalle in enumerate(
+            db.session.scalars(db.select(OTDetalle).where(OTDetalle.id_ot == ids[0]))
+        ):
+            detalle.estatus_paso = 3 if n < 7 else 1
+        db.session.commit()
     browser_login(page, "mgarcia", rol="editor")
     rows = page.locator("#ot-rows > tr[data-row]")
     expect(rows).to_have_count(5)
@@ -263,6 +269,14 @@ def test_search_and_filters_change_the_url_and_back_restores_the_list(
     page.go_forward()
     expect(page.get_by_label("Cliente")).to_have_value("3")
     expect(rows).to_have_count(2)
+    page.go_back()
+    expect(rows).to_have_count(5)
+    page.keyboard.press("Escape")  # leave the search box; j/k then move through the rows
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    expect(rows.nth(1)).to_have_class(re.compile(r"\bselected\b"))
+    expect(page.locator("#q")).to_have_value("")
+    screenshot(page, "ot-lista")
 
 
 def test_delete_with_confirmation_hides_the_ot_and_an_admin_restores_it(
