@@ -337,3 +337,28 @@ def test_two_people_editing_the_same_ot_the_second_save_shows_the_conflict(
     page.get_by_role("button", name="Conservar los míos y guardar").click()
     expect(page).to_have_url(f"{live_server}/ot/{ot_id}")
     expect(page.locator("main")).to_contain_text("Ing. Laura Méndez")
+
+
+def test_a_reprogramming_picks_its_initial_ot_which_fills_folio_pte_and_client(
+    browser_login, page, live_server, app, data
+):
+    (initial,) = make_ots(app, 1, prefix="OT-INICIAL")
+    browser_login(page, "mgarcia", rol="editor")
+    page.goto(f"{live_server}/ot/nueva")
+    expect(page.get_by_label("OT inicial que se reprograma")).to_have_count(0)
+    page.get_by_label("Tipo de OT").select_option(label="OT reprogramada")
+    picker = page.get_by_label("OT inicial que se reprograma")
+    expect(picker).to_be_visible()
+    picker.press_sequentially("OT-INICIAL-001")
+    expect(page.locator("#ot_principal")).to_have_value(str(initial))
+    expect(page.get_by_label("Folio")).to_have_value("OT-INICIAL-001")
+    expect(page.locator("#pte_buscar")).to_have_value(re.compile(r"^PTE-\d+-2026$"))
+    expect(page.get_by_label("Cliente", exact=True)).to_have_value("2")
+    page.get_by_label("Responsable de proyecto").select_option(index=1)
+    page.get_by_label("Responsable del cliente").fill("Ing. Laura Méndez")
+    page.get_by_label("Descripción del trabajo").fill("Reprogramación por ventana climática")
+    page.get_by_label("Patio", exact=True).select_option(index=1)
+    page.get_by_label("Patio", exact=True).press("Control+Enter")
+    expect(page).to_have_url(re.compile(r"/ot/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Reprogramación 1")
+    expect(page.locator("main")).to_contain_text("OT inicial: OT-INICIAL-001")

@@ -399,3 +399,9 @@ def test_delete_refused_while_versions_are_active_says_why(editor_client, app, b
     r = editor_client.auth.post(f"/ot/{ot_id}/eliminar", headers=HX)
     assert r.status_code == 409 and r.headers["HX-Reswap"] == "none"
     assert "reprogramación" in r.get_data(as_text=True)
+
+
+def test_expired_session_sends_htmx_to_login_and_back(client, app, base):
+    r = client.get("/ot?q=x", headers={**HX, "HX-Current-URL": "http://localhost/?q=x"})
+    assert r.status_code == 401
+    assert r.headers["HX-Redirect"] == "/login?next=/?q%3Dx"
