@@ -83,6 +83,7 @@ def test_create_an_ot_with_the_keyboard_only_then_find_it_by_searching(
     page.keyboard.press("ArrowDown")
     tab_to(page, "monto_mxn")
     page.keyboard.type("1,250,000.00")
+    page.screenshot(path=str(ARTIFACTS / "ot-nueva-dialogo.png"))
     page.keyboard.press("Control+Enter")
 
     expect(page).to_have_url(re.compile(r"/ot/\d+$"))
@@ -262,6 +263,8 @@ def test_search_and_filters_change_the_url_and_back_restores_the_list(
     expect(page).to_have_url(f"{live_server}/?id_cliente=3&orden=folio")
     expect(rows).to_have_count(2)
     page.go_back()
+    expect(page).to_have_url(f"{live_server}/?id_cliente=3")
+    expect(rows).to_have_count(2)
     page.go_back()
     expect(page).to_have_url(f"{live_server}/")
     expect(rows).to_have_count(5)
