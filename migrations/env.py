@@ -23,6 +23,15 @@ def get_engine():
         return current_app.extensions["migrate"].db.engine
 
 
+# The search index lives outside the models (an FTS5 table and its triggers on SQLite, a trigram
+# index on PostgreSQL: ot_app/search.py); autogenerate must not propose to drop it.
+SEARCH_OBJECTS = ("ote_fts", "ix_ote_busqueda_trgm")
+
+
+def include_name(name, type_, parent_names):
+    return not (name or "").startswith(SEARCH_OBJECTS)
+
+
 def get_engine_url():
     try:
         return get_engine().url.render_as_string(hide_password=False).replace("%", "%%")
@@ -62,7 +71,7 @@ def run_migrations_offline():
 
     """
     url = config.get_main_option("sqlalchemy.url")
-    context.configure(url=url, target_metadata=get_metadata(), literal_binds=True)
+    context.configure(url=url, target_metadata=get_metadata(), literal_binds=True, include_name=include_name)
 
     with context.begin_transaction():
         context.run_migrations()
@@ -93,7 +102,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        context.configure(
+            connection=connection, target_metadata=get_metadata(), include_name=include_name, **conf_args
+        )
 
         with context.begin_transaction():
             context.run_migrations()

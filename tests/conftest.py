@@ -11,6 +11,7 @@ from sqlalchemy import event, text
 from ot_app import create_app
 from ot_app.config import TestConfig
 from ot_app.extensions import db
+from ot_app.search import create_search_index
 from ot_app.seed_data import seed_base
 
 from . import factories
@@ -25,6 +26,8 @@ def _reset_postgres():
     if not _pg_schema_ready:
         db.drop_all()
         db.create_all()
+        with db.engine.begin() as connection:
+            create_search_index(connection)
         _pg_schema_ready = True
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
@@ -40,6 +43,8 @@ def app(tmp_path):
             _reset_postgres()
         else:
             db.create_all()
+            with db.engine.begin() as connection:
+                create_search_index(connection)
         seed_base()
         db.session.commit()
     yield app

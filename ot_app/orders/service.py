@@ -47,6 +47,7 @@ from ..models import (
     Usuario,
     utcnow,
 )
+from ..search import search_condition
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
 
@@ -806,22 +807,10 @@ def _filters(query: ListQuery) -> list:
         value = getattr(query, name)
         if value is not None:
             conditions.append(getattr(OTE, name) == value)
-    text = " ".join((query.q or "").split())
-    if text:
-        pattern = f"%{_escape_like(text.lower())}%"
-        conditions.append(
-            or_(
-                OTE.folio_norm.like(pattern, escape="\\"),
-                func.lower(OTE.oficio_ot).like(pattern, escape="\\"),
-                func.lower(OTE.descripcion_trabajo).like(pattern, escape="\\"),
-                func.lower(OTE.responsable_cliente).like(pattern, escape="\\"),
-            )
-        )
+    found = search_condition(query.q, db.session.get_bind().dialect.name)
+    if found is not None:
+        conditions.append(found)
     return conditions
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_orders(query: ListQuery) -> Page:

@@ -1,0 +1,40 @@
+"""OT search: every word, any field, any case, any part of a word; the index follows every edit."""
+
+from ot_app.extensions import db
+from ot_app.orders import service
+
+from .. import factories
+
+
+def found(q, **kw):
+    return sorted(item["orden_trabajo"] for item in service.list_orders(service.ListQuery(q=q, **kw)).items)
+
+
+def test_search_words_across_fields_in_any_order(ctx):
+    factories.make_ot(
+        orden_trabajo="OT-GRZ-801-24",
+        descripcion_trabajo="Pintura de barandales",
+        responsable_cliente="Ing. Laura Méndez",
+    )
+    factories.make_ot(
+        orden_trabajo="OT-CDC-900-25", descripcion_trabajo="Soldadura de barandales", oficio_ot="PEP-SAP-7788"
+    )
+    assert found("barandal") == ["OT-CDC-900-25", "OT-GRZ-801-24"]
+    assert found("BARANDALES pintura") == ["OT-GRZ-801-24"]
+    assert found("laura grz") == ["OT-GRZ-801-24"]
+    assert found("sap-7788") == ["OT-CDC-900-25"]
+    assert found("801-24") == ["OT-GRZ-801-24"]
+    assert found("de") == ["OT-CDC-900-25", "OT-GRZ-801-24"]  # short word: matched without the index
+    assert found('"; drop') == []  # query syntax is text, never an FTS5 expression
+
+
+def test_search_follows_edits_and_combines_with_filters(ctx):
+    ot = factories.make_ot(orden_trabajo="OT-SYNC-1", descripcion_trabajo="Trabajo original")
+    db.session.commit()
+    service.update_order({"id": ot.id, "descripcion_trabajo": "Inspección submarina"}, None)
+    assert found("submarina") == ["OT-SYNC-1"]
+    assert found("original") == []
+    assert found("submarina", id_cliente=4) == []
+    service.delete_order(ot.id, None)
+    assert found("submarina") == []
+    assert found("submarina", estatus=0) == ["OT-SYNC-1"]
