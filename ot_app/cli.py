@@ -60,23 +60,33 @@ def _read_password(username: str, from_stdin: bool) -> str:
     return password
 
 
+def _service_call(fn, *args):
+    """Run a users-service write; its Spanish errors become the command's error message."""
+    from .service_errors import ServiceError
+
+    try:
+        return fn(*args)
+    except ServiceError as err:
+        raise click.ClickException(
+            " ".join(dict.fromkeys((err.errores or {}).values())) or err.detalles
+        ) from None
+
+
 @users.command("create")
 @click.argument("username")
 @click.option("--rol", type=click.Choice(ROLES), default="lector", show_default=True)
 @click.option("--nombre", default="")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(username, rol, nombre, password_stdin):
-    """Create a user."""
+    """Create a user (the same rules and activity-log row as the users page)."""
+    from .users import service
+
     username = username.strip()
-    if not username or len(username) > 80:
-        raise click.ClickException("El usuario debe tener entre 1 y 80 caracteres.")
-    if db.session.scalar(select(Usuario).where(Usuario.username == username)):
+    if service.by_username(username):  # say so before asking for a password
         raise click.ClickException(f"El usuario {username} ya existe.")
     password = _read_password(username, password_stdin)
-    user = Usuario(username=username, nombre=nombre or username, rol=rol, activo=True)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+    values = {"username": username, "nombre": nombre, "rol": rol, "password": password}
+    _service_call(service.create_user, values, None)
     click.echo(f"Usuario {username} creado con rol {rol}.")
 
 
@@ -85,12 +95,13 @@ def users_create(username, rol, nombre, password_stdin):
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_passwd(username, password_stdin):
     """Set a user's password (ends their open sessions)."""
-    user = db.session.scalar(select(Usuario).where(Usuario.username == username))
+    from .users import service
+
+    user = service.by_username(username)
     if user is None:
         raise click.ClickException(f"No existe el usuario {username}.")
-    user.set_password(_read_password(username, password_stdin))
-    db.session.commit()
-    click.echo(f"Contraseña de {username} actualizada.")
+    _service_call(service.reset_password, user.id, _read_password(username, password_stdin), None)
+    click.echo(f"Contraseña de {username} actualizada; sus sesiones abiertas se cerraron.")
 
 
 @users.command("token")

@@ -1,9 +1,11 @@
-"""Who is asking: session users, bearer-token API clients, login everywhere, CSRF, roles."""
+"""Who is asking: session users, bearer-token API clients, login everywhere, CSRF, roles;
+and the users page."""
 
+import time
 from functools import wraps
 
-from flask import abort, g, request
-from flask_login import current_user
+from flask import abort, g, request, session
+from flask_login import current_user, login_user
 from flask_wtf.csrf import CSRFError
 
 from ..extensions import csrf, db, login_manager
@@ -11,6 +13,8 @@ from ..models import ApiToken, Usuario, utcnow
 
 # Endpoints reachable without logging in.
 PUBLIC_ENDPOINTS = {"auth.login", "static"}
+# Session key holding the time (epoch seconds) of the last request of a logged-in browser.
+SEEN_KEY = "_visto"
 
 
 def init_app(app):
@@ -19,6 +23,28 @@ def init_app(app):
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     app.before_request(_require_login_and_csrf)
+
+    from ..users.routes import bp as users_bp
+
+    app.register_blueprint(users_bp)
+
+
+def _now() -> float:
+    return time.time()
+
+
+def start_session(user: Usuario) -> None:
+    """Log `user` in on a brand-new session (nothing carried over from before the login)."""
+    session.clear()
+    session.permanent = True
+    login_user(user)
+    session[SEEN_KEY] = int(_now())
+
+
+def continue_session(user: Usuario) -> None:
+    """Keep this browser logged in after `user`'s session token rotated (own password change)."""
+    login_user(user)
+    session[SEEN_KEY] = int(_now())
 
 
 @login_manager.user_loader
@@ -112,4 +138,13 @@ def requires_role(rol: str):
     return decorator
 
 
-__all__ = ["CSRFError", "requires_role", "is_api_request", "is_bearer_request", "is_htmx", "load_user"]
+__all__ = [
+    "CSRFError",
+    "requires_role",
+    "is_api_request",
+    "is_bearer_request",
+    "is_htmx",
+    "load_user",
+    "start_session",
+    "continue_session",
+]
