@@ -60,8 +60,24 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     REMEMBER_COOKIE_HTTPONLY = True
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=float(os.environ.get("SESSION_IDLE_HOURS", 8)))
+    # Idle timeout: a session unused for this long is refused by the server, whatever the browser
+    # keeps (see auth.security). PERMANENT_SESSION_LIFETIME follows it (set in security.init_app).
+    SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", 8))
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_IDLE_HOURS)
     SESSION_REFRESH_EACH_REQUEST = True
+    # Login throttling (Flask-Limiter): failures counted per username and per client IP. The count
+    # lives in RATELIMIT_STORAGE_URI: "memory://" is per process; with several gunicorn workers or
+    # hosts use a shared store, e.g. "redis://localhost:6379/0".
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STRATEGY = "moving-window"
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 10))
+    LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", 15))
+    # Behind nginx: how many proxies in front set X-Forwarded-For/-Proto (0 = trust no header).
+    TRUST_PROXY_HOPS = int(os.environ.get("TRUST_PROXY_HOPS", 0))
+    # Intranet over plain HTTP by default; FORCE_HTTPS=1 redirects to HTTPS and sends HSTS.
+    FORCE_HTTPS = _bool("FORCE_HTTPS")
+    # Never a traceback in an answer: unexpected errors get the Spanish 500 page and go to the log.
+    PROPAGATE_EXCEPTIONS = False
     PER_PAGE = 50
     JSON_SORT_KEYS = False
 
@@ -71,3 +87,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"  # noqa: S105  (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = True
+    PROPAGATE_EXCEPTIONS = None  # Flask's default under TESTING
+    RATELIMIT_STORAGE_URI = "memory://"  # one store per app, so every test starts from zero
+    FORCE_HTTPS = False
+    TRUST_PROXY_HOPS = 0
+    SESSION_IDLE_HOURS = 8.0

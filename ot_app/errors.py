@@ -7,6 +7,7 @@ from flask import redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .auth.events import security_event
 from .auth.security import is_api_request, is_bearer_request, is_htmx
 from .envelope import envelope
 from .extensions import db
@@ -68,6 +69,7 @@ def error_response(code: int, message: str | None = None):
 def register_error_handlers(app):
     @app.errorhandler(CSRFError)
     def csrf_error(err):
+        security_event("csrf_invalido", motivo=err.description)
         return error_response(400, "La sesión del formulario expiró o no es válida. Recargue la página.")
 
     from .service_errors import ServiceError

@@ -3,14 +3,20 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from ..extensions import db
 from ..models import Usuario
-from . import bp
+from . import bp, throttle
+from .events import security_event
 from .forms import LoginForm
+from .security import start_session
 
 BAD_CREDENTIALS = "Usuario o contraseña incorrectos."
+TOO_MANY = (
+    "Demasiados intentos fallidos de inicio de sesión. Espere {minutos} minuto{s} "
+    "e inténtelo de nuevo, o pida ayuda al administrador."
+)
 
 
 def safe_next(target: str | None) -> str:
@@ -40,17 +46,30 @@ def login():
             return redirect(safe_next(form.next.data))
     error = None
     if form.validate_on_submit():
-        user = db.session.execute(
-            db.select(Usuario).where(Usuario.username == form.username.data)
-        ).scalar_one_or_none()
+        username = form.username.data
+        refused = throttle.blocked(username)
+        if refused:
+            # Refused before the password is even checked: guessing goes no further.
+            return _too_many(form, username, *refused)
+        user = db.session.execute(db.select(Usuario).where(Usuario.username == username)).scalar_one_or_none()
         if user is not None and user.activo and user.check_password(form.password.data):
-            session.clear()  # a new session at login: nothing carried over from before
-            session.permanent = True
-            login_user(user)
+            start_session(user)  # a new session at login: nothing carried over from before
+            security_event("login_ok", usuario=user.username)
             return redirect(safe_next(form.next.data))
+        throttle.record_failure(username)
+        motivo = "inactivo" if user is not None and not user.activo else "credenciales"
+        security_event("login_fallido", usuario=username, motivo=motivo)
         error = BAD_CREDENTIALS
     status = 200 if request.method == "GET" or not error else 401
     return render_template("auth/login.html", form=form, error=error), status
+
+
+def _too_many(form, username: str, clave: str, seconds: int):
+    security_event("login_bloqueado", usuario=username, por=clave, espera_s=seconds)
+    minutos = max(1, -(-seconds // 60))
+    message = TOO_MANY.format(minutos=minutos, s="" if minutos == 1 else "s")
+    response = render_template("auth/login.html", form=form, error=message)
+    return response, 429, {"Retry-After": str(seconds)}
 
 
 @bp.route("/logout", methods=["POST"])
@@ -59,6 +78,7 @@ def logout():
         # Rotating the token makes any copy of the old cookie worthless.
         current_user.rotate_session()
         db.session.commit()
+        security_event("logout", usuario=current_user.username)
     logout_user()
     session.clear()
     flash("Sesión cerrada.", "info")

@@ -1,20 +1,26 @@
 """Who is asking: session users, bearer-token API clients, login everywhere, CSRF, roles;
-and the users page."""
+and the app-wide security setup (proxy, throttling, security log, users)."""
 
+import logging
 import time
+from datetime import timedelta
 from functools import wraps
 
 from flask import abort, g, request, session
 from flask_login import current_user, login_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import csrf, db, login_manager
 from ..models import ApiToken, Usuario, utcnow
+from .events import security_event
 
 # Endpoints reachable without logging in.
 PUBLIC_ENDPOINTS = {"auth.login", "static"}
 # Session key holding the time (epoch seconds) of the last request of a logged-in browser.
 SEEN_KEY = "_visto"
+# Answers that go to the security log (429 is logged where the login is refused, with details).
+LOGGED_STATUSES = {403: "acceso_denegado", 409: "conflicto", 413: "demasiado_grande"}
 
 
 def init_app(app):
@@ -22,7 +28,24 @@ def init_app(app):
     login_manager.login_message = "Inicie sesión para continuar."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+
+    hops = int(app.config.get("TRUST_PROXY_HOPS") or 0)
+    if hops > 0:
+        # Only the addresses our own proxies add are believed; with 0 no header is.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(app.config["SESSION_IDLE_HOURS"]))
+
+    # Security events reach the log at INFO; Flask gives the "ot_app" logger a handler.
+    app.logger  # noqa: B018  (creates the app logger and its default handler)
+    security_log = logging.getLogger("ot_app.security")
+    if security_log.level == logging.NOTSET:
+        security_log.setLevel(logging.INFO)
+
+    from . import throttle
+
+    throttle.init_app(app)
     app.before_request(_require_login_and_csrf)
+    app.after_request(_log_refusals)
 
     from ..users.routes import bp as users_bp
 
@@ -110,6 +133,13 @@ def _require_login_and_csrf():
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
     return None
+
+
+def _log_refusals(response):
+    evento = LOGGED_STATUSES.get(response.status_code)
+    if evento:
+        security_event(evento, estado=response.status_code)
+    return response
 
 
 def _touch_token(token: ApiToken) -> None:

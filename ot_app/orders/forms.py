@@ -1,7 +1,7 @@
 """The OT form: the seed's POST names, shared by the browser pages and the JSON API."""
 
 from wtforms import StringField, TextAreaField
-from wtforms.validators import AnyOf, Length, Optional
+from wtforms.validators import AnyOf, Length, Optional, StopValidation
 
 from ..fields import IdField, IsoDateField, MoneyField, WholeField
 from ..forms import BaseForm, Required
@@ -76,6 +76,11 @@ class OTForm(BaseForm):
         validators=[Length(max=TEXT_MAX, message=f"El comentario admite hasta {TEXT_MAX:,} caracteres.")],
     )
     por_definir = StringField("Por definir")
+
+    def validate_id_pte_header(self, field):
+        # Said with the other errors in one pass; a reprogramming may inherit its initial OT's PTE.
+        if not self.partial and field.data is None and not field.process_errors and self.id_tipo.data != 5:
+            raise StopValidation("La PTE padre es obligatoria.")
 
 
 class StepForm(BaseForm):

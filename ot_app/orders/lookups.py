@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import case, func, literal, or_, select, union_all
+from sqlalchemy import func, literal, or_, select, union_all
 
 from ..extensions import db
 from ..models import (
     ESTATUS_ACTIVA,
     ESTATUS_ELIMINADA,
     OTE,
-    PASO_COMPLETADO,
-    PASO_NO_APLICA,
     PTE_APROBADA,
     TIPO_INICIAL,
     Cliente,
@@ -22,7 +20,6 @@ from ..models import (
     EstatusPaso,
     Frente,
     Intercom,
-    OTDetalle,
     Patio,
     Plataforma,
     PTEHeader,
@@ -186,60 +183,7 @@ def _escape_like(text: str) -> str:
 
 def row_of(ot_id: int) -> dict:
     """The same keys as a `service.list_orders` item, for one OT (after an inline save)."""
-    ot = service.get_order(ot_id)
-    done, total = db.session.execute(
-        select(
-            func.coalesce(func.sum(case((OTDetalle.estatus_paso == PASO_COMPLETADO, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((OTDetalle.estatus_paso != PASO_NO_APLICA, 1), else_=0)), 0),
-        ).where(OTDetalle.id_ot == ot.id)
-    ).one()
-    versions = None
-    if ot.id_tipo == TIPO_INICIAL:
-        versions = db.session.scalar(
-            select(func.count())
-            .select_from(OTE)
-            .where(OTE.ot_principal == ot.id, OTE.estatus != ESTATUS_ELIMINADA)
-        )
-    sitio = next(
-        (x.nombre for x in (ot.embarcacion, ot.plataforma, ot.patio) if x is not None),
-        None,
-    )
-    return {
-        "id": ot.id,
-        "orden_trabajo": ot.orden_trabajo,
-        "oficio_ot": ot.oficio_ot,
-        "id_tipo": ot.id_tipo,
-        "descripcion_trabajo": ot.descripcion_trabajo,
-        "responsable_cliente": ot.responsable_cliente,
-        "estatus": ot.estatus,
-        "id_estatus_ot": ot.id_estatus_ot,
-        "fecha_inicio_programado": ot.fecha_inicio_programado,
-        "fecha_termino_programado": ot.fecha_termino_programado,
-        "fecha_inicio_real": ot.fecha_inicio_real,
-        "fecha_termino_real": ot.fecha_termino_real,
-        "monto_mxn": ot.monto_mxn,
-        "monto_usd": ot.monto_usd,
-        "ot_principal": ot.ot_principal,
-        "num_reprogramacion": ot.num_reprogramacion,
-        "id_cliente": ot.id_cliente,
-        "id_frente": ot.id_frente,
-        "id_pte_header": ot.id_pte_header,
-        "id_responsable_proyecto": ot.id_responsable_proyecto,
-        "comentario": ot.comentario,
-        "version": ot.version,
-        "pte": ot.pte.oficio_pte if ot.pte else None,
-        "cliente": ot.cliente.nombre if ot.cliente else None,
-        "frente": ot.frente.nombre if ot.frente else None,
-        "sitio": sitio,
-        "plataforma": ot.plataforma.nombre if ot.plataforma else None,
-        "patio": ot.patio.nombre if ot.patio else None,
-        "responsable": ot.responsable.nombre if ot.responsable else None,
-        "estatus_ot": ot.estatus_ot.nombre if ot.estatus_ot else None,
-        "tipo": ot.tipo.nombre if ot.tipo else None,
-        "pasos_completados": int(done or 0),
-        "pasos_total": int(total or 0),
-        "reprogramaciones": versions,
-    }
+    return service.list_row(ot_id)
 
 
 # --------------------------------------------------------------------------- history

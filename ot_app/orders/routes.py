@@ -6,7 +6,6 @@ for comes from one template (the page includes the fragment). No rule of the dom
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,7 +22,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ..auth.security import is_htmx, requires_role
-from ..errors import TITLES, fail
+from ..errors import fail
 from ..extensions import db
 from ..models import (
     ESTATUS_ELIMINADA,
@@ -32,6 +31,7 @@ from ..models import (
     TIPO_REPROGRAMADA,
     OTDetalle,
 )
+from ..views import action_error, go, render, toast_header, wants_fragment
 from . import lookups, service
 from .forms import OTForm, StepForm
 from .query import list_query_from_args
@@ -97,47 +97,6 @@ CONFLICT_FIELDS = (
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def wants_fragment() -> bool:
-    """An htmx request for part of a page; a history restore (Back after a miss) needs the page."""
-    return is_htmx() and request.headers.get("HX-History-Restore-Request") != "true"
-
-
-def render(page_template: str, fragment: str, status: int = 200, **context):
-    """The same URL answers the whole page or its fragment; caches must tell them apart."""
-    response = make_response(
-        render_template(fragment if wants_fragment() else page_template, **context), status
-    )
-    response.headers["Vary"] = "HX-Request"
-    return response
-
-
-def toast_header(message: str, kind: str = "exito") -> str:
-    return json.dumps({"toast": {"message": message, "kind": kind}})
-
-
-def go(url: str, message: str | None = None, kind: str = "exito"):
-    """After a successful write: flash the message and navigate (HX-Redirect for htmx)."""
-    if message:
-        flash(message, kind)
-    if is_htmx():
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url, code=303)
-
-
-def action_error(err: service.ServiceError):
-    """A small action (row, step, delete) failed: keep the page as it is and say why in a toast."""
-    html = render_template(
-        "errors/_error.html", code=err.status, title=TITLES.get(err.status, "Error"), message=err.detalles
-    )
-    response = make_response(html, err.status)
-    response.headers["HX-Reswap"] = "none"
-    if err.status in (409, 422):  # swapped statuses raise no responseError: toast explicitly
-        response.headers["HX-Trigger"] = toast_header(err.detalles, "error")
-    return response
 
 
 def text(value) -> str:

@@ -424,6 +424,8 @@ def _apply_yard(ot: OTE, values: dict, errors: dict, current: dict | None) -> No
     requiere = False
     inicio = fin = None
     if frente == FRENTE_TIERRA:
+        # On land there is no vessel, platform or intercom: switching the front clears them.
+        ot.id_embarcacion = ot.id_plataforma = ot.id_intercom = None
         patio = values.get("id_patio") if "id_patio" in values or current is None else ot.id_patio
         if not patio and "id_patio" not in errors:
             errors["id_patio"] = "En un frente de Tierra el patio es obligatorio."
@@ -780,6 +782,7 @@ class ListQuery:
     id_pte_header: int | None = None
     ot_principal: int | None = None
     estatus: int | None = None  # None: active and por definir; -1, 0 or 1 to pick one
+    id: int | None = None  # one OT whatever its estatus (a row refreshed after an inline edit)
     orden: str = DEFAULT_SORT
     page: int = 1
     per_page: int = 50
@@ -799,7 +802,9 @@ class Page:
 
 def _filters(query: ListQuery) -> list:
     conditions = []
-    if query.estatus is None:
+    if query.id is not None:
+        conditions.append(OTE.id == query.id)
+    elif query.estatus is None:
         conditions.append(OTE.estatus != ESTATUS_ELIMINADA)
     else:
         conditions.append(OTE.estatus == query.estatus)
@@ -908,3 +913,11 @@ def list_orders(query: ListQuery) -> Page:
         item["pasos_total"] = int(total_steps or 0)
         item["reprogramaciones"] = versions.get(item["id"], 0) if item["id_tipo"] == TIPO_INICIAL else None
     return Page(items=items, total=total, page=query.page, per_page=query.per_page)
+
+
+def list_row(ot_id: int) -> dict:
+    """One OT as a list row (the same keys as `list_orders` items)."""
+    page = list_orders(ListQuery(id=ot_id, per_page=1))
+    if not page.items:
+        raise NotFound(f"No existe la OT con ID {ot_id}.")
+    return page.items[0]

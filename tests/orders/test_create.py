@@ -324,3 +324,9 @@ def test_yard_phase_end_not_before_start(api, base):
 def test_yard_phase_checked_without_yard_is_an_error(api, base):
     r = api.post("/api/ot/crear", data=base.payload(id_frente=2, check_fase_patio="on", id_patio_fase=""))
     assert r.get_json()["errores"] == {"id_patio_fase": "Seleccione el patio de la fase de patio."}
+
+
+def test_missing_pte_is_reported_with_the_other_errors(api, base):
+    r = api.post("/api/ot/crear", data=base.payload(id_pte_header="", descripcion_trabajo=""))
+    assert set(r.get_json()["errores"]) == {"id_pte_header", "descripcion_trabajo"}
+    assert r.get_json()["errores"]["id_pte_header"] == "La PTE padre es obligatoria."

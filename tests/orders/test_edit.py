@@ -186,3 +186,23 @@ def test_chain_initial_folio_change_checks_uniqueness(app, api, base):
     other = created(api, base, orden_trabajo="OT-B")
     r = api.post("/api/ot/editar", data={"id": other, "orden_trabajo": " ot-a "})
     assert r.get_json()["errores"]["orden_trabajo"].startswith("Ya existe una OT inicial con el folio")
+
+
+def test_yard_switching_to_land_clears_vessel_platform_intercom(app, api, base):
+    ot_id = created(
+        api,
+        base,
+        id_frente=2,
+        id_embarcacion=base.ids.embarcacion,
+        id_plataforma=base.ids.plataforma,
+        id_intercom=base.ids.intercom,
+    )
+    r = api.post("/api/ot/editar", data={"id": ot_id, "id_frente": "1", "id_patio": base.ids.patio})
+    assert r.status_code == 200, r.get_json()
+    ot = row(app, ot_id)
+    assert (ot.id_embarcacion, ot.id_plataforma, ot.id_intercom, ot.id_patio) == (
+        None,
+        None,
+        None,
+        base.ids.patio,
+    )
