@@ -1,13 +1,14 @@
-"""Who is asking: session users, bearer-token API clients, login everywhere, CSRF, roles;
-and the app-wide security setup (proxy, throttling, security log, users)."""
+"""Who is asking: session users, bearer-token API clients, login everywhere, CSRF, roles,
+idle timeout; and the app-wide security setup (proxy, throttling, security log, users)."""
 
 import logging
+import secrets
 import time
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, g, request, session
-from flask_login import current_user, login_user
+from flask import abort, current_app, flash, g, request, session
+from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -62,12 +63,41 @@ def start_session(user: Usuario) -> None:
     session.permanent = True
     login_user(user)
     session[SEEN_KEY] = int(_now())
+    # A fresh random value: no two logins share a cookie, even the same user's in the same second.
+    session["_sid"] = secrets.token_urlsafe(12)
 
 
 def continue_session(user: Usuario) -> None:
     """Keep this browser logged in after `user`'s session token rotated (own password change)."""
     login_user(user)
     session[SEEN_KEY] = int(_now())
+
+
+def _check_idle() -> None:
+    """End a browser session unused for SESSION_IDLE_HOURS, even if the browser kept the cookie."""
+    if request.endpoint == "static":
+        return
+    if "_user_id" not in session:
+        if not session and request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]):
+            # The browser sent a cookie Flask refused (older than the idle time, or tampered):
+            # forget it, and tell the user why they see the login page.
+            session.clear()
+            security_event("sesion_expirada", usuario="-", motivo="cookie vencida o no válida")
+            if not request.path.startswith("/api/"):
+                flash("Su sesión expiró por inactividad. Inicie sesión de nuevo.", "info")
+        return
+    now = _now()
+    seen = session.get(SEEN_KEY)
+    idle = float(current_app.config["SESSION_IDLE_HOURS"]) * 3600
+    if isinstance(seen, int | float) and 0 <= now - seen <= idle:
+        session[SEEN_KEY] = int(now)
+        return
+    usuario = current_user.username if current_user.is_authenticated else None
+    logout_user()
+    session.clear()
+    security_event("sesion_expirada", usuario=usuario or "-")
+    if not request.path.startswith("/api/"):
+        flash("Su sesión expiró por inactividad. Inicie sesión de nuevo.", "info")
 
 
 @login_manager.user_loader
@@ -118,6 +148,13 @@ def is_htmx() -> bool:
 
 
 def _require_login_and_csrf():
+    if request.method == "HEAD":
+        # HEAD is GET without the body (RFC 9110). A view that branches on `method == "GET"` would
+        # otherwise run its POST branch for a HEAD, which carries no CSRF check: it must not write.
+        # Werkzeug still sends no body: it reads HEAD from the WSGI environ, which is unchanged.
+        request.method = "GET"
+    if not is_bearer_request():
+        _check_idle()
     if request.endpoint in PUBLIC_ENDPOINTS:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             csrf.protect()
