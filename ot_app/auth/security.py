@@ -1,5 +1,5 @@
 """Who is asking: session users, bearer-token API clients, login everywhere, CSRF, roles,
-idle timeout; and the app-wide security setup (proxy, throttling, security log, users)."""
+idle timeout; and the app-wide security setup (proxy, throttling, headers, security log, users)."""
 
 import logging
 import secrets
@@ -42,9 +42,10 @@ def init_app(app):
     if security_log.level == logging.NOTSET:
         security_log.setLevel(logging.INFO)
 
-    from . import throttle
+    from . import headers, throttle
 
     throttle.init_app(app)
+    headers.init_app(app)
     app.before_request(_require_login_and_csrf)
     app.after_request(_log_refusals)
 
