@@ -196,3 +196,32 @@ def queries(app):
         return count_queries(engine)
 
     return make
+
+
+class Api:
+    def __init__(self, client, token):
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def post(self, url, data=None, json=None, **kw):
+        return self.client.post(
+            url, data=data, json=json, headers={**self.headers, **kw.pop("headers", {})}, **kw
+        )
+
+    def get(self, url, **kw):
+        return self.client.get(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+
+@pytest.fixture
+def api(app, api_token):
+    return Api(app.test_client(), api_token("editor"))
+
+
+@pytest.fixture
+def api_admin(app, api_token):
+    return Api(app.test_client(), api_token("admin"))
+
+
+@pytest.fixture
+def api_lector(app, api_token):
+    return Api(app.test_client(), api_token("lector"))

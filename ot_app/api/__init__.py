@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from . import openapi, routes  # noqa: E402,F401
+from . import openapi, pte_routes, routes  # noqa: E402,F401

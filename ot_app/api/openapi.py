@@ -11,6 +11,7 @@ from ..forms import Required
 from ..orders.forms import OTForm, StepForm
 from ..orders.query import LIST_INT_PARAMS
 from ..orders.service import SORTS
+from ..pte.forms import PTEForm, PTEStatusForm
 from . import bp
 from .request import CHECKBOXES
 from .routes import CATALOGOS
@@ -305,6 +306,23 @@ PTE = {
     "aprobada": BOOL,
 }
 
+PTE_DATOS = {
+    "id": INT,
+    "oficio_pte": STR,
+    "descripcion": STR,
+    "id_cliente": INT_N,
+    "cliente": STR_N,
+    "responsable_proyecto": INT_N,
+    "fecha_solicitud": DATE_N,
+    "plazo_dias": INT,
+    "monto_mxn": MONEY,
+    "monto_usd": MONEY,
+    "id_estatus_pte": INT,
+    "estatus_pte": STR_N,
+    "estatus": INT,
+    "version": INT,
+}
+
 ERRORES = {
     "type": "object",
     "additionalProperties": {"type": "string"},
@@ -331,6 +349,8 @@ SCHEMAS = {
     "Paso": _object(PASO),
     "Catalogo": _object(CATALOGO),
     "PTE": _object(PTE),
+    "PTEDatos": _object(PTE_DATOS),
+    "PTEObtenerRespuesta": _envelope(True, ["exito"], {"datos": {"$ref": REF + "PTEDatos"}}, ["datos"]),
     "CreadaRespuesta": _envelope(True, ["exito", "advertencia"], {"id_nuevo": INT}, ["id_nuevo"]),
     "EditadaRespuesta": _envelope(True, ["exito", "advertencia"], {"version": INT}, ["version"]),
     "OTRespuesta": _envelope(True, ["exito"], {"datos": {"$ref": REF + "OTDatos"}}, ["datos"]),
@@ -407,6 +427,85 @@ EXAMPLE_OT = {
 }
 WRITE_CODES = (400, 401, 403, 404, 409, 413)
 ORDENES = sorted(SORTS) + sorted(f"-{name}" for name in SORTS)
+
+
+EXAMPLE_PTE = {
+    "oficio_pte": "PEP-PTE-0100-2026",
+    "descripcion": "Mantenimiento integral a ductos de recolección",
+    "id_cliente": "1",
+    "responsable_proyecto": "1",
+    "fecha_solicitud": "2026-03-01",
+    "plazo_dias": "90",
+    "monto_mxn": "1,500,000.00",
+    "monto_usd": "0",
+}
+PTE_PATHS = {
+    "/api/pte/crear": {
+        "post": {
+            "operationId": "pte_crear",
+            "tags": ["PTE"],
+            "summary": "Crear una PTE (queda En elaboración)",
+            "description": "Rol editor. `oficio_pte` es único (sin distinguir mayúsculas ni espacios).",
+            "requestBody": _body(
+                PTEForm,
+                exclude=("id", "version"),
+                description="Los datos de la PTE.",
+                examples={"pte": ("Una PTE nueva", EXAMPLE_PTE)},
+            ),
+            "responses": _responses("CreadaRespuesta", "PTE creada.", (400, 401, 403, 409, 413)),
+        }
+    },
+    "/api/pte/editar": {
+        "post": {
+            "operationId": "pte_editar",
+            "tags": ["PTE"],
+            "summary": "Editar una PTE: un campo ausente conserva su valor",
+            "description": "Rol editor. Con `version` distinta de la guardada: 409 con quién y cuándo guardó.",
+            "requestBody": _body(
+                PTEForm,
+                required_extra=("id",),
+                partial=True,
+                description="`id` y los campos a cambiar.",
+                examples={"plazo": ("Solo el plazo", {"id": "1", "plazo_dias": "120"})},
+            ),
+            "responses": _responses("EditadaRespuesta", "PTE actualizada (o sin cambios).", WRITE_CODES),
+        }
+    },
+    "/api/pte/obtener": {
+        "get": {
+            "operationId": "pte_obtener",
+            "tags": ["PTE"],
+            "summary": "Datos de una PTE",
+            "parameters": [_query("id", ID_QUERY, "ID de la PTE.", required=True, example=1)],
+            "responses": _responses("PTEObtenerRespuesta", "La PTE.", (400, 401, 404)),
+        }
+    },
+    "/api/pte/eliminar": {
+        "post": {
+            "operationId": "pte_eliminar",
+            "tags": ["PTE"],
+            "summary": "Eliminación lógica de una PTE (no si tiene OT activas)",
+            "description": "Rol editor.",
+            "requestBody": _id_body("El `id` de la PTE.", "1"),
+            "responses": _responses("Exito", "PTE eliminada.", WRITE_CODES),
+        }
+    },
+    "/api/pte/estatus": {
+        "post": {
+            "operationId": "pte_estatus",
+            "tags": ["PTE"],
+            "summary": "Cambiar el estatus: En elaboración → Enviada → Aprobada; Cancelada desde las dos primeras",
+            "description": "Rol editor. Una transición no permitida es un 400 que dice a cuáles sí puede pasar.",
+            "requestBody": _body(
+                PTEStatusForm,
+                required_extra=("id", "id_estatus_pte"),
+                description="`id`, el nuevo `id_estatus_pte` (1-4) y, opcional, `version`.",
+                examples={"enviar": ("Enviar la PTE", {"id": "1", "id_estatus_pte": "2"})},
+            ),
+            "responses": _responses("EditadaRespuesta", "Estatus cambiado.", WRITE_CODES),
+        }
+    },
+}
 
 
 def build_document() -> dict:
@@ -569,6 +668,7 @@ def build_document() -> dict:
                 "responses": _responses("PTERespuesta", "Las PTE.", (400, 401)),
             }
         },
+        **PTE_PATHS,
     }
     return {
         "openapi": "3.1.0",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -96,6 +97,15 @@ def _apply(pte: PTEHeader, values: dict, errors: dict, before: dict | None) -> N
 
 
 def create_pte(values: dict, actor) -> PTEResult:
+    try:
+        return _create_pte(values, actor)
+    except IntegrityError as exc:  # the same oficio saved by someone else a moment ago
+        raise Conflict(
+            "Otra persona registró una PTE con ese oficio al mismo tiempo. Revise y vuelva a guardar."
+        ) from exc
+
+
+def _create_pte(values: dict, actor) -> PTEResult:
     with write_transaction():
         pte = PTEHeader(id_estatus_pte=PTE_EN_ELABORACION, estatus=ESTATUS_ACTIVA)
         errors: dict = {}
@@ -132,7 +142,7 @@ def _conflict(pte: PTEHeader) -> Conflict:
         f"La PTE fue modificada por {quien} el {pte.updated_at:%d/%m/%Y %H:%M} UTC mientras usted la editaba. "
         "Revise sus cambios y vuelva a guardar.",
         quien=quien,
-        cuando=pte.updated_at.isoformat(),
+        cuando=pte.updated_at.isoformat() + "Z",  # naive UTC → RFC 3339
         version_actual=pte.version,
     )
 
@@ -160,6 +170,10 @@ def update_pte(values: dict, actor) -> PTEResult:
             audit.log(actor, "editar", "pte", pte.id, cambios)
     except StaleDataError as exc:
         raise _conflict(db.session.get(PTEHeader, pte_id)) from exc
+    except IntegrityError as exc:
+        raise Conflict(
+            "Otra persona registró una PTE con ese oficio al mismo tiempo. Revise y vuelva a guardar."
+        ) from exc
     return PTEResult(pte, "PTE actualizada correctamente")
 
 

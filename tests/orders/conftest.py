@@ -8,35 +8,7 @@ from ot_app.extensions import db
 from ot_app.models import OTE, ActividadLog, OTDetalle
 
 from .. import factories
-
-
-class Api:
-    def __init__(self, client, token):
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {token}"}
-
-    def post(self, url, data=None, json=None, **kw):
-        return self.client.post(
-            url, data=data, json=json, headers={**self.headers, **kw.pop("headers", {})}, **kw
-        )
-
-    def get(self, url, **kw):
-        return self.client.get(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
-
-
-@pytest.fixture
-def api(app, api_token):
-    return Api(app.test_client(), api_token("editor"))
-
-
-@pytest.fixture
-def api_admin(app, api_token):
-    return Api(app.test_client(), api_token("admin"))
-
-
-@pytest.fixture
-def api_lector(app, api_token):
-    return Api(app.test_client(), api_token("lector"))
+from ..conftest import Api  # noqa: F401  (imported from here by older tests)
 
 
 @pytest.fixture
