@@ -2,6 +2,7 @@
 cached CSRF token, and the security log captured."""
 
 import logging
+import sys
 import time
 
 import pytest
@@ -70,3 +71,11 @@ def post_form(client, url, data=None, **kwargs):
     data = dict(data or {})
     data.setdefault("csrf_token", csrf_token(client))
     return client.post(url, data=data, **kwargs)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the role walk's figures (for SECURITY.md), when it ran."""
+    walk = sys.modules.get(f"{__package__}.test_role_walk")
+    line = walk.summary() if walk else None
+    if line:
+        terminalreporter.write_line(line)

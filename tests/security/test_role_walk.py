@@ -1,0 +1,327 @@
+"""The role walk: every rule of app.url_map, every method it answers, for each role (anonymous,
+lector, editor, admin; and the API rules again with bearer tokens), checked against the table
+below. A route missing from the table fails the test: whoever adds a route says who may use it.
+
+Access levels:
+    PUBLIC  anyone (login page, static files)
+    READ    every logged-in role; a GET answers 200
+    EDIT    editor and admin (creating and editing OTs and PTEs); lector gets 403
+    ADMIN   admin only (catalogs, rules, users, restores); lector and editor get 403
+    LOGOUT  any logged-in role (walked last: it ends the session)
+
+An allowed POST is sent without a body: it must not answer 401/403/405 nor 5xx (a 400/409/422 that
+says what is missing is the expected outcome; some POSTs, like delete, succeed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from ot_app.extensions import db
+from ot_app.models import OTDetalle, PasoOt, ReglaPaso
+from tests import factories
+from tests.conftest import Auth, csrf_token
+
+PUBLIC, READ, EDIT, ADMIN, LOGOUT = "PUBLIC", "READ", "EDIT", "ADMIN", "LOGOUT"
+ROLES = ("anonimo", "lector", "editor", "admin")
+ALLOWED = {READ: {"lector", "editor", "admin"}, EDIT: {"editor", "admin"}, ADMIN: {"admin"}}
+
+ACCESS: dict[str, str] = {
+    # login, static
+    "static": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": LOGOUT,
+    # home and OT pages
+    "main.index": READ,
+    "orders.lista": READ,
+    "orders.detalle": READ,
+    "orders.fila": READ,
+    "orders.paso": READ,
+    "orders.form_folio": READ,
+    "orders.form_principal": READ,
+    "orders.form_sitio": READ,
+    "orders.buscar_iniciales": READ,
+    "orders.buscar_ptes": READ,
+    "orders.nueva": EDIT,
+    "orders.editar": EDIT,
+    "orders.eliminar": EDIT,
+    "orders.fila_editar": EDIT,
+    "orders.fila_guardar": EDIT,
+    "orders.paso_comentario": EDIT,
+    "orders.paso_guardar": EDIT,
+    "orders.restaurar": ADMIN,
+    # PTE pages
+    "pte.lista": READ,
+    "pte.detalle": READ,
+    "pte.nueva": EDIT,
+    "pte.editar": EDIT,
+    "pte.eliminar": EDIT,
+    "pte.estatus": EDIT,
+    # catalogs, step templates, rules
+    "catalogs.index": READ,
+    "catalogs.lista": READ,
+    "catalogs.fila": READ,
+    "catalogs.pasos": READ,
+    "catalogs.reglas": READ,
+    "catalogs.crear": ADMIN,
+    "catalogs.fila_editar": ADMIN,
+    "catalogs.fila_guardar": ADMIN,
+    "catalogs.fila_eliminar": ADMIN,
+    "catalogs.paso_crear": ADMIN,
+    "catalogs.paso_guardar": ADMIN,
+    "catalogs.regla_guardar": ADMIN,
+    "catalogs.regla_eliminar": ADMIN,
+    # users
+    "users.lista": ADMIN,
+    "users.crear": ADMIN,
+    "users.detalle": ADMIN,
+    "users.rol": ADMIN,
+    "users.activo": ADMIN,
+    "users.contrasena": ADMIN,
+    # JSON API
+    "api.openapi_document": READ,
+    "api.catalogo": READ,
+    "api.ot_listar": READ,
+    "api.ot_obtener": READ,
+    "api.ot_pasos": READ,
+    "api.pte_listar": READ,
+    "api.pte_obtener": READ,
+    "api.ot_crear": EDIT,
+    "api.ot_editar": EDIT,
+    "api.ot_eliminar": EDIT,
+    "api.ot_paso_editar": EDIT,
+    "api.pte_crear": EDIT,
+    "api.pte_editar": EDIT,
+    "api.pte_eliminar": EDIT,
+    "api.pte_estatus": EDIT,
+    "api.ot_restaurar": ADMIN,
+}
+
+# Query strings a read needs to answer 200 (they are part of the route's contract).
+QUERY = {
+    "api.ot_obtener": lambda d: {"id": d["ot"]},
+    "api.ot_pasos": lambda d: {"id": d["ot"]},
+    "api.pte_obtener": lambda d: {"id": d["pte"]},
+}
+
+
+def _url_values(d: dict) -> dict[str, object]:
+    """URL arguments by name, filled from the dataset; per-endpoint overrides below."""
+    return {
+        "ot_id": d["ot"],
+        "pte_id": d["pte"],
+        "paso_id": d["paso"],
+        "row_id": d["patio"],
+        "rule_id": d["regla"],
+        "user_id": d["otro_usuario"],
+        "slug": "patios",
+        "nombre": "patios",
+        "filename": "css/app.css",
+    }
+
+
+def _overrides(d: dict) -> dict[str, dict]:
+    return {"catalogs.paso_guardar": {"paso_id": d["plantilla_paso"]}}
+
+
+@pytest.fixture
+def dataset(app):
+    with app.app_context():
+        pte = factories.make_pte()
+        ot = factories.make_ot(pte=pte)
+        paso = db.session.scalar(select(OTDetalle.id).where(OTDetalle.id_ot == ot.id).order_by(OTDetalle.id))
+        patio = factories.make_patio("Patio sin usar")
+        otro = factories.make_user("otro_usuario", rol="lector")
+        db.session.commit()
+        return {
+            "ot": ot.id,
+            "pte": pte.id,
+            "paso": paso,
+            "patio": patio.id,
+            "regla": db.session.scalar(select(ReglaPaso.id).order_by(ReglaPaso.id)),
+            "plantilla_paso": db.session.scalar(select(PasoOt.id).order_by(PasoOt.id)),
+            "otro_usuario": otro.id,
+        }
+
+
+@dataclass
+class Call:
+    endpoint: str
+    method: str
+    path: str
+    level: str
+
+    @property
+    def api(self) -> bool:
+        return self.path.startswith("/api/")
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.endpoint}, {self.level})"
+
+
+def _unlisted(app) -> list[str]:
+    return sorted({r.endpoint for r in app.url_map.iter_rules()} - set(ACCESS))
+
+
+def walk_plan(app, d: dict) -> list[Call]:
+    missing = _unlisted(app)
+    assert not missing, (
+        "routes missing from the role table in tests/security/test_role_walk.py (ACCESS): "
+        + ", ".join(missing)
+        + ". Add each with who may use it: READ, EDIT, ADMIN, PUBLIC."
+    )
+    values, overrides = _url_values(d), _overrides(d)
+    calls = []
+    for rule in app.url_map.iter_rules():
+        args = {}
+        for name in rule.arguments:
+            value = overrides.get(rule.endpoint, {}).get(name, values.get(name))
+            assert value is not None, (
+                f"{rule.rule}: no value for URL argument {name!r}; add it to _url_values"
+            )
+            args[name] = value
+        query = QUERY.get(rule.endpoint, lambda _: {})(d)
+        _, path = rule.build({**args, **query}, append_unknown=True)
+        for method in sorted(rule.methods):
+            calls.append(Call(rule.endpoint, method, path, ACCESS[rule.endpoint]))
+    # Reads first, then writes, logout last (it ends the session the others use).
+    order = {"GET": 0, "HEAD": 0, "OPTIONS": 0, "POST": 1, "PUT": 1, "PATCH": 1, "DELETE": 1}
+    calls.sort(key=lambda c: (c.level == LOGOUT, order.get(c.method, 1), c.path, c.method))
+    return calls
+
+
+def check(call: Call, role: str, status: int, location: str = "") -> str | None:
+    """None when `status` is what the table promises for `role`, else what went wrong."""
+    if status >= 500:
+        return f"{status} (server error)"
+    level = call.level
+    if level == PUBLIC:
+        return None
+    if role == "anonimo":
+        if call.api:
+            return None if status == 401 else f"expected 401, got {status}"
+        return (
+            None if status == 302 and "/login" in location else f"expected redirect to /login, got {status}"
+        )
+    if call.method == "OPTIONS":  # Flask's automatic answer (the Allow header); no view runs
+        return None if status == 200 else f"expected 200, got {status}"
+    if level == LOGOUT:
+        return (
+            None if status == 302 and "/login" in location else f"expected the logout redirect, got {status}"
+        )
+    allowed = role in ALLOWED[level]
+    if not allowed:
+        return None if status == 403 else f"expected 403 for {role}, got {status}"
+    if call.method in ("GET", "HEAD"):
+        return None if status == 200 else f"expected 200 for {role}, got {status}"
+    if status in (401, 403, 405):
+        return f"{role} may do this, got {status}"
+    return None
+
+
+STATS = {"rules": 0, "pairs": 0, "session": 0, "bearer": 0, "bad_token": 0, "roles": set()}
+
+
+def summary() -> str | None:
+    """One line for the terminal summary (figures for SECURITY.md), when the walk ran."""
+    if not STATS["session"]:
+        return None
+    return (
+        f"recorrido de roles: {STATS['rules']} reglas, {STATS['pairs']} pares regla×método, "
+        f"{len(STATS['roles'])} roles con sesión ({STATS['session']} respuestas), "
+        f"API con token de 3 roles ({STATS['bearer']}) y con token malo ({STATS['bad_token']})"
+    )
+
+
+def _walk(client, calls, role, headers=None) -> tuple[int, list[str]]:
+    headers = dict(headers or {})
+    problems, walked = [], 0
+    for call in calls:
+        send = dict(headers)
+        if (
+            call.method not in ("GET", "HEAD", "OPTIONS")
+            and role != "anonimo"
+            and "Authorization" not in send
+        ):
+            send["X-CSRFToken"] = csrf_token(client)
+        r = client.open(call.path, method=call.method, headers=send)
+        walked += 1
+        problem = check(call, role, r.status_code, r.headers.get("Location", ""))
+        if problem:
+            problems.append(f"{role:8} {call}: {problem}")
+        r.close()
+    return walked, problems
+
+
+def _client_for(app, role):
+    c = app.test_client()
+    if role != "anonimo":
+        with app.app_context():
+            factories.make_user(f"walk_{role}", rol=role)
+            db.session.commit()
+        assert Auth(c).login(f"walk_{role}").status_code == 302
+    return c
+
+
+def test_every_route_is_in_the_role_table(app):
+    assert not _unlisted(app), f"add to ACCESS: {_unlisted(app)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_walk_with_a_browser_session(app, dataset, role):
+    calls = walk_plan(app, dataset)
+    walked, problems = _walk(_client_for(app, role), calls, role)
+    assert walked == len(calls) > 100
+    STATS["rules"], STATS["pairs"] = len(list(app.url_map.iter_rules())), len(calls)
+    STATS["session"] += walked
+    STATS["roles"].add(role)
+    assert not problems, f"{len(problems)} of {walked} answers differ from the table:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ("lector", "editor", "admin"))
+def test_role_walk_of_the_api_with_bearer_tokens(app, dataset, api_token, role):
+    calls = [c for c in walk_plan(app, dataset) if c.api]
+    token = api_token(role, username=f"api_walk_{role}")
+    walked, problems = _walk(app.test_client(), calls, role, {"Authorization": f"Bearer {token}"})
+    assert walked == len(calls) > 20
+    STATS["bearer"] += walked
+    assert not problems, f"{len(problems)} of {walked} answers differ from the table:\n" + "\n".join(problems)
+
+
+def test_a_bad_bearer_token_gets_401_on_every_api_route(app, dataset):
+    calls = [c for c in walk_plan(app, dataset) if c.api]
+    c = app.test_client()
+    for call in calls:
+        r = c.open(call.path, method=call.method, headers={"Authorization": "Bearer ot_no-existe"})
+        assert r.status_code == 401, str(call)
+        STATS["bad_token"] += 1
+
+
+def test_the_table_and_the_view_decorators_agree(app):
+    """A second look from the code side: a view marked requires_role('admin') is ADMIN in the table."""
+    level_of = {"editor": EDIT, "admin": ADMIN}
+    for rule in app.url_map.iter_rules():
+        role = getattr(app.view_functions[rule.endpoint], "required_role", None)
+        if role and rule.endpoint in ACCESS:
+            assert ACCESS[rule.endpoint] == level_of[role], (
+                f"{rule.endpoint}: table says {ACCESS[rule.endpoint]}"
+            )
+
+
+def test_the_walk_would_catch_a_missing_role_check(app, dataset):
+    """The walk is not vacuous: a write route without its role check is reported."""
+
+    @app.post("/_prueba/escritura_sin_rol")
+    def escritura_sin_rol():
+        return "escrito"
+
+    ACCESS["escritura_sin_rol"] = ADMIN
+    try:
+        calls = [c for c in walk_plan(app, dataset) if c.endpoint == "escritura_sin_rol"]
+        _, problems = _walk(_client_for(app, "lector"), calls, "lector")
+        assert problems and "expected 403 for lector, got 200" in problems[0]
+    finally:
+        del ACCESS["escritura_sin_rol"]
