@@ -72,6 +72,11 @@ system-deps:
 	    echo "warning: no PostgreSQL server: the PostgreSQL pass will be skipped"; \
 	  fi; \
 	fi
+	@# Redis backs the login throttle's shared-storage test (several workers, one count).
+	@if ! command -v redis-server >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing redis-server (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	fi
 
 test: $(DEV_STAMP) system-deps
 	$(BIN)/ruff check .

@@ -376,7 +376,7 @@ def _posted() -> tuple[MultiDict, dict]:
 @bp.route("/nueva", methods=["GET", "POST"])
 @requires_role("editor")
 def nueva():
-    if request.method == "GET":
+    if request.method != "POST":  # HEAD too: only a POST saves
         vals = {"id_tipo": str(TIPO_INICIAL), "id_frente": str(FRENTE_TIERRA), "id_estatus_ot": "1"}
         vals.update({k: v for k, v in request.args.items() if k in PREFILL})
         return _form_page(vals)
@@ -400,7 +400,7 @@ def editar(ot_id: int):
     if ot.estatus == ESTATUS_ELIMINADA:
         flash("La OT está eliminada: restáurela para editarla.", "error")
         return redirect(url_for("orders.detalle", ot_id=ot.id))
-    if request.method == "GET":
+    if request.method != "POST":  # HEAD too: only a POST saves
         return _form_page(vals_from_ot(ot), ot=ot)
     raw, vals = _posted()
     raw["id"] = vals["id"] = str(ot_id)

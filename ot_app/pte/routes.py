@@ -61,7 +61,7 @@ def _form_page(template_vals: dict, errores: dict | None, pte=None, status=200, 
 @bp.route("/nueva", methods=["GET", "POST"])
 @requires_role("editor")
 def nueva():
-    if request.method == "GET":
+    if request.method != "POST":  # HEAD too: only a POST saves
         return _form_page({}, None)
     form = PTEForm(formdata=request.form)
     if not form.validate():
@@ -91,7 +91,7 @@ def _vals(pte) -> dict:
 @requires_role("editor")
 def editar(pte_id: int):
     pte = _get(pte_id)
-    if request.method == "GET":
+    if request.method != "POST":  # HEAD too: only a POST saves
         return _form_page(_vals(pte), None, pte=pte)
     form = PTEForm(formdata=request.form, partial=True)
     if not form.validate():

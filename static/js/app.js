@@ -33,9 +33,9 @@
     const xhr = e.detail.xhr;
     if (xhr.status === 401) return; // HX-Redirect takes the user to the login page
     let message = "Ocurrió un error (" + xhr.status + "). Inténtelo de nuevo.";
-    const tmp = document.createElement("div");
-    tmp.innerHTML = xhr.responseText || "";
-    const alert = tmp.querySelector("[data-error]");
+    // Parsed in a detached document: nothing in the answer can run or load.
+    const doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    const alert = doc.querySelector("[data-error]");
     if (alert) message = alert.textContent.trim();
     toast(message, "error");
   });
