@@ -7,6 +7,7 @@ from flask_login import current_user, logout_user
 
 from ..extensions import db
 from ..models import Usuario
+from ..transactions import write_transaction
 from . import bp, throttle
 from .events import security_event
 from .forms import LoginForm
@@ -75,9 +76,10 @@ def _too_many(form, username: str, clave: str, seconds: int):
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        # Rotating the token makes any copy of the old cookie worthless.
-        current_user.rotate_session()
-        db.session.commit()
+        # Rotating the token makes any copy of the old cookie worthless. In a write transaction of
+        # its own (SQLite: see _touch_token in security.py).
+        with write_transaction():
+            current_user.rotate_session()
         security_event("logout", usuario=current_user.username)
     logout_user()
     session.clear()

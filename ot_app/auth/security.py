@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import csrf, db, login_manager
 from ..models import ApiToken, Usuario, utcnow
+from ..transactions import write_transaction
 from .events import security_event
 
 # Endpoints reachable without logging in.
@@ -182,10 +183,12 @@ def _log_refusals(response):
 
 def _touch_token(token: ApiToken) -> None:
     now = utcnow()
-    # Written at most once a minute, so reads stay read-only.
+    # Written at most once a minute, so reads stay read-only. In a write transaction of its own:
+    # on SQLite, writing inside the request's read transaction fails with "database is locked"
+    # when another worker committed since that read began (found by tests/reliability/test_load.py).
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        token.last_used_at = now
-        db.session.commit()
+        with write_transaction():
+            token.last_used_at = now
 
 
 def requires_role(rol: str):

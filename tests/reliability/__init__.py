@@ -1,0 +1,1 @@
+"""Reliability: lost updates, load, crash, parser properties and bad input to every form."""
