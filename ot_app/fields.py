@@ -11,8 +11,9 @@ from wtforms import Field
 from wtforms.widgets import TextInput
 
 MONEY_MAX = Decimal("9999999999999999.99")  # Numeric(18, 2)
-_MONEY_RE = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{0,2})?$|^\.\d{1,2}$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# re.ASCII: \d would also match other scripts' digits ("೦", "１"), and Decimal() reads them.
+_MONEY_RE = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{0,2})?$|^\.\d{1,2}$", re.ASCII)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 ID_MAX = 2_147_483_647
 
 
