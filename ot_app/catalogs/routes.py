@@ -12,6 +12,7 @@ from ..views import action_error, render, with_toast
 from . import service
 
 bp = Blueprint("catalogs", __name__, url_prefix="/catalogos")
+ACTIVO_INVALIDO = "El valor de «activo» debe ser 1 (activo) o 0 (inactivo)."
 
 
 @bp.context_processor
@@ -93,6 +94,8 @@ def fila_guardar(slug: str, row_id: int):
     cat = _cat(slug)
     nombre = request.form.get("nombre")
     activo = request.form.get("activo")
+    if activo not in (None, "0", "1"):  # anything else would have deactivated the row
+        return action_error(ValidationFailed(ACTIVO_INVALIDO))
     try:
         service.update_row(slug, row_id, nombre, None if activo is None else activo == "1", current_user)
     except ValidationFailed as err:
@@ -155,6 +158,8 @@ def paso_crear():
 @requires_role("admin")
 def paso_guardar(paso_id: int):
     activo = request.form.get("activo")
+    if activo not in (None, "0", "1"):
+        return action_error(ValidationFailed(ACTIVO_INVALIDO))
     try:
         paso = service.update_step(
             paso_id, request.form.get("descripcion"), None if activo is None else activo == "1", current_user
