@@ -596,6 +596,11 @@ def build_document() -> dict:
                         {"type": "string"},
                         "Texto en folio, oficio, descripción o responsable del cliente (se usan 200 caracteres).",
                     ),
+                    _query(
+                        "pte",
+                        {"type": "string"},
+                        "Parte del oficio de la PTE padre (se usan 100 caracteres).",
+                    ),
                     *(_query(name, ID_QUERY, f"Filtra por {name}.") for name in LIST_INT_PARAMS),
                     _query(
                         "estatus",

@@ -95,6 +95,15 @@ def catalogs(*names: str, ptes: bool = False) -> Catalogs:
 PICKER_LIMIT = 20
 
 
+def live_ptes(q: str = "", limit: int = PICKER_LIMIT) -> list[str]:
+    """Oficios of live PTEs containing `q` (suggestions for the list's PTE filter)."""
+    text = " ".join((q or "").split()).lower()
+    stmt = select(PTEHeader.oficio_pte).where(PTEHeader.estatus != ESTATUS_ELIMINADA)
+    if text:
+        stmt = stmt.where(func.lower(PTEHeader.oficio_pte).contains(text, autoescape=True))
+    return list(db.session.scalars(stmt.order_by(PTEHeader.oficio_pte).limit(limit)))
+
+
 def approved_ptes(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
     """Approved, live PTEs whose oficio or description contains `q` (for the PTE picker)."""
     stmt = (
@@ -271,10 +280,43 @@ def display(field: str, value, cats: Catalogs) -> str:
     return str(value)
 
 
-def history(ot_id: int, cats: Catalogs) -> list[dict]:
-    """The OT's activity log, newest first, each change as (label, old, new) in words."""
+def names_of(wanted: dict[str, set]) -> Catalogs:
+    """Names for just these ids ({catalog: {id, ...}}, "ptes" included), in ONE statement."""
+    parts = []
+    for cat, ids in wanted.items():
+        ids = {int(i) for i in ids if str(i).isdigit()}
+        if not ids:
+            continue
+        if cat == "ptes":
+            model, name_col, active = (
+                PTEHeader,
+                PTEHeader.oficio_pte,
+                PTEHeader.id_estatus_pte == PTE_APROBADA,
+            )
+        else:
+            model = CATALOG_MODELS[cat]
+            name_col, active = model.nombre, model.activo
+        parts.append(select(literal(cat).label("cat"), model.id, name_col, active).where(model.id.in_(ids)))
+    out = Catalogs({cat: [] for cat in wanted})
+    if parts:
+        for cat, id_, nombre, activo in db.session.execute(union_all(*parts)).all():
+            out[cat].append(Option(id_, nombre, bool(activo)))
+    return out
+
+
+def history(ot_id: int) -> list[dict]:
+    """The OT's activity log, newest first, each change as (label, old, new) in words.
+
+    Two statements whatever the history's length: the rows, then the names of the ids they hold."""
+    rows = service.history_of(ot_id)
+    wanted: dict[str, set] = {}
+    for row in rows:
+        for field, pair in (row.cambios or {}).items():
+            if field in CATALOG_OF and isinstance(pair, list):
+                wanted.setdefault(CATALOG_OF[field], set()).update(v for v in pair if v not in (None, ""))
+    cats = names_of(wanted)
     out = []
-    for row in service.history_of(ot_id):
+    for row in rows:
         cambios = []
         for field, pair in (row.cambios or {}).items():
             old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)

@@ -9,7 +9,7 @@ LIST_INT_PARAMS = ("id_cliente", "id_estatus_ot", "id_tipo", "id_frente", "id_pt
 
 def list_query_from_args(args, max_per_page: int = 200) -> service.ListQuery:
     """Shared by the API and the list page: invalid parameters are a 400, never a 500."""
-    query = service.ListQuery(q=(args.get("q") or "")[:200])
+    query = service.ListQuery(q=(args.get("q") or "")[:200], pte=(args.get("pte") or "").strip()[:100])
     for name in LIST_INT_PARAMS:
         raw = args.get(name, "")
         if raw.strip():

@@ -139,7 +139,7 @@ def ot_list():
     page = service.list_orders(query)
     context = {"page": page, "query": query, "list_url": list_url, "default_orden": service.DEFAULT_SORT}
     if not wants_fragment():
-        context["cats"] = lookups.catalogs("clientes", "tipos", "estatus_ot", "frentes", ptes=True)
+        context["cats"] = lookups.catalogs("clientes", "tipos", "estatus_ot", "frentes")
     return render("orders/list.html", "orders/_results.html", **context)
 
 
@@ -207,15 +207,13 @@ def fila_guardar(ot_id: int):
 def detalle(ot_id: int):
     ot = service.get_order(ot_id)
     steps = _numbered(service.steps_of(ot.id))
-    cats = lookups.catalogs("patios", "tipos", "clientes", "frentes", "responsables", "estatus_ot",
-                            "embarcaciones", "plataformas", "intercoms", ptes=True)  # fmt: skip
     return render_template(
         "orders/detail.html",
         ot=ot,
         steps=steps,
         progress=_progress(steps),
         chain=service.chain_of(ot) if (ot.ot_principal or ot.id_tipo == TIPO_INICIAL) else [],
-        history=lookups.history(ot.id, cats),
+        history=lookups.history(ot.id),
     )
 
 
@@ -498,6 +496,14 @@ def form_folio():
 def buscar_ptes():
     return render_template(
         "orders/_pte_options.html", ptes=lookups.approved_ptes(request.args.get("pte_buscar", ""))
+    )
+
+
+@bp.get("/buscar/ptes-filtro")
+def buscar_ptes_filtro():
+    """Suggestions for the list's PTE filter: any live PTE whose oficio contains the text."""
+    return render_template(
+        "orders/_pte_filter_options.html", ptes=lookups.live_ptes(request.args.get("pte", ""))
     )
 
 

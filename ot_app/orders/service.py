@@ -775,6 +775,7 @@ DEFAULT_SORT = "-id"
 @dataclass
 class ListQuery:
     q: str = ""
+    pte: str = ""  # part of the parent PTE's oficio
     id_cliente: int | None = None
     id_estatus_ot: int | None = None
     id_tipo: int | None = None
@@ -812,6 +813,11 @@ def _filters(query: ListQuery) -> list:
         value = getattr(query, name)
         if value is not None:
             conditions.append(getattr(OTE, name) == value)
+    if query.pte:
+        ptes = select(PTEHeader.id).where(
+            func.lower(PTEHeader.oficio_pte).contains(query.pte.lower(), autoescape=True)
+        )
+        conditions.append(OTE.id_pte_header.in_(ptes))
     found = search_condition(query.q, db.session.get_bind().dialect.name)
     if found is not None:
         conditions.append(found)
@@ -831,6 +837,16 @@ def list_orders(query: ListQuery) -> Page:
     if column is not OTE.id:
         order.append(OTE.id.desc() if desc else OTE.id.asc())
 
+    # Deferred join: find the page's ids on the indexes first, then join the names for those
+    # 50 rows only (joining before the OFFSET made deep pages pay for every skipped row).
+    page_ids = (
+        select(OTE.id)
+        .where(and_(*conditions))
+        .order_by(*order)
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+        .subquery()
+    )
     pte = aliased(PTEHeader)
     sitio = func.coalesce(Embarcacion.nombre, Plataforma.nombre, Patio.nombre)
     stmt = (
@@ -876,10 +892,8 @@ def list_orders(query: ListQuery) -> Page:
         .outerjoin(ResponsableProyecto, ResponsableProyecto.id == OTE.id_responsable_proyecto)
         .outerjoin(EstatusOT, EstatusOT.id == OTE.id_estatus_ot)
         .outerjoin(TipoDocumento, TipoDocumento.id == OTE.id_tipo)
-        .where(and_(*conditions))
+        .join(page_ids, page_ids.c.id == OTE.id)
         .order_by(*order)
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
     )
     items = [dict(row._mapping) for row in db.session.execute(stmt)]
     ids = [item["id"] for item in items]

@@ -74,7 +74,9 @@ def test_create_a_pte_approve_it_and_create_an_ot_from_it(app, page, live_server
     page.fill("#descripcion_trabajo", "Cambio de barandales")
     page.fill("#responsable_cliente", "Ing. Roberto Sánchez")
     page.select_option("#responsable_proyecto", label="Ing. Mariana López")
+    expect(page.locator("#pte_buscar")).to_have_value("PEP-PTE-0777-2026")
     page.select_option("#id_frente", label="Tierra")
+    page.wait_for_load_state("networkidle")  # the front swaps the site fields
     page.select_option("#id_patio", label="Patio Dos Bocas")
     page.keyboard.press("Control+Enter")
     expect(page.locator("h1")).to_contain_text("OT-PTE-0777-01")
@@ -95,6 +97,7 @@ def test_a_deactivated_yard_is_no_longer_offered(app, page, live_server, browser
     expect(row).to_contain_text("Inactivo")
     page.goto(f"{live_server}/ot/nueva")
     page.select_option("#id_frente", label="Tierra")
+    page.wait_for_load_state("networkidle")
     options = page.locator("#id_patio option")
     expect(options.filter(has_text="Patio Tampico")).to_have_count(1)
     expect(options.filter(has_text="Patio Cerrado")).to_have_count(0)

@@ -38,3 +38,31 @@ def test_search_follows_edits_and_combines_with_filters(ctx):
     service.delete_order(ot.id, None)
     assert found("submarina") == []
     assert found("submarina", estatus=0) == ["OT-SYNC-1"]
+
+
+def test_list_filters_by_part_of_the_pte_oficio(ctx):
+    a = factories.make_pte("PEP-ALFA-001")
+    b = factories.make_pte("PEP-BETA-002")
+    factories.make_ot(pte=a, orden_trabajo="OT-A")
+    factories.make_ot(pte=b, orden_trabajo="OT-B")
+    assert found("", pte="alfa") == ["OT-A"]
+    assert found("", pte="PEP-") == ["OT-A", "OT-B"]
+    assert found("", pte="100%") == []
+
+
+def test_deep_pages_keep_the_order(ctx):
+    pte = factories.make_pte()
+    for i in range(12):
+        factories.make_ot(
+            pte=pte, orden_trabajo=f"OT-ORD-{i:02d}", fecha_inicio_programado=f"2026-01-{i + 1:02d}"
+        )
+    pages = [
+        [
+            r["orden_trabajo"]
+            for r in service.list_orders(
+                service.ListQuery(orden="-fecha_inicio_programado", page=p, per_page=5)
+            ).items
+        ]
+        for p in (1, 2, 3)
+    ]
+    assert sum(pages, []) == [f"OT-ORD-{i:02d}" for i in range(11, -1, -1)]
