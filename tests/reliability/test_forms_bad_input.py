@@ -475,8 +475,9 @@ def world(app):
 
 
 @pytest.fixture
-def senders(app, editor_client, admin_client, api, api_admin):
-    """name → send(url, data, as_json) for each kind of client."""
+def senders(request):
+    """senders[who](url, data, as_json, htmx): a POST as that kind of client. Only the clients a
+    test uses are made (each is a user with a scrypt password: not free)."""
 
     def page(client):
         token = csrf_token(client)
@@ -497,12 +498,16 @@ def senders(app, editor_client, admin_client, api, api_admin):
 
         return send
 
-    return {
-        "editor": page(editor_client),
-        "admin": page(admin_client),
-        "api": bearer(api),
-        "api_admin": bearer(api_admin),
-    }
+    fixtures = {"editor": ("editor_client", page), "admin": ("admin_client", page),
+                "api": ("api", bearer), "api_admin": ("api_admin", bearer)}  # fmt: skip
+
+    class Senders(dict):
+        def __missing__(self, who):
+            fixture, wrap = fixtures[who]
+            self[who] = wrap(request.getfixturevalue(fixture))
+            return self[who]
+
+    return Senders()
 
 
 def snapshot(app) -> dict:
