@@ -32,7 +32,10 @@ def create_app(config: type | dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from . import models  # noqa: F401  (register the tables with the metadata)
+    from . import (
+        input_guard,
+        models,  # noqa: F401  (register the tables with the metadata)
+    )
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .auth import security
@@ -43,6 +46,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .pte.routes import bp as pte_bp
 
     security.init_app(app)
+    input_guard.init_app(app)  # after the login check: an anonymous client still gets its 401
     register_error_handlers(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)

@@ -596,23 +596,11 @@ def test_bad_fields_give_their_spanish_error_and_change_nothing(app, world, send
     assert not failures, f"{len(failures)} of {len(cases)} variants:\n" + "\n".join(failures)
 
 
-def guard_wired(app) -> bool:
-    return any(
-        getattr(f, "__module__", "") == "ot_app.input_guard" for f in app.before_request_funcs.get(None, [])
-    )
-
-
 @pytest.mark.parametrize("form_name", list(FORMS))
-def test_a_nul_character_is_refused_and_changes_nothing(app, world, senders, form_name, request):
+def test_a_nul_character_is_refused_and_changes_nothing(app, world, senders, form_name):
     """PostgreSQL cannot store NUL (a 500 there); SQLite stored it silently. The API refuses it in
-    api/request.py; the pages through ot_app/input_guard.py once create_app wires it."""
+    api/request.py; the pages through ot_app/input_guard.py."""
     form = prepared(form_name, world)
-    if not form.is_api and not guard_wired(app):
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="ot_app.input_guard.init_app(app) is not called in create_app yet", strict=True
-            )
-        )
     failures = post_all(app, form, senders[form.who], list(nul_variants(form)))
     assert not failures, "\n".join(failures)
 

@@ -45,6 +45,7 @@ ACCESS: dict[str, str] = {
     "orders.form_sitio": READ,
     "orders.buscar_iniciales": READ,
     "orders.buscar_ptes": READ,
+    "orders.buscar_ptes_filtro": READ,
     "orders.nueva": EDIT,
     "orders.editar": EDIT,
     "orders.eliminar": EDIT,
