@@ -11,6 +11,7 @@ the same requests as bench/run.py). Writes bench/results/<date>-profile-<endpoin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sqlite3
 import sys
@@ -54,7 +55,7 @@ def main(argv=None) -> int:
     source = _sqlite_path(url)
     if source is not None and WRITES & set(names):
         copy = source.with_name(source.stem + ".profile.db")
-        with sqlite3.connect(source) as conn:
+        with contextlib.closing(sqlite3.connect(source)) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copyfile(source, copy)
         run_url = f"sqlite:///{copy}"

@@ -507,7 +507,7 @@ def measure(db_url: str, only: list[str] | None, opts) -> dict:
         copy = source.with_name(source.stem + ".run.db")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
-        with sqlite3.connect(source) as conn:  # fold any WAL into the file first
+        with contextlib.closing(sqlite3.connect(source)) as conn:  # fold any WAL into the file first
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copyfile(source, copy)
         run_url = f"sqlite:///{copy}"
@@ -581,7 +581,7 @@ def measure(db_url: str, only: list[str] | None, opts) -> dict:
                 data["attempts"] = attempt + 1
                 if best is None or data["other_cpu_cores"] < best["other_cpu_cores"]:
                     best = data
-                if data["other_cpu_cores"] <= opts.max_other:
+                if data["other_cpu_cores"] <= opts.max_other or attempt == opts.retries:
                     break
                 print(
                     f"    {ep.name}: other processes used {data['other_cpu_cores']:.2f} cores during the "
@@ -831,6 +831,8 @@ def main(argv=None) -> int:
         help="then wrk -t1 -c1 for this long: p50 of a request alone through gunicorn (0: skip)",
     )
     opts = parser.parse_args(argv)
+    # A TERM (or INT in a background job, where it is ignored) still stops gunicorn and removes the copy.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
 
@@ -868,11 +870,12 @@ def main(argv=None) -> int:
             runs.append(measure(url, list(only or SIZE_ENDPOINTS), opts))
         if not opts.no_write:
             payload = {"settings": settings, "machine": info, "runs": runs}
-            write(f"{settings['date']}-sizes", payload, sizes_markdown(runs, settings, info))
+            write(f"{settings['date']}-sizes-{info['commit']}", payload, sizes_markdown(runs, settings, info))
         return 0
 
     run = measure(opts.db, list(only) if only else None, opts)
-    stem = f"{settings['date']}-{Path(run['database']).stem if run['database'].startswith('sqlite') else 'postgresql'}"
+    database = Path(run["database"]).stem if run["database"].startswith("sqlite") else "postgresql"
+    stem = f"{settings['date']}-{database}-{info['commit']}"
     text = markdown(run, settings, info)
     if opts.no_write:
         print(text)
