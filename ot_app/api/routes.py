@@ -8,37 +8,16 @@ from ..envelope import envelope
 from ..errors import fail
 from ..extensions import db
 from ..fields import parse_id
-from ..models import (
-    Cliente,
-    Embarcacion,
-    EstatusOT,
-    EstatusPaso,
-    Frente,
-    Intercom,
-    Patio,
-    Plataforma,
-    PTEHeader,
-    ResponsableProyecto,
-    TipoDocumento,
-)
+from ..models import PTEHeader
 from ..orders import service
 from ..orders.forms import OTForm, StepForm
+from ..orders.lookups import CATALOG_MODELS
 from ..orders.query import list_query_from_args
 from . import bp
 from .request import body_values, query_id
 
-CATALOGOS = {
-    "clientes": Cliente,
-    "frentes": Frente,
-    "embarcaciones": Embarcacion,
-    "plataformas": Plataforma,
-    "intercoms": Intercom,
-    "patios": Patio,
-    "responsables": ResponsableProyecto,
-    "tipos": TipoDocumento,
-    "estatus_ot": EstatusOT,
-    "estatus_paso": EstatusPaso,
-}
+# The seed's catalog names → models (the same map the pages use).
+CATALOGOS = CATALOG_MODELS
 
 
 @bp.errorhandler(service.ServiceError)
