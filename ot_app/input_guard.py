@@ -26,7 +26,7 @@ def _storable(text: str) -> bool:
     return True
 
 
-def _check(kind: str, name: str, value: str) -> None:
+def check_text(kind: str, name: str, value: str) -> None:
     if not _storable(name):
         fail(400, f"Un {kind} de la solicitud tiene un nombre con caracteres no admitidos.")
     if not _storable(value):
@@ -38,12 +38,12 @@ def _check(kind: str, name: str, value: str) -> None:
 
 def check_request_text() -> None:
     for name, value in request.args.items(multi=True):
-        _check("parámetro", name, value)
+        check_text("parámetro", name, value)
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         # Parsing the form here is what the view would do anyway (and a body over
         # MAX_CONTENT_LENGTH is the same 413 it would be there).
         for name, value in request.form.items(multi=True):
-            _check("campo", name, value)
+            check_text("campo", name, value)
 
 
 def init_app(app) -> None:

@@ -5,38 +5,9 @@ from werkzeug.datastructures import MultiDict
 
 from ..errors import fail
 from ..fields import parse_id
-from . import bp
+from ..input_guard import check_text
 
 CHECKBOXES = {"check_fase_patio", "por_definir"}
-
-
-def _storable(text: str) -> bool:
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _check_text(kind: str, name: str, value: str) -> None:
-    """A NUL or a lone surrogate (JSON "\\ud800") cannot be stored: PostgreSQL refuses NUL in text
-    and neither database encodes a surrogate. Refuse them here with a 400 instead of a 500."""
-    if not _storable(name):
-        fail(400, f"Un {kind} de la solicitud tiene un nombre con caracteres no admitidos.")
-    if not _storable(value):
-        fail(
-            400,
-            f"El {kind} {name} contiene caracteres no admitidos (un carácter nulo o texto que no es UTF-8).",
-        )
-
-
-@bp.before_request
-def _check_query_string():
-    # Blueprint hooks run after the app's login check: an anonymous client still gets its 401.
-    for name, value in request.args.items(multi=True):
-        _check_text("parámetro", name, value)
 
 
 def body_values() -> MultiDict:
@@ -54,7 +25,7 @@ def body_values() -> MultiDict:
         out = MultiDict()
         for key, value in data.items():
             if isinstance(value, (dict, list)):
-                _check_text("campo", key, "")
+                check_text("campo", key, "")
                 fail(400, f"El campo {key} debe ser un valor simple, no una lista ni un objeto.")
             if value is None:
                 out[key] = ""
@@ -62,11 +33,11 @@ def body_values() -> MultiDict:
                 out[key] = "on" if value and key in CHECKBOXES else ("1" if value else "")
             else:
                 out[key] = str(value)
-            _check_text("campo", key, out[key])
+            check_text("campo", key, out[key])
         return out
     if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, value in request.form.items(multi=True):
-            _check_text("campo", key, value)
+            check_text("campo", key, value)
         return request.form
     if not request.get_data(cache=True):
         return MultiDict()
