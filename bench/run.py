@@ -674,6 +674,27 @@ def machine() -> dict:
         "wrk": wrk_version,
         "gunicorn": gunicorn_version,
         "commit": commit,
+        # Work in progress of others measured with the commit (the tree is shared).
+        "uncommitted": [
+            line[3:]
+            for line in subprocess.run(
+                [
+                    "git",
+                    "-C",
+                    str(ROOT),
+                    "status",
+                    "--porcelain",
+                    "--",
+                    "ot_app",
+                    "templates",
+                    "migrations",
+                    "wsgi.py",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.splitlines()
+        ],
     }
 
 
@@ -697,7 +718,9 @@ def markdown(run: dict, settings: dict, info: dict) -> str:
         "",
         f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory_gib']} GiB, {info['os']}, "
         f"Python {info['python']}, SQLite {info['sqlite']}, {info['gunicorn']}, {info['wrk']}. "
-        f"wrk shares the cores with gunicorn. Code: `{info['commit']}`.",
+        f"wrk shares the cores with gunicorn. Code: `{info['commit']}`"
+        + (f" plus uncommitted {', '.join(info['uncommitted'])}" if info.get("uncommitted") else "")
+        + ".",
         "",
         f"`wrk -t{settings['threads']} -c{settings['connections']} -d{settings['duration']}s --latency` after "
         f"a {settings['warmup']} s warm-up, gunicorn {settings['workers']} sync workers. "
@@ -805,6 +828,9 @@ def main(argv=None) -> int:
         "--sizes", help="e.g. 10000,100000: generate when missing and compare list/search/deep"
     )
     parser.add_argument("--regenerate", action="store_true", help="--sizes: generate even if the file exists")
+    parser.add_argument(
+        "--all", action="store_true", help="--sizes: every endpoint at each size, and each size's full table"
+    )
     parser.add_argument("--no-copy", action="store_true", help="SQLite: measure the file itself, not a copy")
     parser.add_argument("--keep-copy", action="store_true", help="SQLite: keep the measured copy")
     parser.add_argument("--no-write", action="store_true", help="print only, write no result file")
@@ -867,7 +893,11 @@ def main(argv=None) -> int:
                 subprocess.run(
                     [sys.executable, str(BENCH / "generate.py"), "--db", url, "--ots", str(n)], check=True
                 )
-            runs.append(measure(url, list(only or SIZE_ENDPOINTS), opts))
+            run = measure(url, None if opts.all else list(only or SIZE_ENDPOINTS), opts)
+            runs.append(run)
+            if opts.all and not opts.no_write:  # the whole table of each size too
+                stem = f"{settings['date']}-ot_{size_label(n)}-{info['commit']}"
+                write(stem, {"settings": settings, "machine": info, **run}, markdown(run, settings, info))
         if not opts.no_write:
             payload = {"settings": settings, "machine": info, "runs": runs}
             write(f"{settings['date']}-sizes-{info['commit']}", payload, sizes_markdown(runs, settings, info))
