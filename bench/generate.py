@@ -1089,12 +1089,20 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--credentials", default=str(CREDENTIALS), help="JSON file of credentials and ids, by URL"
     )
+    parser.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="do nothing when the database exists with these --ots/--seed at the newest migration",
+    )
     args = parser.parse_args(argv)
     if args.ots < 10:
         parser.error("--ots must be at least 10")
 
     url = absolute_url(args.db)
     cred_path = Path(args.credentials)
+    if args.if_stale and up_to_date(url, args.ots, args.seed, cred_path):
+        print(f"{url}: up to date ({args.ots:,} OTs, seed {args.seed}, migration {head_revision()})")
+        return 0
     t0 = time.perf_counter()
     prepare(url, args.force)
     users, step_sets, rule, credentials = schema_and_users(url)
@@ -1113,6 +1121,7 @@ def main(argv=None) -> int:
     info = manifest(gen, rule, step_sets)
     info.update(
         credentials,
+        revision=head_revision(),
         ots=args.ots,
         seed=args.seed,
         load_seconds=round(elapsed, 2),
@@ -1133,6 +1142,45 @@ def main(argv=None) -> int:
     )
     print(f"credentials and ids: {cred_path}")
     return 0
+
+
+def head_revision() -> str | None:
+    """The newest migration of the project (what `flask db upgrade` would reach)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def database_revision(url: str) -> str | None:
+    """The migration a generated database was built at; None when there is none (or no database)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    path = _sqlite_path(url)
+    if path is not None and not path.exists():
+        return None
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def up_to_date(url: str, ots: int, seed: int, path: Path | None = None) -> bool:
+    """The database exists at the newest migration, with these parameters and its credentials."""
+    try:
+        info = json.loads((path or CREDENTIALS).read_text())[url]
+    except (FileNotFoundError, KeyError, ValueError):
+        return False
+    if info.get("ots") != ots or info.get("seed") != seed:
+        return False
+    return database_revision(url) == head_revision()
 
 
 def save_credentials(path: Path, url: str, info: dict) -> None:

@@ -49,7 +49,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from generate import absolute_url, load_credentials  # noqa: E402
+from generate import absolute_url, database_revision, head_revision, load_credentials  # noqa: E402
 
 SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105
 SEARCH = "anticorrosiva"
@@ -500,6 +500,13 @@ def check(ep: Endpoint, status: int, body: bytes) -> None:
 def measure(db_url: str, only: list[str] | None, opts) -> dict:
     db_url = absolute_url(db_url)
     info = load_credentials(db_url)
+    revision, head = database_revision(db_url), head_revision()
+    if revision != head and not opts.allow_stale:
+        raise SystemExit(
+            f"{db_url} was built at migration {revision}, the code is at {head}: measuring it would "
+            f"miss the newest schema (indexes). Regenerate: python bench/generate.py --db {db_url} "
+            f"--ots {info['ots']} (or pass --allow-stale)"
+        )
     source = sqlite_path(db_url)
     run_url = db_url
     copy = None
@@ -832,6 +839,9 @@ def main(argv=None) -> int:
         "--all", action="store_true", help="--sizes: every endpoint at each size, and each size's full table"
     )
     parser.add_argument("--no-copy", action="store_true", help="SQLite: measure the file itself, not a copy")
+    parser.add_argument(
+        "--allow-stale", action="store_true", help="measure a database older than the migrations"
+    )
     parser.add_argument("--keep-copy", action="store_true", help="SQLite: keep the measured copy")
     parser.add_argument("--no-write", action="store_true", help="print only, write no result file")
     parser.add_argument(
@@ -889,10 +899,8 @@ def main(argv=None) -> int:
         runs = []
         for n in sizes:
             url = f"sqlite:///{DATA / f'ot_{size_label(n)}.db'}"
-            if opts.regenerate or not Path(DATA / f"ot_{size_label(n)}.db").exists():
-                subprocess.run(
-                    [sys.executable, str(BENCH / "generate.py"), "--db", url, "--ots", str(n)], check=True
-                )
+            command = [sys.executable, str(BENCH / "generate.py"), "--db", url, "--ots", str(n)]
+            subprocess.run(command if opts.regenerate else [*command, "--if-stale"], check=True)
             run = measure(url, None if opts.all else list(only or SIZE_ENDPOINTS), opts)
             runs.append(run)
             if opts.all and not opts.no_write:  # the whole table of each size too
