@@ -837,33 +837,11 @@ def _filters(query: ListQuery) -> list:
     return conditions
 
 
-def _count_of(condition):
-    """How many of the row's steps meet `condition` (ot_detalle is indexed by OT)."""
-    return (
-        select(func.count())
-        .select_from(OTDetalle)
-        .where(OTDetalle.id_ot == OTE.id, condition)
-        .correlate(OTE)
-        .scalar_subquery()
-    )
-
-
-def _versions_of_row():
-    version = aliased(OTE)
-    return (
-        select(func.count())
-        .select_from(version)
-        .where(version.ot_principal == OTE.id, version.estatus != ESTATUS_ELIMINADA)
-        .correlate(OTE)
-        .scalar_subquery()
-    )
-
-
 def list_orders(query: ListQuery) -> Page:
     """A page of OT rows (dicts) with names, step progress and version counts.
 
-    Two statements whatever the page size: the count, and the page's rows with everything they
-    show (progress and versions as subqueries evaluated for those rows only)."""
+    Four statements whatever the page size: count, rows, step progress, version counts (grouped
+    queries over the page's ids: cheaper than a correlated subquery per row, measured)."""
     conditions = _filters(query)
     total = db.session.scalar(select(func.count()).select_from(OTE).where(and_(*conditions)))
 
@@ -918,12 +896,6 @@ def list_orders(query: ListQuery) -> Page:
             ResponsableProyecto.nombre.label("responsable"),
             EstatusOT.nombre.label("estatus_ot"),
             TipoDocumento.nombre.label("tipo"),
-            _count_of(OTDetalle.estatus_paso == PASO_COMPLETADO).label("pasos_completados"),
-            _count_of(OTDetalle.estatus_paso != PASO_NO_APLICA).label("pasos_total"),
-            case(
-                (OTE.id_tipo == TIPO_INICIAL, _versions_of_row()),
-                else_=None,
-            ).label("reprogramaciones"),
         )
         .outerjoin(pte, pte.id == OTE.id_pte_header)
         .outerjoin(Cliente, Cliente.id == OTE.id_cliente)
@@ -938,6 +910,36 @@ def list_orders(query: ListQuery) -> Page:
         .order_by(*order)
     )
     items = [Fila(row._mapping) for row in db.session.execute(stmt)]
+    ids = [item["id"] for item in items]
+    progress = {}
+    versions = {}
+    if ids:
+        progress = {
+            r[0]: (r[1], r[2])
+            for r in db.session.execute(
+                select(
+                    OTDetalle.id_ot,
+                    func.sum(case((OTDetalle.estatus_paso == PASO_COMPLETADO, 1), else_=0)),
+                    func.sum(case((OTDetalle.estatus_paso != PASO_NO_APLICA, 1), else_=0)),
+                )
+                .where(OTDetalle.id_ot.in_(ids))
+                .group_by(OTDetalle.id_ot)
+            )
+        }
+        initial = [item["id"] for item in items if item["id_tipo"] == TIPO_INICIAL]
+        if initial:
+            versions = dict(
+                db.session.execute(
+                    select(OTE.ot_principal, func.count())
+                    .where(OTE.ot_principal.in_(initial), OTE.estatus != ESTATUS_ELIMINADA)
+                    .group_by(OTE.ot_principal)
+                ).all()
+            )
+    for item in items:
+        done, total_steps = progress.get(item["id"], (0, 0))
+        item["pasos_completados"] = int(done or 0)
+        item["pasos_total"] = int(total_steps or 0)
+        item["reprogramaciones"] = versions.get(item["id"], 0) if item["id_tipo"] == TIPO_INICIAL else None
     return Page(items=items, total=total, page=query.page, per_page=query.per_page)
 
 
