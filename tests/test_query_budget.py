@@ -1,0 +1,124 @@
+"""The query budget: every page and API call runs a fixed number of SQL statements, the same with
+1 row as with 50, so an N+1 fails the suite the day it is written (issue 7).
+
+"Rows" here is what each page lists: OTs in the list and on the PTE, versions in a chain, history
+entries and steps of an OT, rows of a catalog."""
+
+import pytest
+
+from ot_app.extensions import db
+from ot_app.models import OTDetalle
+from ot_app.orders import service
+
+from . import factories
+
+HX = {"HX-Request": "true"}
+
+# (name, method, url template, headers, body, statements). Statements exclude BEGIN/COMMIT and
+# PRAGMAs; they include loading the logged-in user (or the API token) and, for writes, the checks.
+BUDGET = [
+    ("OT list page", "GET", "/", None, None, 6),
+    ("OT list fragment", "GET", "/", HX, None, 5),
+    ("OT list search", "GET", "/?q=budget", HX, None, 5),
+    ("OT list by client, date, page 1", "GET", "/?id_cliente=2&orden=fecha_inicio_programado", HX, None, 5),
+    ("OT detail", "GET", "/ot/{ot}", None, None, 6),
+    ("OT edit form", "GET", "/ot/{ot}/editar", None, None, 4),
+    ("OT new form", "GET", "/ot/nueva", None, None, 3),
+    ("OT row", "GET", "/ot/{ot}/fila", HX, None, 5),
+    ("OT row edit", "GET", "/ot/{ot}/fila/editar", HX, None, 6),
+    ("PTE list", "GET", "/pte", None, None, 6),
+    ("PTE detail", "GET", "/pte/{pte}", None, None, 4),
+    ("PTE edit form", "GET", "/pte/{pte}/editar", None, None, 5),
+    ("Catalogs", "GET", "/catalogos", None, None, 12),
+    ("Catalog page", "GET", "/catalogos/patios", None, None, 3),
+    ("Step templates", "GET", "/catalogos/pasos?tipo=5", None, None, 4),
+    ("Step-set rules", "GET", "/catalogos/reglas?id_tipo=5&id_cliente=2", None, None, 10),
+    ("Users", "GET", "/usuarios", None, None, 2),
+    ("API listar", "GET", "/api/ot/listar?per_page=50", "api", None, 5),
+    ("API obtener", "GET", "/api/ot/obtener?id={ot}", "api", None, 3),
+    ("API pasos", "GET", "/api/ot/pasos?id={ot}", "api", None, 3),
+    ("API catalogos", "GET", "/api/catalogos/patios", "api", None, 2),
+    ("API pte listar", "GET", "/api/pte/listar", "api", None, 2),
+    ("API pte obtener", "GET", "/api/pte/obtener?id={pte}", "api", None, 2),
+    ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 6),
+    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 6),
+]
+
+
+def build(app, n: int) -> dict:
+    """An initial OT with n-1 versions on one PTE (n OTs in the list), n history entries on it,
+    and n yards in the catalog."""
+    with app.app_context():
+        pte = factories.make_pte("PEP-BUDGET-1", id_cliente=2)
+        resp = factories.make_responsable()
+        patios = [factories.make_patio(f"Patio {i:02d}") for i in range(n)]
+        db.session.commit()
+        first = factories.make_ot(
+            pte=pte,
+            responsable=resp,
+            patio=patios[0],
+            orden_trabajo="OT-BUDGET",
+            descripcion_trabajo="Rehabilitación",
+        )
+        for _ in range(n - 1):
+            factories.make_ot(
+                pte=pte,
+                responsable=resp,
+                patio=patios[0],
+                orden_trabajo="OT-BUDGET",
+                id_tipo=5,
+                ot_principal=first.id,
+            )
+        pasos = db.session.scalars(db.select(OTDetalle.id).where(OTDetalle.id_ot == first.id)).all()
+        for i in range(n - 1):
+            service.set_step({"id": pasos[i % len(pasos)], "comentario": f"nota {i}"}, None)
+        return {"ot": first.id, "pte": pte.id, "paso": pasos[0]}
+
+
+def measure(app, queries, admin_client, api, ids, case, round_):
+    name, method, url, headers, body, _ = case
+    url = url.format(**ids)
+    client = api if headers == "api" else admin_client
+    kwargs = {}
+    if headers not in (None, "api"):
+        kwargs["headers"] = headers
+    if body:
+        kwargs["data"] = {k: v.format(n=f"{round_}", **ids) for k, v in body.items()}
+
+    def call(tag):
+        if method == "GET":
+            return client.get(url, **kwargs)
+        data = {k: f"{v}-{tag}" if k != "id" else v for k, v in kwargs["data"].items()}
+        send = client.post if headers == "api" else client.auth.post
+        return send(url, data=data, **{k: v for k, v in kwargs.items() if k != "data"})
+
+    assert call("warm").status_code == 200, name  # the first request loads more than the rest
+    with queries() as q:
+        response = call("measured")
+    assert response.status_code == 200, (name, response.status_code)
+    return q.count
+
+
+@pytest.mark.parametrize("case", BUDGET, ids=[c[0] for c in BUDGET])
+def test_statements_are_fixed_for_1_and_50_rows(app, queries, admin_client, api_admin, case):
+    counts = []
+    for n in (1, 50):
+        with app.app_context():
+            _reset(app)
+        ids = build(app, n)
+        counts.append(measure(app, queries, admin_client, api_admin, ids, case, n))
+    assert counts[0] == counts[1], (
+        f"{case[0]}: {counts[0]} statements with 1 row, {counts[1]} with 50 (an N+1?)"
+    )
+    assert counts[1] == case[5], f"{case[0]}: {counts[1]} statements, the budget says {case[5]}"
+
+
+def _reset(app):
+    """Remove what `build` made, so each size starts from the same base catalogs."""
+    from ot_app.models import OTE, ActividadLog, Patio, PTEHeader, ResponsableProyecto
+
+    db.session.execute(db.delete(OTDetalle))
+    db.session.execute(db.update(OTE).values(ot_principal=None))
+    for model in (OTE, ActividadLog, PTEHeader, ResponsableProyecto, Patio):
+        db.session.execute(db.delete(model))
+    db.session.commit()
