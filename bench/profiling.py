@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import shutil
 import sqlite3
+import subprocess
 import sys
 import time
 from datetime import date
@@ -60,6 +61,12 @@ def main(argv=None) -> int:
         shutil.copyfile(source, copy)
         run_url = f"sqlite:///{copy}"
     stem = source.stem if source else "postgresql"
+    commit = subprocess.run(
+        ["git", "-C", str(BENCH.parent), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     client = InProcess(run_url, info, time.strftime("P%H%M%S"))
     try:
         for name in names:
@@ -74,13 +81,13 @@ def main(argv=None) -> int:
             profiler.stop()
             per_request = (time.perf_counter() - t0) / opts.n * 1000
             header = (
-                f"# {ep.label}: {ep.method} {ep.path} on {info['ots']:,} OTs ({stem})\n"
+                f"# {ep.label}: {ep.method} {ep.path} on {info['ots']:,} OTs ({stem}), code {commit}\n"
                 f"# {opts.n} requests in process (Flask test client), {per_request:.1f} ms each under the profiler\n"
                 f"# pyinstrument, interval {opts.interval * 1000:.1f} ms; times are totals over the {opts.n} requests\n\n"
             )
             text = header + profiler.output_text(unicode=True, color=False, show_all=False)
             RESULTS.mkdir(parents=True, exist_ok=True)
-            out = RESULTS / f"{date.today().isoformat()}-profile-{name}-{stem}.txt"
+            out = RESULTS / f"{date.today().isoformat()}-profile-{name}-{stem}-{commit}.txt"
             out.write_text(text)
             print(text)
             print(f"written: {out.relative_to(BENCH.parent)}")
