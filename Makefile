@@ -98,3 +98,24 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Performance (bench/, issue 7): 100,000 generated OTs in the git-ignored bench/data/ (generated
+# again only when the migrations changed), gunicorn with 2 workers, wrk at 16 connections, the
+# ceiling app in the same run; tables in bench/results/. BENCH_ARGS passes options to bench/run.py,
+# e.g. make bench BENCH_ARGS="--only list,search --duration 5", or BENCH_ARGS="--sizes 10000,100000".
+BENCH_DB ?= sqlite:///bench/data/ot_100k.db
+BENCH_OTS ?= 100000
+BENCH_ARGS ?=
+
+.PHONY: bench
+bench: $(DEV_STAMP)
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing wrk (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "wrk is missing: sudo apt-get install wrk" >&2; exit 1; \
+	  fi; \
+	fi
+	$(BIN)/python bench/generate.py --db $(BENCH_DB) --ots $(BENCH_OTS) --if-stale
+	$(BIN)/python bench/run.py --db $(BENCH_DB) $(BENCH_ARGS)
