@@ -25,6 +25,11 @@ def test_add_and_edit_a_catalog_row_inline_from_the_keyboard(app, page, live_ser
 
     page.keyboard.press("Escape")  # leave the field: shortcuts work again
     expect(page.locator("#cat-rows tr.selected")).to_contain_text("Patio Salina Cruz")  # the new row
+    # Wait until htmx has processed the swapped-in row (a person never types within those ms).
+    page.wait_for_function(
+        "() => { const b = document.querySelector('#cat-rows tr.selected [data-edit]');"
+        " return !!(b && b['htmx-internal-data']); }"
+    )
     page.keyboard.press("j")
     page.keyboard.press("k")
     expect(page.locator("#cat-rows tr.selected")).to_contain_text("Patio Salina Cruz")
@@ -36,7 +41,12 @@ def test_add_and_edit_a_catalog_row_inline_from_the_keyboard(app, page, live_ser
     expect(page.locator("#cat-rows")).to_contain_text("Patio Salina Cruz, Oax.")
     expect(page.locator("#cat-rows tr.editing")).to_have_count(0)
 
+    page.wait_for_function(
+        "() => { const b = document.querySelector('#cat-rows tr.selected [data-edit]');"
+        " return !!(b && b['htmx-internal-data']); }"
+    )
     page.keyboard.press("e")
+    expect(field).to_be_focused()  # focus lands in the row once htmx has settled it
     page.keyboard.type(" cambio que se descarta")
     page.keyboard.press("Escape")
     expect(page.locator("#cat-rows tr.editing")).to_have_count(0)
