@@ -587,6 +587,14 @@ def steps_of(ot_id: int) -> list[dict]:
 def delete_order(ot_id, actor: Usuario | None) -> Result:
     if not ot_id:
         raise ValidationFailed("ID de la OT no proporcionado", {"id": "ID de la OT no proporcionado"})
+    try:
+        return _delete(ot_id, actor)
+    except StaleDataError as exc:
+        # Someone saved the OT between our read and our write (PostgreSQL, read committed).
+        raise _conflict(ot_id) from exc
+
+
+def _delete(ot_id, actor: Usuario | None) -> Result:
     with write_transaction():
         ot = db.session.get(OTE, ot_id)
         if ot is None:

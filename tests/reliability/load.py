@@ -28,7 +28,8 @@ EXPECTED = {
     "obtener": {200},
     "pasos": {200},
     "paso": {200},
-    "eliminar": {200},
+    # Someone else may have just saved the OT being deleted (their turn edits others' OTs): 409.
+    "eliminar": {200, 409},
 }
 
 
@@ -215,12 +216,14 @@ class Client(threading.Thread):
         if i % 3 == 2 and len(self.own) > 1:
             victim = self.own.pop(0)
             try:
-                status, _ = self.call("eliminar", "/api/ot/eliminar", {"id": victim[0]})
+                status, body = self.call("eliminar", "/api/ot/eliminar", {"id": victim[0]})
             except Lost:
                 led.deletes_unknown.add(victim[0])
                 raise
             if status == 200:
                 led.deletes.add(victim[0])
+            elif status == 409:
+                self._conflict(body)
 
         # Every other turn: somebody else's OT, read then saved with the version read.
         if i % 2 == 1 and len(self.shared) > 1:
