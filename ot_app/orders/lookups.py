@@ -117,11 +117,10 @@ def approved_ptes(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
     )
     text = " ".join((q or "").split()).lower()
     if text:
-        pattern = f"%{_escape_like(text)}%"
         stmt = stmt.where(
             or_(
-                func.lower(PTEHeader.oficio_pte).like(pattern, escape="\\"),
-                func.lower(PTEHeader.descripcion).like(pattern, escape="\\"),
+                func.lower(PTEHeader.oficio_pte).contains(text, autoescape=True),
+                func.lower(PTEHeader.descripcion).contains(text, autoescape=True),
             )
         )
     return [
@@ -152,11 +151,10 @@ def initial_orders(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
     )
     text = " ".join((q or "").split()).lower()
     if text:
-        pattern = f"%{_escape_like(text)}%"
         stmt = stmt.where(
             or_(
-                OTE.folio_norm.like(pattern, escape="\\"),
-                func.lower(OTE.oficio_ot).like(pattern, escape="\\"),
+                OTE.folio_norm.contains(text, autoescape=True),
+                func.lower(OTE.oficio_ot).contains(text, autoescape=True),
             )
         )
     return [
@@ -181,10 +179,6 @@ def initial_id_by_folio(folio: str) -> int | None:
             OTE.folio_norm == text, OTE.id_tipo == TIPO_INICIAL, OTE.estatus != ESTATUS_ELIMINADA
         )
     )
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # --------------------------------------------------------------------------- one list row
