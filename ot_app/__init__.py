@@ -44,6 +44,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .main import bp as main_bp
     from .orders.routes import bp as orders_bp
     from .pte.routes import bp as pte_bp
+    from .users.routes import bp as users_bp
 
     security.init_app(app)
     input_guard.init_app(app)  # after the login check: an anonymous client still gets its 401
@@ -54,6 +55,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(orders_bp)
     app.register_blueprint(catalogs_bp)
     app.register_blueprint(pte_bp)
+    app.register_blueprint(users_bp)
 
     from .cli import register_cli
 

@@ -11,11 +11,9 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import (
-    PTE_APROBADA,
-    PTE_EN_ELABORACION,
-    PTE_ENVIADA,
     Cliente,
     Embarcacion,
+    EstatusPTEId,
     Intercom,
     OTDetalle,
     Patio,
@@ -23,7 +21,7 @@ from .models import (
     PTEHeader,
     ResponsableProyecto,
 )
-from .orders import service
+from .orders import commands, read
 
 CLIENTE_EXTRA = (5, "Constructora Marina del Golfo")
 RESPONSABLES = [
@@ -92,7 +90,11 @@ def load_demo() -> int:
 
     ptes = []
     for n in range(1, 15):
-        estatus = PTE_APROBADA if n <= 11 else (PTE_ENVIADA if n == 12 else PTE_EN_ELABORACION)
+        estatus = (
+            EstatusPTEId.APROBADA
+            if n <= 11
+            else (EstatusPTEId.ENVIADA if n == 12 else EstatusPTEId.EN_ELABORACION)
+        )
         pte = PTEHeader(
             oficio_pte=f"PEP-DEMO-{n:03d}-{2024 + n % 3}",
             descripcion=rnd.choice(TRABAJOS),
@@ -107,7 +109,7 @@ def load_demo() -> int:
         db.session.add(pte)
         ptes.append(pte)
     db.session.commit()
-    approved = [p for p in ptes if p.id_estatus_pte == PTE_APROBADA]
+    approved = [p for p in ptes if p.id_estatus_pte == EstatusPTEId.APROBADA]
 
     added = 0
     today = date(2026, 11, 27)
@@ -121,7 +123,7 @@ def load_demo() -> int:
             rnd, n, pte, start, plazo, offshore, responsables, embarcaciones, plataformas, intercoms, patios
         )
         values["por_definir"] = "on" if n % 17 == 0 else ""
-        result = service.create_order(values, None)
+        result = commands.create_order(values, None)
         added += 1
         _progress(rnd, result.ot, start, plazo, today)
         initial_ots.append(result.ot)
@@ -152,12 +154,12 @@ def load_demo() -> int:
                 "descripcion_trabajo": f"Reprogramación {k + 1}: {ot.descripcion_trabajo}",
                 "oficio_ot": f"{ot.oficio_ot}-R{k + 1}",
             }
-            result = service.create_order(values, None)
+            result = commands.create_order(values, None)
             added += 1
             _progress(rnd, result.ot, start, plazo, today)
 
     for ot in initial_ots[-3:]:
-        service.delete_order(ot.id, None)
+        commands.delete_order(ot.id, None)
     return added
 
 
@@ -207,7 +209,7 @@ def _progress(rnd, ot, start, plazo, today) -> None:
     end = start + timedelta(days=plazo)
     if start > today or ot.estatus == -1:
         return
-    steps = service.steps_of(ot.id)
+    steps = read.steps_of(ot.id)
     if end < today and rnd.random() < 0.8:
         done, status = len(steps), 4  # Terminada
         real = {"fecha_inicio_real": start + timedelta(days=rnd.randint(0, 5))}
@@ -217,12 +219,12 @@ def _progress(rnd, ot, start, plazo, today) -> None:
         status = rnd.choice([2, 2, 2, 3]) if rnd.random() < 0.95 else 5
         real = {"fecha_inicio_real": start + timedelta(days=rnd.randint(0, 5))}
     for step in steps[:done]:
-        service.set_step({"id": step["id"], "estatus_paso": 3}, None)
+        commands.set_step({"id": step["id"], "estatus_paso": 3}, None)
     if done < len(steps) and rnd.random() < 0.5:
-        service.set_step(
+        commands.set_step(
             {"id": steps[done]["id"], "estatus_paso": 2, "comentario": "En revisión con el cliente."}, None
         )
     if steps and rnd.random() < 0.2:
         db.session.query(OTDetalle).filter(OTDetalle.id == steps[-2]["id"]).update({"estatus_paso": 4})
         db.session.commit()
-    service.update_order({"id": ot.id, "id_estatus_ot": status, **real}, None)
+    commands.update_order({"id": ot.id, "id_estatus_ot": status, **real}, None)

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import IntEnum
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -25,33 +26,98 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 
-# Fixed ids that rules depend on; `flask seed` creates them.
-TIPO_INICIAL = 4
-TIPO_REPROGRAMADA = 5
-FRENTE_TIERRA = 1
-FRENTE_COSTA_AFUERA = 2
-PASO_PENDIENTE = 1
-PASO_EN_PROCESO = 2
-PASO_COMPLETADO = 3
-PASO_NO_APLICA = 4
-PTE_EN_ELABORACION = 1
-PTE_ENVIADA = 2
-PTE_APROBADA = 3
-PTE_CANCELADA = 4
-ESTATUS_POR_DEFINIR = -1
-ESTATUS_ELIMINADA = 0
-ESTATUS_ACTIVA = 1
+
+class FixedId(IntEnum):
+    """A catalog id that rules depend on, with the name `flask seed` gives it.
+
+    The only place a fixed id is written (besides the migrations): code, templates (as Jinja
+    globals) and the seed all name the member, never the number."""
+
+    def __new__(cls, value: int, nombre: str):
+        member = int.__new__(cls, value)
+        member._value_ = value
+        member.nombre = nombre
+        return member
+
+    @classmethod
+    def names(cls) -> dict[int, str]:
+        return {member.value: member.nombre for member in cls}
+
+
+class TipoId(FixedId):
+    """Catalog `tipo`: an initial OT or a reprogrammed version of one."""
+
+    INICIAL = 4, "OT inicial"
+    REPROGRAMADA = 5, "OT reprogramada"
+
+
+class FrenteId(FixedId):
+    """Catalog `frente`: land (the yard is the site) or offshore (vessel, platform, intercom)."""
+
+    TIERRA = 1, "Tierra"
+    COSTA_AFUERA = 2, "Costa afuera"
+
+    @classmethod
+    def en_tierra(cls, value) -> bool:
+        """Whether a front id (an int, or the string a form posted) is the land front."""
+        return str(value or "").strip() == str(cls.TIERRA.value)
+
+
+class EstatusPasoId(FixedId):
+    """Catalog `estatus_paso`. Progress counts COMPLETADO over every step but NO_APLICA."""
+
+    PENDIENTE = 1, "Pendiente"
+    EN_PROCESO = 2, "En proceso"
+    COMPLETADO = 3, "Completado"
+    NO_APLICA = 4, "No aplica"
+
+
+class EstatusOTId(FixedId):
+    """Catalog `estatus_ot` as seeded; a new OT starts PROGRAMADA."""
+
+    PROGRAMADA = 1, "Programada"
+    EN_EJECUCION = 2, "En ejecución"
+    SUSPENDIDA = 3, "Suspendida"
+    TERMINADA = 4, "Terminada"
+    CANCELADA = 5, "Cancelada"
+
+
+class EstatusPTEId(FixedId):
+    """Catalog `estatus_pte`: En elaboración → Enviada → Aprobada, or Cancelada."""
+
+    EN_ELABORACION = 1, "En elaboración"
+    ENVIADA = 2, "Enviada"
+    APROBADA = 3, "Aprobada"
+    CANCELADA = 4, "Cancelada"
+
+
+class Registro(FixedId):
+    """A record's `estatus` (OT and PTE): soft delete and the seed's "por definir"."""
+
+    POR_DEFINIR = -1, "Por definir"
+    ELIMINADA = 0, "Eliminada"
+    ACTIVA = 1, "Activa"
+
+
+FIXED_IDS = (TipoId, FrenteId, EstatusPasoId, EstatusOTId, EstatusPTEId, Registro)
 
 ROLES = ("lector", "editor", "admin")
 
 Money = Numeric(18, 2)
+
+
+def normalize_folio(folio: str) -> str:
+    """What `folio_norm` holds: folios compare trimmed, with single spaces, case-insensitively."""
+    return " ".join((folio or "").split()).lower()
 
 
 def utcnow() -> datetime:
@@ -221,9 +287,9 @@ class PTEHeader(db.Model):
     monto_mxn: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     monto_usd: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     id_estatus_pte: Mapped[int] = mapped_column(
-        ForeignKey("estatus_pte.id"), default=PTE_EN_ELABORACION, index=True
+        ForeignKey("estatus_pte.id"), default=EstatusPTEId.EN_ELABORACION, index=True
     )
-    estatus: Mapped[int] = mapped_column(Integer, default=ESTATUS_ACTIVA, index=True)
+    estatus: Mapped[int] = mapped_column(Integer, default=Registro.ACTIVA, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -236,9 +302,27 @@ class PTEHeader(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
+    @hybrid_property
     def aprobada(self) -> bool:
-        return self.id_estatus_pte == PTE_APROBADA
+        return self.id_estatus_pte == EstatusPTEId.APROBADA
+
+    @hybrid_property
+    def eliminada(self) -> bool:
+        return self.estatus == Registro.ELIMINADA
+
+    @hybrid_property
+    def puede_originar_ot(self) -> bool:
+        """Only a live, approved PTE may parent a new OT."""
+        return self.id_estatus_pte == EstatusPTEId.APROBADA and self.estatus == Registro.ACTIVA
+
+    @puede_originar_ot.inplace.expression
+    @classmethod
+    def _puede_originar_ot_expression(cls):
+        return and_(cls.id_estatus_pte == EstatusPTEId.APROBADA, cls.estatus == Registro.ACTIVA)
+
+
+# The partial index's condition, exactly as the migration wrote it.
+_FOLIO_INICIAL_VIVO = f"id_tipo = {TipoId.INICIAL.value} AND estatus <> {Registro.ELIMINADA.value}"
 
 
 class OTE(db.Model):
@@ -251,8 +335,8 @@ class OTE(db.Model):
             "uq_ote_folio_inicial",
             "folio_norm",
             unique=True,
-            sqlite_where=text("id_tipo = 4 AND estatus <> 0"),
-            postgresql_where=text("id_tipo = 4 AND estatus <> 0"),
+            sqlite_where=text(_FOLIO_INICIAL_VIVO),
+            postgresql_where=text(_FOLIO_INICIAL_VIVO),
         ),
         # Two versions of one chain never share a number, even when created at the same moment.
         UniqueConstraint("ot_principal", "num_reprogramacion", name="uq_ote_reprogramacion"),
@@ -285,7 +369,7 @@ class OTE(db.Model):
     ot_principal: Mapped[int | None] = mapped_column(ForeignKey("ote.id"), index=True)
     num_reprogramacion: Mapped[int | None] = mapped_column(Integer)
     id_estatus_ot: Mapped[int | None] = mapped_column(ForeignKey("estatus_ot.id"), index=True)
-    estatus: Mapped[int] = mapped_column(Integer, default=ESTATUS_ACTIVA)
+    estatus: Mapped[int] = mapped_column(Integer, default=Registro.ACTIVA)
     monto_mxn: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     monto_usd: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     plazo_dias: Mapped[int] = mapped_column(Integer, default=0)
@@ -318,6 +402,26 @@ class OTE(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @hybrid_property
+    def eliminada(self) -> bool:
+        return self.estatus == Registro.ELIMINADA
+
+    @property
+    def por_definir(self) -> bool:
+        return self.estatus == Registro.POR_DEFINIR
+
+    @property
+    def inicial(self) -> bool:
+        return self.id_tipo == TipoId.INICIAL
+
+    @property
+    def reprogramada(self) -> bool:
+        return self.id_tipo == TipoId.REPROGRAMADA
+
+    @property
+    def en_tierra(self) -> bool:
+        return FrenteId.en_tierra(self.id_frente)
+
 
 class OTDetalle(db.Model):
     """One step of one OT."""
@@ -327,7 +431,7 @@ class OTDetalle(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     id_ot: Mapped[int] = mapped_column(ForeignKey("ote.id"), index=True)
     id_paso: Mapped[int] = mapped_column(ForeignKey("paso_ot.id"))
-    estatus_paso: Mapped[int] = mapped_column(ForeignKey("estatus_paso.id"), default=PASO_PENDIENTE)
+    estatus_paso: Mapped[int] = mapped_column(ForeignKey("estatus_paso.id"), default=EstatusPasoId.PENDIENTE)
     comentario: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))

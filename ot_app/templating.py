@@ -1,28 +1,17 @@
 """Jinja filters: money, dates and labels as a Mexican office reads them."""
 
-from datetime import date, datetime
-from decimal import Decimal
-
 from markupsafe import Markup, escape
 
+from .formatting import fecha, money
+from .models import FIXED_IDS, EstatusOTId
 
-def money(value) -> str:
-    if value is None or value == "":
-        return ""
-    return f"{Decimal(value):,.2f}"
-
-
-def fecha(value) -> str:
-    if not value:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-ESTATUS_OT_CLASS = {1: "badge-info", 2: "badge-ok", 3: "badge-warn", 4: "", 5: "badge-err"}
+ESTATUS_OT_CLASS = {
+    EstatusOTId.PROGRAMADA: "badge-info",
+    EstatusOTId.EN_EJECUCION: "badge-ok",
+    EstatusOTId.SUSPENDIDA: "badge-warn",
+    EstatusOTId.TERMINADA: "",
+    EstatusOTId.CANCELADA: "badge-err",
+}
 
 
 def estatus_badge(id_estatus_ot, nombre) -> Markup:
@@ -46,5 +35,7 @@ def register_templating(app):
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["fecha"] = fecha
     app.jinja_env.globals.update(estatus_badge=estatus_badge, progress_bar=progress_bar)
+    # The fixed ids by name: a template compares `ot.id_tipo == TipoId.REPROGRAMADA`, never 5.
+    app.jinja_env.globals.update({enum.__name__: enum for enum in FIXED_IDS})
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

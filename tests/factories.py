@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from ot_app.extensions import db
 from ot_app.models import (
-    PTE_APROBADA,
     ApiToken,
     Embarcacion,
+    EstatusPTEId,
     Intercom,
     Patio,
     Plataforma,
@@ -66,7 +66,7 @@ def make_intercom(nombre=None, activo=True) -> Intercom:
     return make_catalog(Intercom, nombre or f"Intercom {next(_seq)}", activo)
 
 
-def make_pte(oficio=None, id_cliente=1, estatus_pte=PTE_APROBADA, estatus=1, **kw) -> PTEHeader:
+def make_pte(oficio=None, id_cliente=1, estatus_pte=EstatusPTEId.APROBADA, estatus=1, **kw) -> PTEHeader:
     pte = PTEHeader(
         oficio_pte=oficio or f"PTE-{next(_seq):04d}-2026",
         descripcion=kw.pop("descripcion", "Mantenimiento a ductos de recolección"),
@@ -112,7 +112,7 @@ def make_ot(actor=None, pte=None, responsable=None, patio=None, **overrides):
     """An OT created through the real service (so it has its steps and its log row)."""
     from werkzeug.datastructures import MultiDict
 
-    from ot_app.orders import service
+    from ot_app.orders import commands
     from ot_app.orders.forms import OTForm
 
     pte = pte or make_pte()
@@ -122,4 +122,4 @@ def make_ot(actor=None, pte=None, responsable=None, patio=None, **overrides):
     form = OTForm(formdata=MultiDict(payload))
     assert form.validate(), form.first_errors()
     db.session.commit()
-    return service.create_order(form.present_values(), actor).ot
+    return commands.create_order(form.present_values(), actor).ot

@@ -8,7 +8,7 @@ import pytest
 
 from ot_app.extensions import db
 from ot_app.models import OTDetalle
-from ot_app.orders import service
+from ot_app.orders import commands
 
 from . import factories
 
@@ -71,7 +71,7 @@ def build(app, n: int) -> dict:
             )
         pasos = db.session.scalars(db.select(OTDetalle.id).where(OTDetalle.id_ot == first.id)).all()
         for i in range(n - 1):
-            service.set_step({"id": pasos[i % len(pasos)], "comentario": f"nota {i}"}, None)
+            commands.set_step({"id": pasos[i % len(pasos)], "comentario": f"nota {i}"}, None)
         return {"ot": first.id, "pte": pte.id, "paso": pasos[0]}
 
 

@@ -10,7 +10,7 @@ from ..fields import ID_MAX, MONEY_MAX, IdField, IsoDateField, MoneyField, Whole
 from ..forms import Required
 from ..orders.forms import OTForm, StepForm
 from ..orders.query import LIST_INT_PARAMS
-from ..orders.service import SORTS
+from ..orders.read import SORTS
 from ..pte.forms import PTEForm, PTEStatusForm
 from . import bp
 from .request import CHECKBOXES

@@ -4,24 +4,25 @@ from flask import request
 from flask_login import current_user
 
 from ..auth.security import requires_role
+from ..catalogs.registry import MODELS
 from ..envelope import envelope
 from ..errors import fail
 from ..extensions import db
 from ..fields import parse_id
 from ..models import PTEHeader
-from ..orders import service
+from ..orders import commands, read, serialize
 from ..orders.forms import OTForm, StepForm
-from ..orders.lookups import CATALOG_MODELS
 from ..orders.query import list_query_from_args
+from ..service_errors import ServiceError, ValidationFailed
 from . import bp
 from .request import body_values, query_id
 
-# The seed's catalog names → models (the same map the pages use).
-CATALOGOS = CATALOG_MODELS
+# The seed's catalog names → models: the catalog pages' own map.
+CATALOGOS = MODELS
 
 
-@bp.errorhandler(service.ServiceError)
-def service_error(err: service.ServiceError):
+@bp.errorhandler(ServiceError)
+def service_error(err: ServiceError):
     extra = dict(err.extra)
     if err.errores:
         extra["errores"] = err.errores
@@ -31,7 +32,7 @@ def service_error(err: service.ServiceError):
 def _validated(form_class, partial: bool = False):
     form = form_class(formdata=body_values(), partial=partial)
     if not form.validate():
-        raise service.ValidationFailed.from_errors(form.first_errors())
+        raise ValidationFailed.from_errors(form.first_errors())
     return form.present_values()
 
 
@@ -39,7 +40,7 @@ def _validated(form_class, partial: bool = False):
 @requires_role("editor")
 def ot_crear():
     values = _validated(OTForm)
-    result = service.create_order(values, current_user)
+    result = commands.create_order(values, current_user)
     return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, id_nuevo=result.ot.id)
 
 
@@ -48,42 +49,42 @@ def ot_crear():
 def ot_editar():
     raw = body_values()
     if not raw.get("id", "").strip():
-        raise service.ValidationFailed("ID del OT no proporcionado", {"id": "ID del OT no proporcionado"})
+        raise ValidationFailed("ID del OT no proporcionado", {"id": "ID del OT no proporcionado"})
     form = OTForm(formdata=raw, partial=True)
     if not form.validate():
-        raise service.ValidationFailed.from_errors(form.first_errors())
-    result = service.update_order(form.present_values(), current_user)
+        raise ValidationFailed.from_errors(form.first_errors())
+    result = commands.update_order(form.present_values(), current_user)
     return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, version=result.ot.version)
 
 
 @bp.get("/ot/obtener")
 def ot_obtener():
-    ot = service.get_order(query_id("id", message="ID del OT no proporcionado"))
-    return envelope(True, "OT encontrada", datos=service.order_datos(ot, service.chain_of(ot)))
+    ot = read.get_order(query_id("id", message="ID del OT no proporcionado"))
+    return envelope(True, "OT encontrada", datos=serialize.order_datos(ot, read.chain_of(ot)))
 
 
 @bp.post("/ot/eliminar")
 @requires_role("editor")
 def ot_eliminar():
-    result = service.delete_order(_body_id("ID de la OT no proporcionado"), current_user)
+    result = commands.delete_order(_body_id("ID de la OT no proporcionado"), current_user)
     return envelope(True, result.detalles)
 
 
 @bp.post("/ot/restaurar")
 @requires_role("admin")
 def ot_restaurar():
-    result = service.restore_order(_body_id("ID de la OT no proporcionado"), current_user)
+    result = commands.restore_order(_body_id("ID de la OT no proporcionado"), current_user)
     return envelope(True, result.detalles)
 
 
 def _body_id(missing: str) -> int:
     raw = body_values().get("id", "")
     if not str(raw).strip():
-        raise service.ValidationFailed(missing, {"id": missing})
+        raise ValidationFailed(missing, {"id": missing})
     try:
         return parse_id(raw)
     except ValueError:
-        raise service.ValidationFailed(
+        raise ValidationFailed(
             "El ID no es un identificador válido.", {"id": "El ID no es un identificador válido."}
         ) from None
 
@@ -93,60 +94,24 @@ def ot_listar():
     query = list_query_from_args(request.args)
     if query.estatus == 0 and not current_user.puede("admin"):
         fail(403, "Solo un administrador puede consultar las OT eliminadas.")
-    page = service.list_orders(query)
+    page = read.list_orders(query)
     return envelope(
         True,
         f"{page.total} OT encontradas",
-        datos=[_list_row(item) for item in page.items],
+        datos=[serialize.list_row_datos(item) for item in page.items],
         total=page.total,
         page=page.page,
         per_page=page.per_page,
     )
 
 
-def _list_row(item: dict) -> dict:
-    return {
-        "id": item["id"],
-        "orden_trabajo": item["orden_trabajo"],
-        "oficio_ot": item["oficio_ot"],
-        "id_tipo": item["id_tipo"],
-        "tipo": item["tipo"],
-        "descripcion_trabajo": item["descripcion_trabajo"],
-        "responsable_cliente": item["responsable_cliente"],
-        "id_responsable_proyecto": item["id_responsable_proyecto"],
-        "responsable_proyecto": item["responsable"],
-        "id_cliente": item["id_cliente"],
-        "cliente": item["cliente"],
-        "id_frente": item["id_frente"],
-        "frente": item["frente"],
-        "sitio": item["sitio"],
-        "id_pte_header": item["id_pte_header"],
-        "pte_padre": item["pte"],
-        "id_estatus_ot": item["id_estatus_ot"],
-        "estatus_ot": item["estatus_ot"],
-        "estatus": item["estatus"],
-        "fecha_inicio_programado": service.iso(item["fecha_inicio_programado"]),
-        "fecha_termino_programado": service.iso(item["fecha_termino_programado"]),
-        "fecha_inicio_real": service.iso(item["fecha_inicio_real"]),
-        "fecha_termino_real": service.iso(item["fecha_termino_real"]),
-        "monto_mxn": service.money(item["monto_mxn"]),
-        "monto_usd": service.money(item["monto_usd"]),
-        "ot_principal": item["ot_principal"],
-        "num_reprogramacion": item["num_reprogramacion"],
-        "reprogramaciones": item["reprogramaciones"],
-        "pasos_completados": item["pasos_completados"],
-        "pasos_total": item["pasos_total"],
-        "version": item["version"],
-    }
-
-
 @bp.get("/ot/pasos")
 def ot_pasos():
     ot_id = query_id("id", message="ID del OT no proporcionado")
-    service.get_order(ot_id)  # 404 when unknown
+    read.get_order(ot_id)  # 404 when unknown
     pasos = [
         {k: p[k] for k in ("id", "id_paso", "paso", "estatus_paso", "comentario")}
-        for p in service.steps_of(ot_id)
+        for p in read.steps_of(ot_id)
     ]
     return envelope(True, f"{len(pasos)} pasos", datos=pasos)
 
@@ -156,12 +121,12 @@ def ot_pasos():
 def ot_paso_editar():
     values = _validated(StepForm, partial=True)
     if "id" not in values:
-        raise service.ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
+        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
     if values.get("estatus_paso") is None and "comentario" not in values:
-        raise service.ValidationFailed(
+        raise ValidationFailed(
             "Indique el estatus del paso o su comentario.", {"estatus_paso": "Indique el estatus del paso."}
         )
-    result = service.set_step(values, current_user)
+    result = commands.set_step(values, current_user)
     return envelope(True, result.detalles)
 
 

@@ -1,5 +1,5 @@
 """Who is asking: session users, bearer-token API clients, login everywhere, CSRF, roles,
-idle timeout; and the app-wide security setup (proxy, throttling, headers, security log, users)."""
+idle timeout; and the app-wide security setup (proxy, throttling, headers, security log)."""
 
 import logging
 import secrets
@@ -49,10 +49,6 @@ def init_app(app):
     headers.init_app(app)
     app.before_request(_require_login_and_csrf)
     app.after_request(_log_refusals)
-
-    from ..users.routes import bp as users_bp
-
-    app.register_blueprint(users_bp)
 
 
 def _now() -> float:

@@ -3,8 +3,6 @@ the step-set rules. Every write is one transaction with its activity-log row."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import delete, func, select
 
 from .. import audit
@@ -14,9 +12,6 @@ from ..models import (
     Cliente,
     Embarcacion,
     EstatusOT,
-    EstatusPaso,
-    EstatusPTE,
-    Frente,
     Intercom,
     OTDetalle,
     PasoOt,
@@ -29,41 +24,10 @@ from ..models import (
 )
 from ..service_errors import NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
+from .registry import CATALOGOS, Catalogo
 
 NOMBRE_MAX = 150
 
-
-@dataclass(frozen=True)
-class Catalogo:
-    slug: str
-    model: type
-    titulo: str  # plural, for headings: "Clientes"
-    singular: str  # "cliente"
-    femenino: bool = False
-    editable: bool = True
-
-    @property
-    def nuevo(self) -> str:
-        return ("Nueva " if self.femenino else "Nuevo ") + self.singular
-
-
-CATALOGOS: dict[str, Catalogo] = {
-    c.slug: c
-    for c in (
-        Catalogo("clientes", Cliente, "Clientes", "cliente"),
-        Catalogo("embarcaciones", Embarcacion, "Embarcaciones", "embarcación", femenino=True),
-        Catalogo("plataformas", Plataforma, "Plataformas", "plataforma", femenino=True),
-        Catalogo("intercoms", Intercom, "Intercoms", "intercom"),
-        Catalogo("patios", Patio, "Patios", "patio"),
-        Catalogo("responsables", ResponsableProyecto, "Responsables de proyecto", "responsable de proyecto"),
-        Catalogo("estatus_ot", EstatusOT, "Estatus de OT", "estatus de OT"),
-        # Rules depend on these fixed ids: shown, never edited.
-        Catalogo("tipos", TipoDocumento, "Tipos de OT", "tipo de OT", editable=False),
-        Catalogo("frentes", Frente, "Frentes", "frente", editable=False),
-        Catalogo("estatus_paso", EstatusPaso, "Estatus de paso", "estatus de paso", editable=False),
-        Catalogo("estatus_pte", EstatusPTE, "Estatus de PTE", "estatus de PTE", editable=False),
-    )
-}
 
 # Who uses a row of each catalog: (column, what to call the users).
 REFERENCES: dict[type, list[tuple]] = {
@@ -343,7 +307,7 @@ def delete_rule(rule_id: int, actor) -> None:
 
 def preview(id_tipo: int, id_cliente: int | None) -> dict:
     """What an OT of this tipo for this client would get: the set and its active steps."""
-    from ..orders.service import step_set_for
+    from ..orders.read import step_set_for
 
     step_set = step_set_for(id_tipo, id_cliente)
     pasos = [p for p in list_steps_plain(step_set) if p["activo"]]

@@ -7,39 +7,20 @@ from typing import NamedTuple
 
 from sqlalchemy import func, literal, or_, select, union_all
 
+from ..catalogs.registry import MODELS
 from ..extensions import db
+from ..formatting import fecha, money
 from ..models import (
-    ESTATUS_ACTIVA,
-    ESTATUS_ELIMINADA,
     OTE,
-    PTE_APROBADA,
-    TIPO_INICIAL,
     Cliente,
-    Embarcacion,
-    EstatusOT,
-    EstatusPaso,
-    Frente,
-    Intercom,
-    Patio,
-    Plataforma,
+    EstatusPTEId,
     PTEHeader,
-    ResponsableProyecto,
-    TipoDocumento,
+    Registro,
+    TipoId,
 )
-from . import service
+from . import read
 
-CATALOG_MODELS = {
-    "clientes": Cliente,
-    "tipos": TipoDocumento,
-    "estatus_ot": EstatusOT,
-    "frentes": Frente,
-    "responsables": ResponsableProyecto,
-    "embarcaciones": Embarcacion,
-    "plataformas": Plataforma,
-    "intercoms": Intercom,
-    "patios": Patio,
-    "estatus_paso": EstatusPaso,
-}
+CATALOG_MODELS = MODELS
 
 
 class Option(NamedTuple):
@@ -78,8 +59,8 @@ def catalogs(*names: str, ptes: bool = False) -> Catalogs:
                 literal("ptes").label("cat"),
                 PTEHeader.id,
                 PTEHeader.oficio_pte,
-                (PTEHeader.id_estatus_pte == PTE_APROBADA).label("activo"),
-            ).where(PTEHeader.estatus != ESTATUS_ELIMINADA)
+                (PTEHeader.id_estatus_pte == EstatusPTEId.APROBADA).label("activo"),
+            ).where(PTEHeader.estatus != Registro.ELIMINADA)
         )
     out = Catalogs({name: [] for name in names})
     if ptes:
@@ -98,7 +79,7 @@ PICKER_LIMIT = 20
 def live_ptes(q: str = "", limit: int = PICKER_LIMIT) -> list[str]:
     """Oficios of live PTEs containing `q` (suggestions for the list's PTE filter)."""
     text = " ".join((q or "").split()).lower()
-    stmt = select(PTEHeader.oficio_pte).where(PTEHeader.estatus != ESTATUS_ELIMINADA)
+    stmt = select(PTEHeader.oficio_pte).where(PTEHeader.estatus != Registro.ELIMINADA)
     if text:
         stmt = stmt.where(func.lower(PTEHeader.oficio_pte).contains(text, autoescape=True))
     return list(db.session.scalars(stmt.order_by(PTEHeader.oficio_pte).limit(limit)))
@@ -111,7 +92,7 @@ def approved_ptes(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
             PTEHeader.id, PTEHeader.oficio_pte, PTEHeader.descripcion, PTEHeader.id_cliente, Cliente.nombre
         )
         .outerjoin(Cliente, Cliente.id == PTEHeader.id_cliente)
-        .where(PTEHeader.estatus == ESTATUS_ACTIVA, PTEHeader.id_estatus_pte == PTE_APROBADA)
+        .where(PTEHeader.estatus == Registro.ACTIVA, PTEHeader.id_estatus_pte == EstatusPTEId.APROBADA)
         .order_by(PTEHeader.oficio_pte)
         .limit(limit)
     )
@@ -145,7 +126,7 @@ def initial_orders(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
         )
         .outerjoin(PTEHeader, PTEHeader.id == OTE.id_pte_header)
         .outerjoin(Cliente, Cliente.id == OTE.id_cliente)
-        .where(OTE.id_tipo == TIPO_INICIAL, OTE.estatus != ESTATUS_ELIMINADA)
+        .where(OTE.id_tipo == TipoId.INICIAL, OTE.estatus != Registro.ELIMINADA)
         .order_by(OTE.folio_norm)
         .limit(limit)
     )
@@ -168,25 +149,6 @@ def initial_orders(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
         }
         for r in db.session.execute(stmt)
     ]
-
-
-def initial_id_by_folio(folio: str) -> int | None:
-    text = service.normalize_folio(folio)
-    if not text:
-        return None
-    return db.session.scalar(
-        select(OTE.id).where(
-            OTE.folio_norm == text, OTE.id_tipo == TIPO_INICIAL, OTE.estatus != ESTATUS_ELIMINADA
-        )
-    )
-
-
-# --------------------------------------------------------------------------- one list row
-
-
-def row_of(ot_id: int) -> dict:
-    """The same keys as a `service.list_orders` item, for one OT (after an inline save)."""
-    return service.list_row(ot_id)
 
 
 # --------------------------------------------------------------------------- history
@@ -261,12 +223,9 @@ def display(field: str, value, cats: Catalogs) -> str:
         return ESTATUS_NAMES.get(value, str(value))
     if isinstance(value, bool):
         return "Sí" if value else "No"
-    if field.startswith("fecha_") and isinstance(value, str) and len(value) == 10:
-        y, m, d = value.split("-")
-        return f"{d}/{m}/{y}"
+    if field.startswith("fecha_"):
+        return fecha(value)
     if field.startswith("monto_"):
-        from ..templating import money
-
         try:
             return money(value)
         except ArithmeticError:  # typed text that is not an amount: show it as typed
@@ -285,7 +244,7 @@ def names_of(wanted: dict[str, set]) -> Catalogs:
             model, name_col, active = (
                 PTEHeader,
                 PTEHeader.oficio_pte,
-                PTEHeader.id_estatus_pte == PTE_APROBADA,
+                PTEHeader.id_estatus_pte == EstatusPTEId.APROBADA,
             )
         else:
             model = CATALOG_MODELS[cat]
@@ -302,7 +261,7 @@ def history(ot_id: int) -> list[dict]:
     """The OT's activity log, newest first, each change as (label, old, new) in words.
 
     Two statements whatever the history's length: the rows, then the names of the ids they hold."""
-    rows = service.history_of(ot_id)
+    rows = read.history_of(ot_id)
     wanted: dict[str, set] = {}
     for row in rows:
         for field, pair in (row.cambios or {}).items():

@@ -2,14 +2,14 @@
 
 from ..errors import fail
 from ..fields import parse_id, parse_whole
-from . import service
+from . import read
 
 LIST_INT_PARAMS = ("id_cliente", "id_estatus_ot", "id_tipo", "id_frente", "id_pte_header", "ot_principal")
 
 
-def list_query_from_args(args, max_per_page: int = 200) -> service.ListQuery:
+def list_query_from_args(args, max_per_page: int = 200) -> read.ListQuery:
     """Shared by the API and the list page: invalid parameters are a 400, never a 500."""
-    query = service.ListQuery(q=(args.get("q") or "")[:200], pte=(args.get("pte") or "").strip()[:100])
+    query = read.ListQuery(q=(args.get("q") or "")[:200], pte=(args.get("pte") or "").strip()[:100])
     for name in LIST_INT_PARAMS:
         raw = args.get(name, "")
         if raw.strip():
@@ -22,9 +22,9 @@ def list_query_from_args(args, max_per_page: int = 200) -> service.ListQuery:
         if estatus not in ("-1", "0", "1"):
             fail(400, "El parámetro estatus debe ser -1 (por definir), 0 (eliminadas) o 1 (activas).")
         query.estatus = int(estatus)
-    orden = args.get("orden", "").strip() or service.DEFAULT_SORT
-    if orden.lstrip("-") not in service.SORTS:
-        fail(400, f"El parámetro orden admite: {', '.join(sorted(service.SORTS))} (con - para descendente).")
+    orden = args.get("orden", "").strip() or read.DEFAULT_SORT
+    if orden.lstrip("-") not in read.SORTS:
+        fail(400, f"El parámetro orden admite: {', '.join(sorted(read.SORTS))} (con - para descendente).")
     query.orden = orden
     for name, default, maximum in (("page", 1, 1_000_000), ("per_page", 50, max_per_page)):
         raw = args.get(name, "").strip()

@@ -1,13 +1,12 @@
 """The OT pages (htmx): list, detail, new/edit form, inline row and step edits, delete/restore.
 
-Routes parse with the forms, call `service`, and render; a full page or the fragment htmx asked
+Routes parse with the forms, call `commands` or `read`, and render; a full page or the fragment htmx asked
 for comes from one template (the page includes the fragment). No rule of the domain lives here.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -24,15 +23,16 @@ from werkzeug.datastructures import MultiDict
 from ..auth.security import is_htmx, requires_role
 from ..errors import fail
 from ..extensions import db
+from ..formatting import form_text
 from ..models import (
-    ESTATUS_ELIMINADA,
-    FRENTE_TIERRA,
-    TIPO_INICIAL,
-    TIPO_REPROGRAMADA,
+    FrenteId,
     OTDetalle,
+    Registro,
+    TipoId,
 )
+from ..service_errors import Conflict, ServiceError, ValidationFailed
 from ..views import action_error, go, render, toast_header, wants_fragment
-from . import lookups, service
+from . import commands, lookups, read
 from .forms import OTForm, StepForm
 from .query import list_query_from_args
 
@@ -99,23 +99,12 @@ CONFLICT_FIELDS = (
 # --------------------------------------------------------------------------- helpers
 
 
-def text(value) -> str:
-    """A stored value as a form field's string."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return str(value)
-
-
 def list_url(**changes) -> str:
     """The current list URL with some parameters changed; defaults are left out."""
     args = request.args.to_dict()
     args.update(changes)
     args = {k: v for k, v in args.items() if v not in (None, "")}
-    if args.get("orden") == service.DEFAULT_SORT:
+    if args.get("orden") == read.DEFAULT_SORT:
         args.pop("orden")
     if str(args.get("page", "")) == "1":
         args.pop("page")
@@ -134,10 +123,10 @@ def lista():
 def ot_list():
     """The OT list: home page and /ot. Active search, filters, sort and pages are in the URL."""
     query = list_query_from_args(request.args)
-    if query.estatus == ESTATUS_ELIMINADA and not current_user.puede("admin"):
+    if query.estatus == Registro.ELIMINADA and not current_user.puede("admin"):
         fail(403, "Solo un administrador puede ver las OT eliminadas.")
-    page = service.list_orders(query)
-    context = {"page": page, "query": query, "list_url": list_url, "default_orden": service.DEFAULT_SORT}
+    page = read.list_orders(query)
+    context = {"page": page, "query": query, "list_url": list_url, "default_orden": read.DEFAULT_SORT}
     if not wants_fragment():
         context["cats"] = lookups.catalogs("clientes", "tipos", "estatus_ot", "frentes")
     return render("orders/list.html", "orders/_results.html", **context)
@@ -145,24 +134,22 @@ def ot_list():
 
 @bp.get("/<int:ot_id>/fila")
 def fila(ot_id: int):
-    return render_template("orders/_row.html", o=lookups.row_of(ot_id))
+    return render_template("orders/_row.html", o=read.list_row(ot_id))
 
 
 @bp.get("/<int:ot_id>/fila/editar")
 @requires_role("editor")
 def fila_editar(ot_id: int):
-    o = lookups.row_of(ot_id)
-    if o["estatus"] == ESTATUS_ELIMINADA:
-        return action_error(
-            service.ServiceError("La OT está eliminada: restáurela para editarla.", status=409)
-        )
+    o = read.list_row(ot_id)
+    if o["estatus"] == Registro.ELIMINADA:
+        return action_error(ServiceError("La OT está eliminada: restáurela para editarla.", status=409))
     vals = {
-        "version": text(o["version"]),
-        "responsable_proyecto": text(o["id_responsable_proyecto"]),
-        "id_estatus_ot": text(o["id_estatus_ot"]),
-        "fecha_inicio_real": text(o["fecha_inicio_real"]),
-        "fecha_termino_real": text(o["fecha_termino_real"]),
-        "comentario_general": text(o["comentario"]),
+        "version": form_text(o["version"]),
+        "responsable_proyecto": form_text(o["id_responsable_proyecto"]),
+        "id_estatus_ot": form_text(o["id_estatus_ot"]),
+        "fecha_inicio_real": form_text(o["fecha_inicio_real"]),
+        "fecha_termino_real": form_text(o["fecha_termino_real"]),
+        "comentario_general": form_text(o["comentario"]),
     }
     return _row_edit(o, vals)
 
@@ -185,17 +172,17 @@ def fila_guardar(ot_id: int):
     vals = raw.to_dict()
     form = OTForm(formdata=raw, partial=True)
     if not form.validate():
-        return _row_edit(lookups.row_of(ot_id), vals, form.first_errors(), status=422)
+        return _row_edit(read.list_row(ot_id), vals, form.first_errors(), status=422)
     try:
-        result = service.update_order(form.present_values(), current_user)
-    except service.ValidationFailed as err:
-        return _row_edit(lookups.row_of(ot_id), vals, err.errores or {"_": err.detalles}, status=422)
-    except service.Conflict as err:
-        vals["version"] = text(err.extra.get("version_actual"))
-        return _row_edit(lookups.row_of(ot_id), vals, conflict=err, status=409)
-    except service.ServiceError as err:
+        result = commands.update_order(form.present_values(), current_user)
+    except ValidationFailed as err:
+        return _row_edit(read.list_row(ot_id), vals, err.errores or {"_": err.detalles}, status=422)
+    except Conflict as err:
+        vals["version"] = form_text(err.extra.get("version_actual"))
+        return _row_edit(read.list_row(ot_id), vals, conflict=err, status=409)
+    except ServiceError as err:
         return action_error(err)
-    response = make_response(render_template("orders/_row.html", o=lookups.row_of(ot_id)))
+    response = make_response(render_template("orders/_row.html", o=read.list_row(ot_id)))
     response.headers["HX-Trigger"] = toast_header(result.detalles, result.tipo_aviso)
     return response
 
@@ -205,14 +192,14 @@ def fila_guardar(ot_id: int):
 
 @bp.get("/<int:ot_id>")
 def detalle(ot_id: int):
-    ot = service.get_order(ot_id)
-    steps = _numbered(service.steps_of(ot.id))
+    ot = read.get_order(ot_id)
+    steps = _numbered(read.steps_of(ot.id))
     return render_template(
         "orders/detail.html",
         ot=ot,
         steps=steps,
         progress=_progress(steps),
-        chain=service.chain_of(ot) if (ot.ot_principal or ot.id_tipo == TIPO_INICIAL) else [],
+        chain=read.chain_of(ot) if (ot.ot_principal or ot.id_tipo == TipoId.INICIAL) else [],
         history=lookups.history(ot.id),
     )
 
@@ -234,7 +221,7 @@ def _step(paso_id: int) -> tuple[dict, list[dict], int]:
     id_ot = db.session.scalar(db.select(OTDetalle.id_ot).where(OTDetalle.id == paso_id))
     if id_ot is None:
         fail(404, f"No existe el paso con ID {paso_id}.")
-    steps = _numbered(service.steps_of(id_ot))
+    steps = _numbered(read.steps_of(id_ot))
     step = next(s for s in steps if s["id"] == paso_id)
     return step, steps, id_ot
 
@@ -261,13 +248,13 @@ def paso_guardar(paso_id: int):
     raw["id"] = str(paso_id)
     form = StepForm(formdata=raw, partial=True)
     if not form.validate():
-        return action_error(service.ValidationFailed.from_errors(form.first_errors()))
+        return action_error(ValidationFailed.from_errors(form.first_errors()))
     values = form.present_values()
     if values.get("estatus_paso") is None:
         values.pop("estatus_paso", None)
     try:
-        service.set_step(values, current_user)
-    except service.ServiceError as err:
+        commands.set_step(values, current_user)
+    except ServiceError as err:
         return action_error(err)
     step, steps, id_ot = _step(paso_id)
     return render_template(
@@ -280,7 +267,7 @@ def paso_guardar(paso_id: int):
 
 def _form_page(vals: dict, errores=None, ot=None, conflict=None, theirs=None, status=200, general=None):
     cats = lookups.catalogs(*FORM_CATALOGS)
-    tipo = vals.get("id_tipo") or str(TIPO_INICIAL)
+    tipo = vals.get("id_tipo") or str(TipoId.INICIAL)
     context = {
         "vals": vals,
         "errores": errores or {},
@@ -288,7 +275,7 @@ def _form_page(vals: dict, errores=None, ot=None, conflict=None, theirs=None, st
         "cats": cats,
         "ptes": lookups.approved_ptes(vals.get("pte_buscar", "")),
         "iniciales": lookups.initial_orders(vals.get("principal_buscar", ""))
-        if tipo == str(TIPO_REPROGRAMADA)
+        if tipo == str(TipoId.REPROGRAMADA)
         else [],
         "conflict": conflict,
         "general": general,
@@ -319,7 +306,7 @@ def _shown(name: str, value: str, cats) -> str:
 
 
 def vals_from_ot(ot) -> dict:
-    offshore_yard = ot.id_frente != FRENTE_TIERRA and ot.requiere_patio
+    offshore_yard = ot.id_frente != FrenteId.TIERRA and ot.requiere_patio
     values = {
         "id": ot.id,
         "version": ot.version,
@@ -339,7 +326,7 @@ def vals_from_ot(ot) -> dict:
         "id_embarcacion": ot.id_embarcacion,
         "id_plataforma": ot.id_plataforma,
         "id_intercom": ot.id_intercom,
-        "id_patio": ot.id_patio if ot.id_frente == FRENTE_TIERRA else None,
+        "id_patio": ot.id_patio if ot.id_frente == FrenteId.TIERRA else None,
         "check_fase_patio": "on" if offshore_yard else "",
         "id_patio_fase": ot.id_patio if offshore_yard else None,
         "fecha_inicio_patio": ot.fecha_inicio_patio,
@@ -353,7 +340,7 @@ def vals_from_ot(ot) -> dict:
         "monto_usd": ot.monto_usd,
         "comentario_general": ot.comentario,
     }
-    return {k: text(v) for k, v in values.items()}
+    return {k: form_text(v) for k, v in values.items()}
 
 
 def _posted() -> tuple[MultiDict, dict]:
@@ -364,8 +351,8 @@ def _posted() -> tuple[MultiDict, dict]:
         found = lookups.pte_id_by_oficio(raw["pte_buscar"])
         if found:
             raw["id_pte_header"] = str(found)
-    if raw.get("id_tipo") == str(TIPO_REPROGRAMADA) and not raw.get("ot_principal", "").strip():
-        found = lookups.initial_id_by_folio(raw.get("principal_buscar", ""))
+    if raw.get("id_tipo") == str(TipoId.REPROGRAMADA) and not raw.get("ot_principal", "").strip():
+        found = read.initial_by_folio(raw.get("principal_buscar", ""))
         if found:
             raw["ot_principal"] = str(found)
     return raw, raw.to_dict()
@@ -375,7 +362,7 @@ def _posted() -> tuple[MultiDict, dict]:
 @requires_role("editor")
 def nueva():
     if request.method != "POST":  # HEAD too: only a POST saves
-        vals = {"id_tipo": str(TIPO_INICIAL), "id_frente": str(FRENTE_TIERRA), "id_estatus_ot": "1"}
+        vals = {"id_tipo": str(TipoId.INICIAL), "id_frente": str(FrenteId.TIERRA), "id_estatus_ot": "1"}
         vals.update({k: v for k, v in request.args.items() if k in PREFILL})
         return _form_page(vals)
     raw, vals = _posted()
@@ -383,10 +370,10 @@ def nueva():
     if not form.validate():
         return _form_page(vals, form.first_errors(), status=422)
     try:
-        result = service.create_order(form.present_values(), current_user)
-    except service.ValidationFailed as err:
+        result = commands.create_order(form.present_values(), current_user)
+    except ValidationFailed as err:
         return _form_page(vals, err.errores, status=422, general=None if err.errores else err.detalles)
-    except service.ServiceError as err:
+    except ServiceError as err:
         return _form_page(vals, status=err.status if err.status in (409, 422) else 422, general=err.detalles)
     return go(url_for("orders.detalle", ot_id=result.ot.id), result.detalles, result.tipo_aviso)
 
@@ -394,8 +381,8 @@ def nueva():
 @bp.route("/<int:ot_id>/editar", methods=["GET", "POST"])
 @requires_role("editor")
 def editar(ot_id: int):
-    ot = service.get_order(ot_id)
-    if ot.estatus == ESTATUS_ELIMINADA:
+    ot = read.get_order(ot_id)
+    if ot.estatus == Registro.ELIMINADA:
         flash("La OT está eliminada: restáurela para editarla.", "error")
         return redirect(url_for("orders.detalle", ot_id=ot.id))
     if request.method != "POST":  # HEAD too: only a POST saves
@@ -406,18 +393,18 @@ def editar(ot_id: int):
     if not form.validate():
         return _form_page(vals, form.first_errors(), ot=ot, status=422)
     try:
-        result = service.update_order(form.present_values(), current_user)
-    except service.Conflict as err:
-        current = service.get_order(ot_id)
-        vals["version"] = text(err.extra.get("version_actual"))
+        result = commands.update_order(form.present_values(), current_user)
+    except Conflict as err:
+        current = read.get_order(ot_id)
+        vals["version"] = form_text(err.extra.get("version_actual"))
         return _form_page(vals, ot=current, conflict=err, theirs=vals_from_ot(current), status=409)
-    except service.ValidationFailed as err:
+    except ValidationFailed as err:
         db.session.rollback()
-        return _form_page(vals, err.errores, ot=service.get_order(ot_id), status=422,
+        return _form_page(vals, err.errores, ot=read.get_order(ot_id), status=422,
                           general=None if err.errores else err.detalles)  # fmt: skip
-    except service.ServiceError as err:
+    except ServiceError as err:
         db.session.rollback()
-        return _form_page(vals, ot=service.get_order(ot_id), status=422, general=err.detalles)
+        return _form_page(vals, ot=read.get_order(ot_id), status=422, general=err.detalles)
     return go(url_for("orders.detalle", ot_id=ot_id), result.detalles, result.tipo_aviso)
 
 
@@ -428,8 +415,8 @@ def editar(ot_id: int):
 @requires_role("editor")
 def eliminar(ot_id: int):
     try:
-        result = service.delete_order(ot_id, current_user)
-    except service.ServiceError as err:
+        result = commands.delete_order(ot_id, current_user)
+    except ServiceError as err:
         if not is_htmx():
             flash(err.detalles, "error")
             return redirect(url_for("orders.detalle", ot_id=ot_id), code=303)
@@ -442,8 +429,8 @@ def eliminar(ot_id: int):
 def restaurar(ot_id: int):
     in_row = request.headers.get("HX-Target") == f"ot-{ot_id}"
     try:
-        result = service.restore_order(ot_id, current_user)
-    except service.ServiceError as err:
+        result = commands.restore_order(ot_id, current_user)
+    except ServiceError as err:
         if not is_htmx():
             flash(err.detalles, "error")
             return redirect(url_for("orders.detalle", ot_id=ot_id), code=303)
@@ -484,12 +471,11 @@ def form_principal():
 def form_folio():
     """Checked when the folio field is left: is it free among the initial OTs?"""
     folio = request.args.get("orden_trabajo", "").strip()
-    if not folio or request.args.get("id_tipo", str(TIPO_INICIAL)) != str(TIPO_INICIAL):
+    if not folio or request.args.get("id_tipo", str(TipoId.INICIAL)) != str(TipoId.INICIAL):
         return ""
     raw_id = request.args.get("id", "").strip()
     exclude = int(raw_id) if raw_id.isdigit() else None
-    free = service.folio_available(folio, exclude)
-    return render_template("orders/_folio_check.html", folio=folio, free=free)
+    return render_template("orders/_folio_check.html", taken=read.folio_taken(folio, exclude))
 
 
 @bp.get("/buscar/ptes")

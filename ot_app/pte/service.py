@@ -14,16 +14,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit
 from ..extensions import db
 from ..models import (
-    ESTATUS_ACTIVA,
-    ESTATUS_ELIMINADA,
     OTE,
-    PTE_APROBADA,
-    PTE_CANCELADA,
-    PTE_EN_ELABORACION,
-    PTE_ENVIADA,
     Cliente,
     EstatusPTE,
+    EstatusPTEId,
     PTEHeader,
+    Registro,
     ResponsableProyecto,
 )
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
@@ -31,10 +27,10 @@ from ..transactions import write_transaction
 
 # The workflow: En elaboración → Enviada → Aprobada; Cancelada from the first two.
 TRANSITIONS = {
-    PTE_EN_ELABORACION: {PTE_ENVIADA, PTE_CANCELADA},
-    PTE_ENVIADA: {PTE_APROBADA, PTE_CANCELADA},
-    PTE_APROBADA: set(),
-    PTE_CANCELADA: set(),
+    EstatusPTEId.EN_ELABORACION: {EstatusPTEId.ENVIADA, EstatusPTEId.CANCELADA},
+    EstatusPTEId.ENVIADA: {EstatusPTEId.APROBADA, EstatusPTEId.CANCELADA},
+    EstatusPTEId.APROBADA: set(),
+    EstatusPTEId.CANCELADA: set(),
 }
 FIELDS = {
     "oficio_pte": "oficio_pte",
@@ -107,7 +103,7 @@ def create_pte(values: dict, actor) -> PTEResult:
 
 def _create_pte(values: dict, actor) -> PTEResult:
     with write_transaction():
-        pte = PTEHeader(id_estatus_pte=PTE_EN_ELABORACION, estatus=ESTATUS_ACTIVA)
+        pte = PTEHeader(id_estatus_pte=EstatusPTEId.EN_ELABORACION, estatus=Registro.ACTIVA)
         errors: dict = {}
         with db.session.no_autoflush:
             _apply(pte, values, errors, None)
@@ -154,7 +150,7 @@ def update_pte(values: dict, actor) -> PTEResult:
     try:
         with write_transaction():
             pte = _load_for_write(pte_id, values.get("version"))
-            if pte.estatus == ESTATUS_ELIMINADA:
+            if pte.estatus == Registro.ELIMINADA:
                 raise ServiceError(f"La PTE {pte.oficio_pte} está eliminada.", status=409)
             before = snapshot(pte)
             errors: dict = {}
@@ -191,7 +187,7 @@ def change_status(pte_id, nuevo: int, actor, sent_version=None) -> PTEResult:
     try:
         with write_transaction():
             pte = _load_for_write(pte_id, sent_version)
-            if pte.estatus == ESTATUS_ELIMINADA:
+            if pte.estatus == Registro.ELIMINADA:
                 raise ServiceError(f"La PTE {pte.oficio_pte} está eliminada.", status=409)
             names = status_names()
             if nuevo not in names:
@@ -210,7 +206,7 @@ def change_status(pte_id, nuevo: int, actor, sent_version=None) -> PTEResult:
                         + (hint or f" {names[actual]} es un estatus final.")
                     }
                 )
-            if nuevo == PTE_CANCELADA:
+            if nuevo == EstatusPTEId.CANCELADA:
                 active = _active_ots(pte.id)
                 if active:
                     raise ServiceError(
@@ -230,7 +226,7 @@ def _active_ots(pte_id: int) -> int:
     return db.session.scalar(
         select(func.count())
         .select_from(OTE)
-        .where(OTE.id_pte_header == pte_id, OTE.estatus != ESTATUS_ELIMINADA)
+        .where(OTE.id_pte_header == pte_id, OTE.estatus != Registro.ELIMINADA)
     )
 
 
@@ -239,7 +235,7 @@ def delete_pte(pte_id, actor) -> PTEResult:
         raise ValidationFailed("ID de la PTE no proporcionado", {"id": "ID de la PTE no proporcionado"})
     with write_transaction():
         pte = _load_for_write(pte_id, None)
-        if pte.estatus == ESTATUS_ELIMINADA:
+        if pte.estatus == Registro.ELIMINADA:
             raise ServiceError(f"La PTE {pte.oficio_pte} ya estaba eliminada.", tipo_aviso="advertencia")
         active = _active_ots(pte.id)
         if active:
@@ -248,10 +244,10 @@ def delete_pte(pte_id, actor) -> PTEResult:
                 status=409,
                 tipo_aviso="advertencia",
             )
-        pte.estatus = ESTATUS_ELIMINADA
+        pte.estatus = Registro.ELIMINADA
         pte.updated_by = getattr(actor, "id", None)
         db.session.flush()
-        audit.log(actor, "eliminar", "pte", pte.id, {"estatus": [ESTATUS_ACTIVA, ESTATUS_ELIMINADA]})
+        audit.log(actor, "eliminar", "pte", pte.id, {"estatus": [Registro.ACTIVA, Registro.ELIMINADA]})
     return PTEResult(pte, "PTE eliminada correctamente")
 
 
@@ -327,7 +323,7 @@ class PTEQuery:
     q: str = ""
     id_cliente: int | None = None
     id_estatus_pte: int | None = None
-    estatus: int = ESTATUS_ACTIVA
+    estatus: int = Registro.ACTIVA
     page: int = 1
     per_page: int = 50
 
@@ -349,7 +345,7 @@ def list_ptes(query: PTEQuery) -> tuple[list[dict], int]:
     total = db.session.scalar(select(func.count()).select_from(PTEHeader).where(*conditions))
     ot_count = (
         select(func.count())
-        .where(OTE.id_pte_header == PTEHeader.id, OTE.estatus != ESTATUS_ELIMINADA)
+        .where(OTE.id_pte_header == PTEHeader.id, OTE.estatus != Registro.ELIMINADA)
         .correlate(PTEHeader)
         .scalar_subquery()
     )

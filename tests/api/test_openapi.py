@@ -9,7 +9,7 @@ import schemathesis
 from ot_app.api.openapi import DOCUMENT
 from ot_app.forms import Required
 from ot_app.orders.forms import OTForm, StepForm
-from ot_app.orders.service import order_datos
+from ot_app.orders.serialize import order_datos
 
 
 def _get(client, headers=None):

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from ot_app.extensions import db
-from ot_app.models import OTE, PTE_EN_ELABORACION, OTDetalle
+from ot_app.models import OTE, EstatusPTEId, OTDetalle
 
 from .. import factories
 
@@ -212,7 +212,7 @@ def test_form_errors_are_422_next_to_fields_and_keep_what_was_typed(editor_clien
 
 def test_service_errors_land_next_to_their_fields(editor_client, app, base):
     with app.app_context():
-        pte = factories.make_pte("PTE-BORRADOR", estatus_pte=PTE_EN_ELABORACION)
+        pte = factories.make_pte("PTE-BORRADOR", estatus_pte=EstatusPTEId.EN_ELABORACION)
         db.session.commit()
         pte_id = pte.id
     r = editor_client.auth.post(
@@ -234,7 +234,7 @@ def test_pte_typed_but_not_picked_is_resolved_by_its_oficio(editor_client, app, 
 
 def test_pte_picker_offers_only_approved_ptes(editor_client, app, base):
     with app.app_context():
-        factories.make_pte("PTE-NO-APROBADA", estatus_pte=PTE_EN_ELABORACION)
+        factories.make_pte("PTE-NO-APROBADA", estatus_pte=EstatusPTEId.EN_ELABORACION)
         db.session.commit()
     body = editor_client.get("/ot/buscar/ptes?pte_buscar=PTE").get_data(as_text=True)
     assert 'value="PTE-001-2026"' in body and "PTE-NO-APROBADA" not in body

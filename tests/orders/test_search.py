@@ -1,13 +1,13 @@
 """OT search: every word, any field, any case, any part of a word; the index follows every edit."""
 
 from ot_app.extensions import db
-from ot_app.orders import service
+from ot_app.orders import commands, read
 
 from .. import factories
 
 
 def found(q, **kw):
-    return sorted(item["orden_trabajo"] for item in service.list_orders(service.ListQuery(q=q, **kw)).items)
+    return sorted(item["orden_trabajo"] for item in read.list_orders(read.ListQuery(q=q, **kw)).items)
 
 
 def test_search_words_across_fields_in_any_order(ctx):
@@ -31,11 +31,11 @@ def test_search_words_across_fields_in_any_order(ctx):
 def test_search_follows_edits_and_combines_with_filters(ctx):
     ot = factories.make_ot(orden_trabajo="OT-SYNC-1", descripcion_trabajo="Trabajo original")
     db.session.commit()
-    service.update_order({"id": ot.id, "descripcion_trabajo": "Inspección submarina"}, None)
+    commands.update_order({"id": ot.id, "descripcion_trabajo": "Inspección submarina"}, None)
     assert found("submarina") == ["OT-SYNC-1"]
     assert found("original") == []
     assert found("submarina", id_cliente=4) == []
-    service.delete_order(ot.id, None)
+    commands.delete_order(ot.id, None)
     assert found("submarina") == []
     assert found("submarina", estatus=0) == ["OT-SYNC-1"]
 
@@ -59,8 +59,8 @@ def test_deep_pages_keep_the_order(ctx):
     pages = [
         [
             r["orden_trabajo"]
-            for r in service.list_orders(
-                service.ListQuery(orden="-fecha_inicio_programado", page=p, per_page=5)
+            for r in read.list_orders(
+                read.ListQuery(orden="-fecha_inicio_programado", page=p, per_page=5)
             ).items
         ]
         for p in (1, 2, 3)

@@ -83,7 +83,7 @@ def test_delete_refused_while_it_has_active_ots(ctx):
     ot = factories.make_ot(pte=pte)
     with pytest.raises(ServiceError, match="tiene 1 OT activa"):
         service.delete_pte(pte.id, None)
-    from ot_app.orders.service import delete_order
+    from ot_app.orders.commands import delete_order
 
     delete_order(ot.id, None)
     service.delete_pte(pte.id, None)

@@ -295,7 +295,7 @@ def check_database(url: str, ledger: Ledger) -> tuple[list[str], dict]:
     from ot_app import create_app
     from ot_app.extensions import db
     from ot_app.models import OTE, ActividadLog, OTDetalle, PasoOt
-    from ot_app.orders import service
+    from ot_app.orders import read
 
     from .server import SECRET
 
@@ -314,7 +314,7 @@ def check_database(url: str, ledger: Ledger) -> tuple[list[str], dict]:
                 select(ActividadLog.entidad_id, ActividadLog.accion).where(ActividadLog.entidad == "ot")
             )
         )
-        step_set = service.step_set_for(4, 2)
+        step_set = read.step_set_for(4, 2)
         expected_steps = db.session.scalar(
             select(func.count()).select_from(PasoOt).where(PasoOt.tipo == step_set, PasoOt.activo.is_(True))
         )

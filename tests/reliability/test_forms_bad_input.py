@@ -26,9 +26,8 @@ import pytest
 from sqlalchemy import select
 
 from ot_app.extensions import db
-from ot_app.models import OTE, Cliente, OTDetalle, PasoOt, Patio, PTEHeader, ReglaPaso
+from ot_app.models import OTE, Cliente, OTDetalle, PasoOt, Patio, PTEHeader, ReglaPaso, normalize_folio
 from ot_app.orders.routes import vals_from_ot
-from ot_app.orders.service import normalize_folio
 
 from .. import factories
 from ..conftest import Api, csrf_token

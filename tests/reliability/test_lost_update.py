@@ -24,8 +24,9 @@ from sqlalchemy import select
 
 from ot_app.extensions import db
 from ot_app.models import OTE, ActividadLog, PTEHeader, Usuario
-from ot_app.orders import service
+from ot_app.orders import commands
 from ot_app.orders.routes import vals_from_ot
+from ot_app.service_errors import Conflict
 
 from .. import factories
 from ..conftest import Api, Auth, csrf_token
@@ -244,7 +245,7 @@ def test_two_updates_without_version_never_both_succeed_from_the_same_read(app, 
     loaded: dict[str, int] = {}
     outcome: dict[str, tuple] = {}
     local = threading.local()
-    real_snapshot = service.snapshot
+    real_snapshot = commands.snapshot
 
     def snapshot_then_meet(ot):
         taken = real_snapshot(ot)
@@ -255,17 +256,17 @@ def test_two_updates_without_version_never_both_succeed_from_the_same_read(app, 
                 barrier.wait()
         return taken
 
-    monkeypatch.setattr(service, "snapshot", snapshot_then_meet)
+    monkeypatch.setattr(commands, "snapshot", snapshot_then_meet)
 
     def edit(username):
         with app.app_context():
             actor = db.session.scalar(select(Usuario).where(Usuario.username == username))
             try:
-                result = service.update_order(
+                result = commands.update_order(
                     {"id": ot_id, "descripcion_trabajo": f"Alcance de {username}"}, actor
                 )
                 outcome[username] = ("ok", result.ot.version)
-            except service.Conflict as err:
+            except Conflict as err:
                 outcome[username] = ("409", err.extra)
             except Exception as exc:  # anything else is the failure this test exists for
                 outcome[username] = ("error", repr(exc))

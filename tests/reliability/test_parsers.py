@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ot_app.fields import ID_MAX, MONEY_MAX, parse_date, parse_id, parse_money, parse_whole
-from ot_app.orders.service import normalize_folio
+from ot_app.models import normalize_folio
 
 from ..conftest import PG_URL
 from .conftest import report

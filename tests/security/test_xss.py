@@ -10,8 +10,8 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from ot_app.extensions import db
-from ot_app.models import PTE_APROBADA, PTE_ENVIADA, Cliente, OTDetalle
-from ot_app.orders import service as orders
+from ot_app.models import Cliente, EstatusPTEId, OTDetalle
+from ot_app.orders import commands
 from ot_app.pte import service as ptes
 from tests import factories
 
@@ -47,8 +47,8 @@ def data(app):
             },
             actor,
         ).pte
-        ptes.change_status(pte.id, PTE_ENVIADA, actor)
-        ptes.change_status(pte.id, PTE_APROBADA, actor)
+        ptes.change_status(pte.id, EstatusPTEId.ENVIADA, actor)
+        ptes.change_status(pte.id, EstatusPTEId.APROBADA, actor)
         ot = factories.make_ot(
             actor,
             pte=pte,
@@ -62,7 +62,7 @@ def data(app):
             id_cliente=cliente.id,
         )
         step = db.session.scalar(select(OTDetalle).where(OTDetalle.id_ot == ot.id).order_by(OTDetalle.id))
-        orders.set_step({"id": step.id, "comentario": hostile("S")}, actor)
+        commands.set_step({"id": step.id, "comentario": hostile("S")}, actor)
         db.session.commit()
         return {"ot": ot.id, "pte": pte.id, "paso": step.id, "responsables": responsable.id}
 

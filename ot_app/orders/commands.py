@@ -1,4 +1,4 @@
-"""Work-order use cases: one function per use case, each one transaction with its audit row.
+"""Work-order writes: one function per use case, each one transaction with its audit row.
 
 The browser pages and the JSON API both call these; the rules live here and nowhere else.
 Inputs are the typed values of `OTForm` (the seed's POST names); errors are `ServiceError`s
@@ -8,50 +8,42 @@ that carry a Spanish message, the field errors and the HTTP status.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Integer, Text, and_, case, cast, func, insert, literal, or_, select, update
+from sqlalchemy import Integer, Text, cast, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
 from ..extensions import db
 from ..models import (
-    ESTATUS_ACTIVA,
-    ESTATUS_ELIMINADA,
-    ESTATUS_POR_DEFINIR,
-    FRENTE_TIERRA,
     OTE,
-    PASO_COMPLETADO,
-    PASO_NO_APLICA,
-    PASO_PENDIENTE,
-    TIPO_INICIAL,
-    TIPO_REPROGRAMADA,
-    ActividadLog,
     Cliente,
     Embarcacion,
     EstatusOT,
     EstatusPaso,
+    EstatusPasoId,
     Frente,
+    FrenteId,
     Intercom,
     OTDetalle,
     PasoOt,
     Patio,
     Plataforma,
     PTEHeader,
-    ReglaPaso,
+    Registro,
     ResponsableProyecto,
-    TipoDocumento,
+    TipoId,
     Usuario,
+    normalize_folio,
     utcnow,
 )
-from ..search import search_condition
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
+from .read import folio_taken, step_set_for
+from .serialize import order_datos
 
-DEFAULT_STEP_SET = 5  # the seed's "everything else"
 ESTATUS_OT_INICIAL = 1  # Programada
 
 MSG_REPROGRAMACION_SIN_INICIAL = "Para una reprogramación, debe seleccionar la OT Inicial."
@@ -119,10 +111,6 @@ CATALOGS = {
 }
 
 
-def normalize_folio(folio: str) -> str:
-    return " ".join((folio or "").split()).lower()
-
-
 def snapshot(ot: OTE) -> dict:
     return {name: getattr(ot, name) for name in AUDITED}
 
@@ -148,18 +136,18 @@ def create_order(values: dict, actor: Usuario | None) -> Result:
 
 def _create(values: dict, actor) -> Result:
     errors: dict[str, str] = {}
-    ot = OTE(estatus=ESTATUS_ACTIVA, version=1)
+    ot = OTE(estatus=Registro.ACTIVA, version=1)
     ot.id_tipo = values.get("id_tipo")
     _apply_plain(ot, values)
     ot.comentario = values.get("comentario_general") or ""
     if ot.id_estatus_ot is None:
         ot.id_estatus_ot = ESTATUS_OT_INICIAL
     if (values.get("por_definir") or "").lower() in ("on", "1", "true", "si", "sí"):
-        ot.estatus = ESTATUS_POR_DEFINIR
+        ot.estatus = Registro.POR_DEFINIR
 
     pte = _check_pte(values.get("id_pte_header"), errors, current=None)
     principal = None
-    if ot.id_tipo == TIPO_REPROGRAMADA:
+    if ot.id_tipo == TipoId.REPROGRAMADA:
         principal = _check_principal(values, ot, errors, current=None)
         if principal is not None and not values.get("id_pte_header"):
             ot.id_pte_header = principal.id_pte_header
@@ -173,7 +161,7 @@ def _create(values: dict, actor) -> Result:
     _check_catalogs(values, errors, current=None)
     _apply_yard(ot, values, errors, current=None)
     _check_dates(ot, errors)
-    if ot.id_tipo == TIPO_INICIAL:
+    if ot.id_tipo == TipoId.INICIAL:
         _check_folio_unique(ot, errors)
     if errors:
         raise ValidationFailed.from_errors(errors)
@@ -231,23 +219,23 @@ def _update(ot_id: int, values: dict, actor) -> Result:
         _apply_plain(ot, values)
         if "comentario_general" in values:
             ot.comentario = values["comentario_general"] or ""
-        activated = ot.estatus == ESTATUS_POR_DEFINIR
+        activated = ot.estatus == Registro.POR_DEFINIR
         if activated:
-            ot.estatus = ESTATUS_ACTIVA
+            ot.estatus = Registro.ACTIVA
 
         pte = _check_pte(ot.id_pte_header, errors, current=before["id_pte_header"])
         if "id_cliente" in values and values["id_cliente"] is None and pte is not None:
             ot.id_cliente = pte.id_cliente
         _check_catalogs(values, errors, current=before)
 
-        versions = _active_versions_count(ot.id) if was_tipo == TIPO_INICIAL else 0
+        versions = _active_versions_count(ot.id) if was_tipo == TipoId.INICIAL else 0
         principal = None
-        if versions and ot.id_tipo != TIPO_INICIAL:
+        if versions and ot.id_tipo != TipoId.INICIAL:
             errors["id_tipo"] = (
                 f"La OT inicial tiene {versions} reprogramación(es) activa(s): no puede cambiar su tipo."
             )
-        elif ot.id_tipo == TIPO_REPROGRAMADA:
-            if "ot_principal" not in values and was_tipo == TIPO_REPROGRAMADA:
+        elif ot.id_tipo == TipoId.REPROGRAMADA:
+            if "ot_principal" not in values and was_tipo == TipoId.REPROGRAMADA:
                 values = {**values, "ot_principal": ot.ot_principal}
             principal = _check_principal(values, ot, errors, current=ot)
         else:
@@ -258,14 +246,14 @@ def _update(ot_id: int, values: dict, actor) -> Result:
         if any(k in values for k in YARD_KEYS):
             _apply_yard(ot, values, errors, current=before)
         _check_dates(ot, errors)
-        folio_claimed = ot.folio_norm != old_folio_norm or was_tipo != TIPO_INICIAL
-        if ot.id_tipo == TIPO_INICIAL and ot.estatus != ESTATUS_ELIMINADA and folio_claimed:
+        folio_claimed = ot.folio_norm != old_folio_norm or was_tipo != TipoId.INICIAL
+        if ot.id_tipo == TipoId.INICIAL and ot.estatus != Registro.ELIMINADA and folio_claimed:
             _check_folio_unique(ot, errors)
         if errors:
             raise ValidationFailed.from_errors(errors)
 
         if principal is not None and (
-            ot.ot_principal != before["ot_principal"] or was_tipo != TIPO_REPROGRAMADA
+            ot.ot_principal != before["ot_principal"] or was_tipo != TipoId.REPROGRAMADA
         ):
             _assign_version_number(ot, principal, values.get("num_reprogramacion"), current=None)
         elif principal is not None and values.get("num_reprogramacion") not in (None, ot.num_reprogramacion):
@@ -342,7 +330,7 @@ def _check_pte(pte_id, errors, current) -> PTEHeader | None:
         return None
     if pte_id == current:
         return pte  # an OT keeps its parent even if the PTE changed state later
-    if pte.estatus == ESTATUS_ELIMINADA:
+    if pte.estatus == Registro.ELIMINADA:
         errors["id_pte_header"] = f"La PTE {pte.oficio_pte} fue eliminada."
     elif not pte.aprobada:
         errors["id_pte_header"] = (
@@ -377,13 +365,13 @@ def _check_principal(values: dict, ot: OTE, errors: dict, current: OTE | None) -
     if principal is None or (current is not None and principal.id == current.id):
         errors["ot_principal"] = f"La OT inicial con ID {principal_id} no existe."
         return None
-    if principal.id_tipo != TIPO_INICIAL:
+    if principal.id_tipo != TipoId.INICIAL:
         errors["ot_principal"] = (
             f"La OT {principal.orden_trabajo} (ID {principal.id}) no es una OT inicial; "
             "una reprogramación solo puede apuntar a una OT inicial."
         )
         return None
-    if principal.estatus == ESTATUS_ELIMINADA:
+    if principal.estatus == Registro.ELIMINADA:
         errors["ot_principal"] = f"La OT inicial {principal.orden_trabajo} está eliminada."
         return None
     if ot.folio_norm != principal.folio_norm:
@@ -413,7 +401,7 @@ def _active_versions_count(ot_id: int) -> int:
     return db.session.scalar(
         select(func.count())
         .select_from(OTE)
-        .where(OTE.ot_principal == ot_id, OTE.estatus != ESTATUS_ELIMINADA)
+        .where(OTE.ot_principal == ot_id, OTE.estatus != Registro.ELIMINADA)
     )
 
 
@@ -423,7 +411,7 @@ def _apply_yard(ot: OTE, values: dict, errors: dict, current: dict | None) -> No
     patio = None
     requiere = False
     inicio = fin = None
-    if frente == FRENTE_TIERRA:
+    if frente == FrenteId.TIERRA:
         # On land there is no vessel, platform or intercom: switching the front clears them.
         ot.id_embarcacion = ot.id_plataforma = ot.id_intercom = None
         patio = values.get("id_patio") if "id_patio" in values or current is None else ot.id_patio
@@ -457,43 +445,11 @@ def _check_dates(ot: OTE, errors: dict) -> None:
 
 
 def _check_folio_unique(ot: OTE, errors: dict) -> None:
-    if "orden_trabajo" in errors or not ot.folio_norm:
+    if "orden_trabajo" in errors:
         return
-    clash = db.session.scalar(
-        select(OTE.id).where(
-            OTE.folio_norm == ot.folio_norm,
-            OTE.id_tipo == TIPO_INICIAL,
-            OTE.estatus != ESTATUS_ELIMINADA,
-            OTE.id != (ot.id or 0),
-        )
-    )
-    if clash:
-        errors["orden_trabajo"] = f"Ya existe una OT inicial con el folio {ot.orden_trabajo} (ID {clash})."
-
-
-def folio_available(folio: str, exclude_id: int | None = None) -> bool:
-    """For the form's check when the folio field is left."""
-    errors: dict = {}
-    probe = OTE(orden_trabajo=folio, folio_norm=normalize_folio(folio), id=exclude_id)
-    _check_folio_unique(probe, errors)
-    return not errors
-
-
-# --------------------------------------------------------------------------- steps
-
-
-def step_set_for(id_tipo: int, id_cliente: int | None) -> int:
-    """The rule table: exact (tipo, cliente) first, then (tipo, any client)."""
-    rule = db.session.scalar(
-        select(ReglaPaso.tipo_paso)
-        .where(
-            ReglaPaso.id_tipo == id_tipo,
-            or_(ReglaPaso.id_cliente == id_cliente, ReglaPaso.id_cliente.is_(None)),
-        )
-        .order_by(ReglaPaso.id_cliente.is_(None))
-        .limit(1)
-    )
-    return rule if rule is not None else DEFAULT_STEP_SET
+    taken = folio_taken(ot.orden_trabajo, exclude_id=ot.id)
+    if taken:
+        errors["orden_trabajo"] = taken
 
 
 def _create_steps(ot_id: int, step_set: int) -> int:
@@ -502,7 +458,7 @@ def _create_steps(ot_id: int, step_set: int) -> int:
         select(
             cast(literal(ot_id), Integer),
             PasoOt.id,
-            cast(literal(PASO_PENDIENTE), Integer),
+            cast(literal(EstatusPasoId.PENDIENTE), Integer),
             cast(literal(""), Text),
         )
         .where(PasoOt.tipo == step_set, PasoOt.activo.is_(True))
@@ -527,7 +483,7 @@ def set_step(values: dict, actor: Usuario | None) -> Result:
         if detalle is None:
             raise NotFound(f"No existe el paso con ID {detalle_id}.")
         ot = db.session.get(OTE, detalle.id_ot)
-        if ot.estatus == ESTATUS_ELIMINADA:
+        if ot.estatus == Registro.ELIMINADA:
             raise ServiceError("La OT está eliminada: restáurela para editar sus pasos.", status=409)
         names = dict(db.session.execute(select(EstatusPaso.id, EstatusPaso.nombre)).all())
         label = f"Paso «{detalle.paso.descripcion}»"
@@ -551,36 +507,6 @@ def set_step(values: dict, actor: Usuario | None) -> Result:
     return result
 
 
-def steps_of(ot_id: int) -> list[dict]:
-    rows = db.session.execute(
-        select(
-            OTDetalle.id,
-            OTDetalle.id_paso,
-            PasoOt.descripcion,
-            OTDetalle.estatus_paso,
-            EstatusPaso.nombre,
-            OTDetalle.comentario,
-            OTDetalle.updated_at,
-        )
-        .join(PasoOt, PasoOt.id == OTDetalle.id_paso)
-        .join(EstatusPaso, EstatusPaso.id == OTDetalle.estatus_paso)
-        .where(OTDetalle.id_ot == ot_id)
-        .order_by(OTDetalle.id_paso, OTDetalle.id)
-    ).all()
-    return [
-        {
-            "id": r[0],
-            "id_paso": r[1],
-            "paso": r[2],
-            "estatus_paso": r[3],
-            "estatus_nombre": r[4],
-            "comentario": r[5] or "",
-            "updated_at": r[6],
-        }
-        for r in rows
-    ]
-
-
 # --------------------------------------------------------------------------- delete / restore
 
 
@@ -599,9 +525,9 @@ def _delete(ot_id, actor: Usuario | None) -> Result:
         ot = db.session.get(OTE, ot_id)
         if ot is None:
             raise NotFound(f"No existe la OT con ID {ot_id}.")
-        if ot.estatus == ESTATUS_ELIMINADA:
+        if ot.estatus == Registro.ELIMINADA:
             raise ServiceError(f"La OT {ot.orden_trabajo} ya estaba eliminada.", tipo_aviso="advertencia")
-        if ot.id_tipo == TIPO_INICIAL:
+        if ot.id_tipo == TipoId.INICIAL:
             versions = _active_versions_count(ot.id)
             if versions:
                 raise ServiceError(
@@ -611,10 +537,10 @@ def _delete(ot_id, actor: Usuario | None) -> Result:
                     tipo_aviso="advertencia",
                 )
         before = ot.estatus
-        ot.estatus = ESTATUS_ELIMINADA
+        ot.estatus = Registro.ELIMINADA
         ot.updated_by = getattr(actor, "id", None)
         db.session.flush()
-        audit.log(actor, "eliminar", "ot", ot.id, {"estatus": [before, ESTATUS_ELIMINADA]})
+        audit.log(actor, "eliminar", "ot", ot.id, {"estatus": [before, Registro.ELIMINADA]})
     return Result(ot, "OT eliminada correctamente")
 
 
@@ -626,14 +552,18 @@ def restore_order(ot_id, actor: Usuario | None) -> Result:
             ot = db.session.get(OTE, ot_id)
             if ot is None:
                 raise NotFound(f"No existe la OT con ID {ot_id}.")
-            if ot.estatus != ESTATUS_ELIMINADA:
+            if ot.estatus != Registro.ELIMINADA:
                 raise ServiceError(f"La OT {ot.orden_trabajo} no está eliminada.", tipo_aviso="advertencia")
-            if ot.id_tipo == TIPO_REPROGRAMADA and ot.principal and ot.principal.estatus == ESTATUS_ELIMINADA:
+            if (
+                ot.id_tipo == TipoId.REPROGRAMADA
+                and ot.principal
+                and ot.principal.estatus == Registro.ELIMINADA
+            ):
                 raise ServiceError(
                     f"Restaure primero la OT inicial {ot.principal.orden_trabajo} (ID {ot.principal.id}).",
                     status=409,
                 )
-            if ot.id_tipo == TIPO_INICIAL:
+            if ot.id_tipo == TipoId.INICIAL:
                 errors: dict = {}
                 _check_folio_unique(ot, errors)
                 if errors:
@@ -641,319 +571,10 @@ def restore_order(ot_id, actor: Usuario | None) -> Result:
                         errors["orden_trabajo"] + " Cambie el folio de una de las dos antes de restaurar.",
                         status=409,
                     )
-            ot.estatus = ESTATUS_ACTIVA
+            ot.estatus = Registro.ACTIVA
             ot.updated_by = getattr(actor, "id", None)
             db.session.flush()
-            audit.log(actor, "restaurar", "ot", ot.id, {"estatus": [ESTATUS_ELIMINADA, ESTATUS_ACTIVA]})
+            audit.log(actor, "restaurar", "ot", ot.id, {"estatus": [Registro.ELIMINADA, Registro.ACTIVA]})
     except StaleDataError as exc:
         raise _conflict(ot_id) from exc
     return Result(ot, "OT restaurada correctamente")
-
-
-# --------------------------------------------------------------------------- read
-
-
-def get_order(ot_id) -> OTE:
-    ot = db.session.get(
-        OTE,
-        ot_id,
-        options=[
-            joinedload(OTE.tipo),
-            joinedload(OTE.pte),
-            joinedload(OTE.cliente),
-            joinedload(OTE.frente),
-            joinedload(OTE.embarcacion),
-            joinedload(OTE.plataforma),
-            joinedload(OTE.intercom),
-            joinedload(OTE.patio),
-            joinedload(OTE.responsable),
-            joinedload(OTE.estatus_ot),
-            joinedload(OTE.principal),
-            joinedload(OTE.editor),
-        ],
-    )
-    if ot is None:
-        raise NotFound(f"No existe la OT con ID {ot_id}.")
-    return ot
-
-
-def chain_of(ot: OTE) -> list[dict]:
-    """The versions of the chain this OT belongs to (its initial OT's versions), oldest first."""
-    root = ot.ot_principal or ot.id
-    rows = db.session.execute(
-        select(
-            OTE.id,
-            OTE.num_reprogramacion,
-            OTE.estatus,
-            OTE.fecha_inicio_programado,
-            OTE.fecha_termino_programado,
-            OTE.monto_mxn,
-            OTE.monto_usd,
-        )
-        .where(OTE.ot_principal == root)
-        .order_by(OTE.num_reprogramacion)
-    ).all()
-    return [
-        {
-            "id": r[0],
-            "num_reprogramacion": r[1],
-            "estatus": r[2],
-            "fecha_inicio_programado": iso(r[3]),
-            "fecha_termino_programado": iso(r[4]),
-            "monto_mxn": money(r[5]),
-            "monto_usd": money(r[6]),
-        }
-        for r in rows
-    ]
-
-
-def iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def money(value) -> str:
-    return f"{Decimal(value or 0):.2f}"
-
-
-def order_datos(ot: OTE, reprogramaciones: list | None = None) -> dict:
-    """The seed's `obtener_datos_ot` keys, dates ISO, amounts as 2-decimal strings."""
-    return {
-        "id": ot.id,
-        "id_tipo_id": ot.id_tipo,
-        "id_frente": ot.id_frente,
-        "id_embarcacion": ot.id_embarcacion,
-        "id_plataforma": ot.id_plataforma,
-        "id_intercom": ot.id_intercom,
-        "id_cliente": ot.id_cliente,
-        "id_patio": ot.id_patio,
-        "descripcion_tipo": ot.tipo.nombre if ot.tipo else "",
-        "estatus_ot": ot.id_estatus_ot,
-        "responsable_proyecto": ot.id_responsable_proyecto or "",
-        "responsable_cliente": ot.responsable_cliente,
-        "id_pte_id": ot.id_pte_header or "",
-        "pte_padre": ot.pte.oficio_pte if ot.pte else "",
-        "oficio_ot": ot.oficio_ot,
-        "estatus": ot.estatus,
-        "orden_trabajo": ot.orden_trabajo,
-        "descripcion_trabajo": ot.descripcion_trabajo,
-        "fecha_inicio_programado": iso(ot.fecha_inicio_programado),
-        "fecha_inicio_real": iso(ot.fecha_inicio_real),
-        "fecha_termino_programado": iso(ot.fecha_termino_programado),
-        "fecha_termino_real": iso(ot.fecha_termino_real),
-        "comentario": ot.comentario,
-        "ot_principal": ot.ot_principal,
-        "num_reprogramacion": ot.num_reprogramacion,
-        "monto_mxn": money(ot.monto_mxn),
-        "monto_usd": money(ot.monto_usd),
-        "plazo_dias": ot.plazo_dias,
-        "requiere_patio": bool(ot.requiere_patio),
-        "fecha_inicio_patio": iso(ot.fecha_inicio_patio),
-        "fecha_fin_patio": iso(ot.fecha_fin_patio),
-        "version": ot.version,
-        "reprogramaciones": reprogramaciones if reprogramaciones is not None else [],
-    }
-
-
-def history_of(ot_id: int, limit: int = 200) -> list[ActividadLog]:
-    return list(
-        db.session.scalars(
-            select(ActividadLog)
-            .where(ActividadLog.entidad == "ot", ActividadLog.entidad_id == ot_id)
-            .order_by(ActividadLog.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-# --------------------------------------------------------------------------- list
-
-SORTS = {
-    "id": OTE.id,
-    "folio": OTE.folio_norm,
-    "fecha_inicio_programado": OTE.fecha_inicio_programado,
-    "fecha_termino_programado": OTE.fecha_termino_programado,
-    "monto_mxn": OTE.monto_mxn,
-    "monto_usd": OTE.monto_usd,
-    "estatus_ot": OTE.id_estatus_ot,
-    "cliente": OTE.id_cliente,
-}
-DEFAULT_SORT = "-id"
-
-
-@dataclass
-class ListQuery:
-    q: str = ""
-    pte: str = ""  # part of the parent PTE's oficio
-    id_cliente: int | None = None
-    id_estatus_ot: int | None = None
-    id_tipo: int | None = None
-    id_frente: int | None = None
-    id_pte_header: int | None = None
-    ot_principal: int | None = None
-    estatus: int | None = None  # None: active and por definir; -1, 0 or 1 to pick one
-    id: int | None = None  # one OT whatever its estatus (a row refreshed after an inline edit)
-    orden: str = DEFAULT_SORT
-    page: int = 1
-    per_page: int = 50
-
-
-class Fila(dict):
-    """A list row read as `row["x"]` or `row.x`: Jinja tries the attribute first, and a failed
-    attribute lookup per cell (~1,900 per list page) costs more than the rest of the row."""
-
-    __slots__ = ()
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-@dataclass
-class Page:
-    items: list[dict]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def _filters(query: ListQuery) -> list:
-    conditions = []
-    if query.id is not None:
-        conditions.append(OTE.id == query.id)
-    elif query.estatus is None:
-        conditions.append(OTE.estatus != ESTATUS_ELIMINADA)
-    else:
-        conditions.append(OTE.estatus == query.estatus)
-    for name in ("id_cliente", "id_estatus_ot", "id_tipo", "id_frente", "id_pte_header", "ot_principal"):
-        value = getattr(query, name)
-        if value is not None:
-            conditions.append(getattr(OTE, name) == value)
-    if query.pte:
-        ptes = select(PTEHeader.id).where(
-            func.lower(PTEHeader.oficio_pte).contains(query.pte.lower(), autoescape=True)
-        )
-        conditions.append(OTE.id_pte_header.in_(ptes))
-    found = search_condition(query.q, db.session.get_bind().dialect.name)
-    if found is not None:
-        conditions.append(found)
-    return conditions
-
-
-def list_orders(query: ListQuery) -> Page:
-    """A page of OT rows (dicts) with names, step progress and version counts.
-
-    Four statements whatever the page size: count, rows, step progress, version counts (grouped
-    queries over the page's ids: cheaper than a correlated subquery per row, measured)."""
-    conditions = _filters(query)
-    total = db.session.scalar(select(func.count()).select_from(OTE).where(and_(*conditions)))
-
-    desc = query.orden.startswith("-")
-    column = SORTS.get(query.orden.lstrip("-"), OTE.id)
-    order = [column.desc() if desc else column.asc()]
-    if column is not OTE.id:
-        order.append(OTE.id.desc() if desc else OTE.id.asc())
-
-    # Deferred join: find the page's ids on the indexes first, then join the names for those
-    # 50 rows only (joining before the OFFSET made deep pages pay for every skipped row).
-    page_ids = (
-        select(OTE.id)
-        .where(and_(*conditions))
-        .order_by(*order)
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
-        .subquery()
-    )
-    pte = aliased(PTEHeader)
-    sitio = func.coalesce(Embarcacion.nombre, Plataforma.nombre, Patio.nombre)
-    stmt = (
-        select(
-            OTE.id,
-            OTE.orden_trabajo,
-            OTE.oficio_ot,
-            OTE.id_tipo,
-            OTE.descripcion_trabajo,
-            OTE.responsable_cliente,
-            OTE.estatus,
-            OTE.id_estatus_ot,
-            OTE.fecha_inicio_programado,
-            OTE.fecha_termino_programado,
-            OTE.fecha_inicio_real,
-            OTE.fecha_termino_real,
-            OTE.monto_mxn,
-            OTE.monto_usd,
-            OTE.ot_principal,
-            OTE.num_reprogramacion,
-            OTE.id_cliente,
-            OTE.id_frente,
-            OTE.id_pte_header,
-            OTE.id_responsable_proyecto,
-            OTE.comentario,
-            OTE.version,
-            pte.oficio_pte.label("pte"),
-            Cliente.nombre.label("cliente"),
-            Frente.nombre.label("frente"),
-            sitio.label("sitio"),
-            Plataforma.nombre.label("plataforma"),
-            Patio.nombre.label("patio"),
-            ResponsableProyecto.nombre.label("responsable"),
-            EstatusOT.nombre.label("estatus_ot"),
-            TipoDocumento.nombre.label("tipo"),
-        )
-        .outerjoin(pte, pte.id == OTE.id_pte_header)
-        .outerjoin(Cliente, Cliente.id == OTE.id_cliente)
-        .outerjoin(Frente, Frente.id == OTE.id_frente)
-        .outerjoin(Embarcacion, Embarcacion.id == OTE.id_embarcacion)
-        .outerjoin(Plataforma, Plataforma.id == OTE.id_plataforma)
-        .outerjoin(Patio, Patio.id == OTE.id_patio)
-        .outerjoin(ResponsableProyecto, ResponsableProyecto.id == OTE.id_responsable_proyecto)
-        .outerjoin(EstatusOT, EstatusOT.id == OTE.id_estatus_ot)
-        .outerjoin(TipoDocumento, TipoDocumento.id == OTE.id_tipo)
-        .join(page_ids, page_ids.c.id == OTE.id)
-        .order_by(*order)
-    )
-    items = [Fila(row._mapping) for row in db.session.execute(stmt)]
-    ids = [item["id"] for item in items]
-    progress = {}
-    versions = {}
-    if ids:
-        progress = {
-            r[0]: (r[1], r[2])
-            for r in db.session.execute(
-                select(
-                    OTDetalle.id_ot,
-                    func.sum(case((OTDetalle.estatus_paso == PASO_COMPLETADO, 1), else_=0)),
-                    func.sum(case((OTDetalle.estatus_paso != PASO_NO_APLICA, 1), else_=0)),
-                )
-                .where(OTDetalle.id_ot.in_(ids))
-                .group_by(OTDetalle.id_ot)
-            )
-        }
-        initial = [item["id"] for item in items if item["id_tipo"] == TIPO_INICIAL]
-        if initial:
-            versions = dict(
-                db.session.execute(
-                    select(OTE.ot_principal, func.count())
-                    .where(OTE.ot_principal.in_(initial), OTE.estatus != ESTATUS_ELIMINADA)
-                    .group_by(OTE.ot_principal)
-                ).all()
-            )
-    for item in items:
-        done, total_steps = progress.get(item["id"], (0, 0))
-        item["pasos_completados"] = int(done or 0)
-        item["pasos_total"] = int(total_steps or 0)
-        item["reprogramaciones"] = versions.get(item["id"], 0) if item["id_tipo"] == TIPO_INICIAL else None
-    return Page(items=items, total=total, page=query.page, per_page=query.per_page)
-
-
-def list_row(ot_id: int) -> dict:
-    """One OT as a list row (the same keys as `list_orders` items)."""
-    page = list_orders(ListQuery(id=ot_id, per_page=1))
-    if not page.items:
-        raise NotFound(f"No existe la OT con ID {ot_id}.")
-    return page.items[0]

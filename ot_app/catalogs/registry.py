@@ -1,0 +1,56 @@
+"""The simple catalogs by slug: the one map from a URL's or API's catalog name to its model, with how
+the pages name it. The catalog pages, the OT pages' selects and `/api/catalogos/<nombre>` use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import (
+    Cliente,
+    Embarcacion,
+    EstatusOT,
+    EstatusPaso,
+    EstatusPTE,
+    Frente,
+    Intercom,
+    Patio,
+    Plataforma,
+    ResponsableProyecto,
+    TipoDocumento,
+)
+
+
+@dataclass(frozen=True)
+class Catalogo:
+    slug: str
+    model: type
+    titulo: str  # plural, for headings: "Clientes"
+    singular: str  # "cliente"
+    femenino: bool = False
+    editable: bool = True
+
+    @property
+    def nuevo(self) -> str:
+        return ("Nueva " if self.femenino else "Nuevo ") + self.singular
+
+
+CATALOGOS: dict[str, Catalogo] = {
+    c.slug: c
+    for c in (
+        Catalogo("clientes", Cliente, "Clientes", "cliente"),
+        Catalogo("embarcaciones", Embarcacion, "Embarcaciones", "embarcación", femenino=True),
+        Catalogo("plataformas", Plataforma, "Plataformas", "plataforma", femenino=True),
+        Catalogo("intercoms", Intercom, "Intercoms", "intercom"),
+        Catalogo("patios", Patio, "Patios", "patio"),
+        Catalogo("responsables", ResponsableProyecto, "Responsables de proyecto", "responsable de proyecto"),
+        Catalogo("estatus_ot", EstatusOT, "Estatus de OT", "estatus de OT"),
+        # Rules depend on these fixed ids: shown, never edited.
+        Catalogo("tipos", TipoDocumento, "Tipos de OT", "tipo de OT", editable=False),
+        Catalogo("frentes", Frente, "Frentes", "frente", editable=False),
+        Catalogo("estatus_paso", EstatusPaso, "Estatus de paso", "estatus de paso", editable=False),
+        Catalogo("estatus_pte", EstatusPTE, "Estatus de PTE", "estatus de PTE", editable=False),
+    )
+}
+
+# slug → model, for lookups that only need the table.
+MODELS: dict[str, type] = {slug: cat.model for slug, cat in CATALOGOS.items()}

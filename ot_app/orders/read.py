@@ -1,0 +1,363 @@
+"""Work-order reads: one OT with its chain, steps and history; the list (its SQL, tuned for SQLite
+and PostgreSQL); the step-set rule. No writes here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from ..extensions import db
+from ..formatting import amount, iso
+from ..models import (
+    OTE,
+    ActividadLog,
+    Cliente,
+    Embarcacion,
+    EstatusOT,
+    EstatusPaso,
+    EstatusPasoId,
+    Frente,
+    OTDetalle,
+    PasoOt,
+    Patio,
+    Plataforma,
+    PTEHeader,
+    Registro,
+    ReglaPaso,
+    ResponsableProyecto,
+    TipoDocumento,
+    TipoId,
+    normalize_folio,
+)
+from ..search import search_condition
+from ..service_errors import NotFound
+
+DEFAULT_STEP_SET = 5  # the seed's "everything else"
+
+
+def initial_by_folio(folio: str, exclude_id: int | None = None) -> int | None:
+    """The id of the live initial OT with this folio (folios compare as `normalize_folio` says)."""
+    text = normalize_folio(folio)
+    if not text:
+        return None
+    return db.session.scalar(
+        select(OTE.id).where(
+            OTE.folio_norm == text,
+            OTE.id_tipo == TipoId.INICIAL,
+            OTE.estatus != Registro.ELIMINADA,
+            OTE.id != (exclude_id or 0),
+        )
+    )
+
+
+def folio_taken(folio: str, exclude_id: int | None = None) -> str | None:
+    """Why this folio cannot be an initial OT's (another live one has it), or None when it is free."""
+    clash = initial_by_folio(folio, exclude_id)
+    if clash is None:
+        return None
+    return f"Ya existe una OT inicial con el folio {' '.join(folio.split())} (ID {clash})."
+
+
+def step_set_for(id_tipo: int, id_cliente: int | None) -> int:
+    """The rule table: exact (tipo, cliente) first, then (tipo, any client)."""
+    rule = db.session.scalar(
+        select(ReglaPaso.tipo_paso)
+        .where(
+            ReglaPaso.id_tipo == id_tipo,
+            or_(ReglaPaso.id_cliente == id_cliente, ReglaPaso.id_cliente.is_(None)),
+        )
+        .order_by(ReglaPaso.id_cliente.is_(None))
+        .limit(1)
+    )
+    return rule if rule is not None else DEFAULT_STEP_SET
+
+
+def steps_of(ot_id: int) -> list[dict]:
+    rows = db.session.execute(
+        select(
+            OTDetalle.id,
+            OTDetalle.id_paso,
+            PasoOt.descripcion,
+            OTDetalle.estatus_paso,
+            EstatusPaso.nombre,
+            OTDetalle.comentario,
+            OTDetalle.updated_at,
+        )
+        .join(PasoOt, PasoOt.id == OTDetalle.id_paso)
+        .join(EstatusPaso, EstatusPaso.id == OTDetalle.estatus_paso)
+        .where(OTDetalle.id_ot == ot_id)
+        .order_by(OTDetalle.id_paso, OTDetalle.id)
+    ).all()
+    return [
+        {
+            "id": r[0],
+            "id_paso": r[1],
+            "paso": r[2],
+            "estatus_paso": r[3],
+            "estatus_nombre": r[4],
+            "comentario": r[5] or "",
+            "updated_at": r[6],
+        }
+        for r in rows
+    ]
+
+
+def get_order(ot_id) -> OTE:
+    ot = db.session.get(
+        OTE,
+        ot_id,
+        options=[
+            joinedload(OTE.tipo),
+            joinedload(OTE.pte),
+            joinedload(OTE.cliente),
+            joinedload(OTE.frente),
+            joinedload(OTE.embarcacion),
+            joinedload(OTE.plataforma),
+            joinedload(OTE.intercom),
+            joinedload(OTE.patio),
+            joinedload(OTE.responsable),
+            joinedload(OTE.estatus_ot),
+            joinedload(OTE.principal),
+            joinedload(OTE.editor),
+        ],
+    )
+    if ot is None:
+        raise NotFound(f"No existe la OT con ID {ot_id}.")
+    return ot
+
+
+def chain_of(ot: OTE) -> list[dict]:
+    """The versions of the chain this OT belongs to (its initial OT's versions), oldest first."""
+    root = ot.ot_principal or ot.id
+    rows = db.session.execute(
+        select(
+            OTE.id,
+            OTE.num_reprogramacion,
+            OTE.estatus,
+            OTE.fecha_inicio_programado,
+            OTE.fecha_termino_programado,
+            OTE.monto_mxn,
+            OTE.monto_usd,
+        )
+        .where(OTE.ot_principal == root)
+        .order_by(OTE.num_reprogramacion)
+    ).all()
+    return [
+        {
+            "id": r[0],
+            "num_reprogramacion": r[1],
+            "estatus": r[2],
+            "fecha_inicio_programado": iso(r[3]),
+            "fecha_termino_programado": iso(r[4]),
+            "monto_mxn": amount(r[5]),
+            "monto_usd": amount(r[6]),
+        }
+        for r in rows
+    ]
+
+
+def history_of(ot_id: int, limit: int = 200) -> list[ActividadLog]:
+    return list(
+        db.session.scalars(
+            select(ActividadLog)
+            .where(ActividadLog.entidad == "ot", ActividadLog.entidad_id == ot_id)
+            .order_by(ActividadLog.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# --------------------------------------------------------------------------- list
+
+SORTS = {
+    "id": OTE.id,
+    "folio": OTE.folio_norm,
+    "fecha_inicio_programado": OTE.fecha_inicio_programado,
+    "fecha_termino_programado": OTE.fecha_termino_programado,
+    "monto_mxn": OTE.monto_mxn,
+    "monto_usd": OTE.monto_usd,
+    "estatus_ot": OTE.id_estatus_ot,
+    "cliente": OTE.id_cliente,
+}
+DEFAULT_SORT = "-id"
+
+
+@dataclass
+class ListQuery:
+    q: str = ""
+    pte: str = ""  # part of the parent PTE's oficio
+    id_cliente: int | None = None
+    id_estatus_ot: int | None = None
+    id_tipo: int | None = None
+    id_frente: int | None = None
+    id_pte_header: int | None = None
+    ot_principal: int | None = None
+    estatus: int | None = None  # None: active and por definir; -1, 0 or 1 to pick one
+    id: int | None = None  # one OT whatever its estatus (a row refreshed after an inline edit)
+    orden: str = DEFAULT_SORT
+    page: int = 1
+    per_page: int = 50
+
+
+class Fila(dict):
+    """A list row read as `row["x"]` or `row.x`: Jinja tries the attribute first, and a failed
+    attribute lookup per cell (~1,900 per list page) costs more than the rest of the row."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class Page:
+    items: list[dict]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _filters(query: ListQuery) -> list:
+    conditions = []
+    if query.id is not None:
+        conditions.append(OTE.id == query.id)
+    elif query.estatus is None:
+        conditions.append(OTE.estatus != Registro.ELIMINADA)
+    else:
+        conditions.append(OTE.estatus == query.estatus)
+    for name in ("id_cliente", "id_estatus_ot", "id_tipo", "id_frente", "id_pte_header", "ot_principal"):
+        value = getattr(query, name)
+        if value is not None:
+            conditions.append(getattr(OTE, name) == value)
+    if query.pte:
+        ptes = select(PTEHeader.id).where(
+            func.lower(PTEHeader.oficio_pte).contains(query.pte.lower(), autoescape=True)
+        )
+        conditions.append(OTE.id_pte_header.in_(ptes))
+    found = search_condition(query.q, db.session.get_bind().dialect.name)
+    if found is not None:
+        conditions.append(found)
+    return conditions
+
+
+def list_orders(query: ListQuery) -> Page:
+    """A page of OT rows (dicts) with names, step progress and version counts.
+
+    Four statements whatever the page size: count, rows, step progress, version counts (grouped
+    queries over the page's ids: cheaper than a correlated subquery per row, measured)."""
+    conditions = _filters(query)
+    total = db.session.scalar(select(func.count()).select_from(OTE).where(and_(*conditions)))
+
+    desc = query.orden.startswith("-")
+    column = SORTS.get(query.orden.lstrip("-"), OTE.id)
+    order = [column.desc() if desc else column.asc()]
+    if column is not OTE.id:
+        order.append(OTE.id.desc() if desc else OTE.id.asc())
+
+    # Deferred join: find the page's ids on the indexes first, then join the names for those
+    # 50 rows only (joining before the OFFSET made deep pages pay for every skipped row).
+    page_ids = (
+        select(OTE.id)
+        .where(and_(*conditions))
+        .order_by(*order)
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+        .subquery()
+    )
+    pte = aliased(PTEHeader)
+    sitio = func.coalesce(Embarcacion.nombre, Plataforma.nombre, Patio.nombre)
+    stmt = (
+        select(
+            OTE.id,
+            OTE.orden_trabajo,
+            OTE.oficio_ot,
+            OTE.id_tipo,
+            OTE.descripcion_trabajo,
+            OTE.responsable_cliente,
+            OTE.estatus,
+            OTE.id_estatus_ot,
+            OTE.fecha_inicio_programado,
+            OTE.fecha_termino_programado,
+            OTE.fecha_inicio_real,
+            OTE.fecha_termino_real,
+            OTE.monto_mxn,
+            OTE.monto_usd,
+            OTE.ot_principal,
+            OTE.num_reprogramacion,
+            OTE.id_cliente,
+            OTE.id_frente,
+            OTE.id_pte_header,
+            OTE.id_responsable_proyecto,
+            OTE.comentario,
+            OTE.version,
+            pte.oficio_pte.label("pte"),
+            Cliente.nombre.label("cliente"),
+            Frente.nombre.label("frente"),
+            sitio.label("sitio"),
+            Plataforma.nombre.label("plataforma"),
+            Patio.nombre.label("patio"),
+            ResponsableProyecto.nombre.label("responsable"),
+            EstatusOT.nombre.label("estatus_ot"),
+            TipoDocumento.nombre.label("tipo"),
+        )
+        .outerjoin(pte, pte.id == OTE.id_pte_header)
+        .outerjoin(Cliente, Cliente.id == OTE.id_cliente)
+        .outerjoin(Frente, Frente.id == OTE.id_frente)
+        .outerjoin(Embarcacion, Embarcacion.id == OTE.id_embarcacion)
+        .outerjoin(Plataforma, Plataforma.id == OTE.id_plataforma)
+        .outerjoin(Patio, Patio.id == OTE.id_patio)
+        .outerjoin(ResponsableProyecto, ResponsableProyecto.id == OTE.id_responsable_proyecto)
+        .outerjoin(EstatusOT, EstatusOT.id == OTE.id_estatus_ot)
+        .outerjoin(TipoDocumento, TipoDocumento.id == OTE.id_tipo)
+        .join(page_ids, page_ids.c.id == OTE.id)
+        .order_by(*order)
+    )
+    items = [Fila(row._mapping) for row in db.session.execute(stmt)]
+    ids = [item["id"] for item in items]
+    progress = {}
+    versions = {}
+    if ids:
+        progress = {
+            r[0]: (r[1], r[2])
+            for r in db.session.execute(
+                select(
+                    OTDetalle.id_ot,
+                    func.sum(case((OTDetalle.estatus_paso == EstatusPasoId.COMPLETADO, 1), else_=0)),
+                    func.sum(case((OTDetalle.estatus_paso != EstatusPasoId.NO_APLICA, 1), else_=0)),
+                )
+                .where(OTDetalle.id_ot.in_(ids))
+                .group_by(OTDetalle.id_ot)
+            )
+        }
+        initial = [item["id"] for item in items if item["id_tipo"] == TipoId.INICIAL]
+        if initial:
+            versions = dict(
+                db.session.execute(
+                    select(OTE.ot_principal, func.count())
+                    .where(OTE.ot_principal.in_(initial), OTE.estatus != Registro.ELIMINADA)
+                    .group_by(OTE.ot_principal)
+                ).all()
+            )
+    for item in items:
+        done, total_steps = progress.get(item["id"], (0, 0))
+        item["pasos_completados"] = int(done or 0)
+        item["pasos_total"] = int(total_steps or 0)
+        item["reprogramaciones"] = versions.get(item["id"], 0) if item["id_tipo"] == TipoId.INICIAL else None
+    return Page(items=items, total=total, page=query.page, per_page=query.per_page)
+
+
+def list_row(ot_id: int) -> dict:
+    """One OT as a list row (the same keys as `list_orders` items)."""
+    page = list_orders(ListQuery(id=ot_id, per_page=1))
+    if not page.items:
+        raise NotFound(f"No existe la OT con ID {ot_id}.")
+    return page.items[0]
