@@ -1,8 +1,14 @@
 """Base form: CSRF is checked once for every state change by the app (see auth.security), so
 forms don't repeat it; a form can run in `partial` mode where absent fields are simply unchanged."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
 from flask_wtf import FlaskForm
-from wtforms.validators import StopValidation
+from wtforms.fields.core import UnboundField
+from wtforms.validators import AnyOf, Length, StopValidation
 
 
 class Required:
@@ -29,9 +35,6 @@ class BaseForm(FlaskForm):
         self.partial = partial
         super().__init__(formdata=formdata, **kwargs)
 
-    def is_present(self, name: str) -> bool:
-        return bool(self[name].raw_data)
-
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
         if self.partial:
@@ -55,3 +58,54 @@ class BaseForm(FlaskForm):
                 value = value.strip()
             out[field.name] = value
         return out
+
+    @classmethod
+    def specs(cls) -> Specs:
+        """What pages and the OpenAPI document need to know of each field, read off the form."""
+        return field_specs(cls)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a form as the templates and the OpenAPI document see it."""
+
+    name: str
+    label: str
+    kind: type  # the WTForms field class (IdField, MoneyField, StringField, ...)
+    required: bool
+    max_length: int | None
+    choices: tuple | None  # an AnyOf validator's values
+
+
+class Specs(dict):
+    """{field name: FieldSpec}, in the form's field order; `specs.x` reads like `specs["x"]`."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@cache
+def field_specs(form_class) -> Specs:
+    unbound = sorted(
+        (
+            (name, value)
+            for name in dir(form_class)
+            if not name.startswith("_") and isinstance(value := getattr(form_class, name), UnboundField)
+        ),
+        key=lambda item: item[1].creation_counter,
+    )
+    out = Specs()
+    for name, field in unbound:
+        validators = field.kwargs.get("validators") or []
+        out[name] = FieldSpec(
+            name=name,
+            label=field.args[0] if field.args else field.kwargs.get("label", name),
+            kind=field.field_class,
+            required=any(isinstance(v, Required) for v in validators),
+            max_length=next((v.max for v in validators if isinstance(v, Length) and v.max > 0), None),
+            choices=next((tuple(v.values) for v in validators if isinstance(v, AnyOf)), None),
+        )
+    return out

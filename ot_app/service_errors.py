@@ -30,8 +30,12 @@ class NotFound(ServiceError):
     status = 404
 
 
+class Forbidden(ServiceError):
+    status = 403
+
+
 class Conflict(ServiceError):
     status = 409
 
 
-__all__ = ["ServiceError", "ValidationFailed", "NotFound", "Conflict"]
+__all__ = ["ServiceError", "ValidationFailed", "NotFound", "Forbidden", "Conflict"]

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ..auth.security import requires_role
 from ..envelope import envelope
-from ..pte import service
+from ..pte import commands, read, serialize
 from ..pte.forms import PTEForm, PTEStatusForm
 from ..service_errors import ValidationFailed
 from . import bp
@@ -21,7 +21,7 @@ def _form(form_class, partial: bool):
 @bp.post("/pte/crear")
 @requires_role("editor")
 def pte_crear():
-    result = service.create_pte(_form(PTEForm, partial=False), current_user)
+    result = commands.create_pte(_form(PTEForm, partial=False), current_user)
     return envelope(True, result.detalles, id_nuevo=result.pte.id)
 
 
@@ -31,21 +31,21 @@ def pte_editar():
     values = _form(PTEForm, partial=True)
     if not values.get("id"):
         raise ValidationFailed("ID de la PTE no proporcionado", {"id": "ID de la PTE no proporcionado"})
-    result = service.update_pte(values, current_user)
+    result = commands.update_pte(values, current_user)
     return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, version=result.pte.version)
 
 
 @bp.get("/pte/obtener")
 def pte_obtener():
-    pte = service.get_pte(query_id("id", message="ID de la PTE no proporcionado"))
-    return envelope(True, "PTE encontrada", datos=service.pte_datos(pte))
+    pte = read.get_pte(query_id("id", message="ID de la PTE no proporcionado"))
+    return envelope(True, "PTE encontrada", datos=serialize.pte_datos(pte))
 
 
 @bp.post("/pte/eliminar")
 @requires_role("editor")
 def pte_eliminar():
     values = _form(PTEStatusForm, partial=True)
-    result = service.delete_pte(values.get("id"), current_user)
+    result = commands.delete_pte(values.get("id"), current_user)
     return envelope(True, result.detalles)
 
 
@@ -53,7 +53,7 @@ def pte_eliminar():
 @requires_role("editor")
 def pte_estatus():
     values = _form(PTEStatusForm, partial=False)
-    result = service.change_status(
+    result = commands.change_status(
         values["id"], values["id_estatus_pte"], current_user, values.get("version")
     )
     return envelope(True, result.detalles, version=result.pte.version)

@@ -92,9 +92,7 @@ def _body_id(missing: str) -> int:
 @bp.get("/ot/listar")
 def ot_listar():
     query = list_query_from_args(request.args)
-    if query.estatus == 0 and not current_user.puede("admin"):
-        fail(403, "Solo un administrador puede consultar las OT eliminadas.")
-    page = read.list_orders(query)
+    page = read.list_orders(query, current_user)
     return envelope(
         True,
         f"{page.total} OT encontradas",

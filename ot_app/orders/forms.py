@@ -5,8 +5,15 @@ from wtforms.validators import AnyOf, Length, Optional, StopValidation
 
 from ..fields import IdField, IsoDateField, MoneyField, WholeField
 from ..forms import BaseForm, Required
+from ..models import EstatusPasoId, TipoId
 
 TEXT_MAX = 5000
+
+
+def _alternatives(enum, names: bool = True) -> str:
+    """'4 (OT inicial) o 5 (OT reprogramada)': a fixed catalog's ids as a message lists them."""
+    items = [f"{m.value} ({m.nombre})" if names else str(m.value) for m in enum]
+    return ", ".join(items[:-1]) + " o " + items[-1]
 
 
 class OTForm(BaseForm):
@@ -24,7 +31,7 @@ class OTForm(BaseForm):
         subject="El tipo de OT",
         validators=[
             Required("El tipo de OT es obligatorio."),
-            AnyOf([4, 5], message="El tipo de OT debe ser 4 (OT inicial) o 5 (OT reprogramada)."),
+            AnyOf(list(TipoId), message=f"El tipo de OT debe ser {_alternatives(TipoId)}."),
         ],
     )
     ot_principal = IdField("OT inicial", subject="La OT inicial")
@@ -79,7 +86,12 @@ class OTForm(BaseForm):
 
     def validate_id_pte_header(self, field):
         # Said with the other errors in one pass; a reprogramming may inherit its initial OT's PTE.
-        if not self.partial and field.data is None and not field.process_errors and self.id_tipo.data != 5:
+        if (
+            not self.partial
+            and field.data is None
+            and not field.process_errors
+            and self.id_tipo.data != TipoId.REPROGRAMADA
+        ):
             raise StopValidation("La PTE padre es obligatoria.")
 
 
@@ -90,7 +102,13 @@ class StepForm(BaseForm):
     estatus_paso = IdField(
         "Estatus del paso",
         subject="El estatus del paso",
-        validators=[Optional(), AnyOf([1, 2, 3, 4], message="El estatus del paso debe ser 1, 2, 3 o 4.")],
+        validators=[
+            Optional(),
+            AnyOf(
+                list(EstatusPasoId),
+                message=f"El estatus del paso debe ser {_alternatives(EstatusPasoId, names=False)}.",
+            ),
+        ],
     )
     comentario = TextAreaField(
         "Comentario",

@@ -3,7 +3,7 @@ and PostgreSQL); the step-set rule. No writes here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
@@ -32,7 +32,7 @@ from ..models import (
     normalize_folio,
 )
 from ..search import search_condition
-from ..service_errors import NotFound
+from ..service_errors import Forbidden, NotFound
 
 DEFAULT_STEP_SET = 5  # the seed's "everything else"
 
@@ -200,6 +200,16 @@ class ListQuery:
     page: int = 1
     per_page: int = 50
 
+    # How the rows are shown, not which rows: not a filter.
+    PRESENTATION = frozenset({"orden", "page", "per_page"})
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any search or filter narrows the list (so an empty page means "no matches")."""
+        return any(
+            getattr(self, f.name) != f.default for f in fields(self) if f.name not in self.PRESENTATION
+        )
+
 
 class Fila(dict):
     """A list row read as `row["x"]` or `row.x`: Jinja tries the attribute first, and a failed
@@ -249,11 +259,16 @@ def _filters(query: ListQuery) -> list:
     return conditions
 
 
-def list_orders(query: ListQuery) -> Page:
+ONLY_ADMINS_SEE_DELETED = "Solo un administrador puede ver las OT eliminadas."
+
+
+def list_orders(query: ListQuery, actor=None) -> Page:
     """A page of OT rows (dicts) with names, step progress and version counts.
 
     Four statements whatever the page size: count, rows, step progress, version counts (grouped
     queries over the page's ids: cheaper than a correlated subquery per row, measured)."""
+    if query.estatus == Registro.ELIMINADA and not (actor is not None and actor.puede("admin")):
+        raise Forbidden(ONLY_ADMINS_SEE_DELETED)
     conditions = _filters(query)
     total = db.session.scalar(select(func.count()).select_from(OTE).where(and_(*conditions)))
 

@@ -123,9 +123,7 @@ def lista():
 def ot_list():
     """The OT list: home page and /ot. Active search, filters, sort and pages are in the URL."""
     query = list_query_from_args(request.args)
-    if query.estatus == Registro.ELIMINADA and not current_user.puede("admin"):
-        fail(403, "Solo un administrador puede ver las OT eliminadas.")
-    page = read.list_orders(query)
+    page = read.list_orders(query, current_user)
     context = {"page": page, "query": query, "list_url": list_url, "default_orden": read.DEFAULT_SORT}
     if not wants_fragment():
         context["cats"] = lookups.catalogs("clientes", "tipos", "estatus_ot", "frentes")

@@ -9,7 +9,7 @@ from ..fields import parse_id, parse_whole
 from ..models import Cliente, EstatusPTE, ResponsableProyecto
 from ..service_errors import ServiceError, ValidationFailed
 from ..views import go, render
-from . import service
+from . import commands, read
 from .forms import PTEForm
 
 bp = Blueprint("pte", __name__, url_prefix="/pte")
@@ -31,8 +31,8 @@ def _options():
     }
 
 
-def _query() -> service.PTEQuery:
-    query = service.PTEQuery(q=(request.args.get("q") or "")[:200])
+def _query() -> read.PTEQuery:
+    query = read.PTEQuery(q=(request.args.get("q") or "")[:200])
     try:
         query.id_cliente = parse_id(request.args.get("id_cliente", ""))
         query.id_estatus_pte = parse_id(request.args.get("id_estatus_pte", ""))
@@ -45,7 +45,7 @@ def _query() -> service.PTEQuery:
 @bp.get("")
 def lista():
     query = _query()
-    rows, total = service.list_ptes(query)
+    rows, total = read.list_ptes(query)
     pages = max(1, -(-total // query.per_page))
     return render(
         "pte/list.html", "pte/_results.html", rows=rows, total=total, query=query, pages=pages, **_options()
@@ -67,7 +67,7 @@ def nueva():
     if not form.validate():
         return _form_page(request.form, form.first_errors(), status=422)
     try:
-        result = service.create_pte(form.present_values(), current_user)
+        result = commands.create_pte(form.present_values(), current_user)
     except ValidationFailed as err:
         return _form_page(request.form, err.errores, status=422)
     return go(url_for(".detalle", pte_id=result.pte.id), result.detalles)
@@ -97,7 +97,7 @@ def editar(pte_id: int):
     if not form.validate():
         return _form_page(request.form, form.first_errors(), pte=pte, status=422)
     try:
-        result = service.update_pte({**form.present_values(), "id": pte_id}, current_user)
+        result = commands.update_pte({**form.present_values(), "id": pte_id}, current_user)
     except ValidationFailed as err:
         return _form_page(request.form, err.errores, pte=pte, status=422)
     except ServiceError as err:
@@ -110,7 +110,7 @@ def editar(pte_id: int):
 
 def _get(pte_id: int):
     try:
-        return service.get_pte(pte_id)
+        return read.get_pte(pte_id)
     except ServiceError:
         abort(404)
 
@@ -118,12 +118,12 @@ def _get(pte_id: int):
 @bp.get("/<int:pte_id>")
 def detalle(pte_id: int):
     pte = _get(pte_id)
-    names = service.status_names()
+    names = read.status_names()
     return render_template(
         "pte/detail.html",
         pte=pte,
-        ots=service.ots_of(pte_id),
-        transiciones=[(s, names[s]) for s in service.allowed_transitions(pte)],
+        ots=read.ots_of(pte_id),
+        transiciones=[(s, names[s]) for s in commands.allowed_transitions(pte)],
     )
 
 
@@ -136,7 +136,7 @@ def estatus(pte_id: int):
     except ValueError:
         abort(400)
     try:
-        result = service.change_status(pte_id, nuevo, current_user, version)
+        result = commands.change_status(pte_id, nuevo, current_user, version)
     except ServiceError as err:
         return go(url_for(".detalle", pte_id=pte_id), err.detalles, "error")
     return go(url_for(".detalle", pte_id=pte_id), result.detalles)
@@ -146,7 +146,7 @@ def estatus(pte_id: int):
 @requires_role("editor")
 def eliminar(pte_id: int):
     try:
-        result = service.delete_pte(pte_id, current_user)
+        result = commands.delete_pte(pte_id, current_user)
     except ServiceError as err:
         return go(url_for(".detalle", pte_id=pte_id), err.detalles, "error")
     return go(url_for(".lista"), result.detalles)

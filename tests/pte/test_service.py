@@ -4,7 +4,7 @@ import pytest
 
 from ot_app.extensions import db
 from ot_app.models import ActividadLog, PTEHeader
-from ot_app.pte import service
+from ot_app.pte import commands, read
 from ot_app.service_errors import Conflict, ServiceError, ValidationFailed
 
 from .. import factories
@@ -17,15 +17,15 @@ def values(**kw):
 
 
 def test_create_starts_en_elaboracion_and_logs(ctx):
-    pte = service.create_pte(values(), None).pte
+    pte = commands.create_pte(values(), None).pte
     assert pte.id_estatus_pte == 1 and pte.estatus == 1
     assert db.session.scalar(db.select(ActividadLog.accion).where(ActividadLog.entidad == "pte")) == "crear"
 
 
 def test_oficio_unique_trimmed_case_insensitive(ctx):
-    service.create_pte(values(), None)
+    commands.create_pte(values(), None)
     with pytest.raises(ValidationFailed) as err:
-        service.create_pte(values(oficio_pte=" pep-pte-0001-2026 "), None)
+        commands.create_pte(values(oficio_pte=" pep-pte-0001-2026 "), None)
     assert err.value.errores["oficio_pte"].startswith("Ya existe la PTE PEP-PTE-0001-2026")
 
 
@@ -42,10 +42,10 @@ def test_oficio_unique_trimmed_case_insensitive(ctx):
     ],
 )
 def test_status_workflow(ctx, path, ok):
-    pte = service.create_pte(values(), None).pte
+    pte = commands.create_pte(values(), None).pte
     try:
         for nuevo in path:
-            service.change_status(pte.id, nuevo, None)
+            commands.change_status(pte.id, nuevo, None)
     except ValidationFailed as err:
         assert not ok
         assert "no puede pasar a" in err.detalles
@@ -54,27 +54,27 @@ def test_status_workflow(ctx, path, ok):
 
 
 def test_invalid_transition_message_says_what_is_allowed(ctx):
-    pte = service.create_pte(values(), None).pte
+    pte = commands.create_pte(values(), None).pte
     with pytest.raises(ValidationFailed) as err:
-        service.change_status(pte.id, 3, None)
+        commands.change_status(pte.id, 3, None)
     assert err.value.detalles == (
         "Una PTE En elaboración no puede pasar a Aprobada. Desde En elaboración solo puede pasar a: Enviada, Cancelada."
     )
 
 
 def test_status_change_is_logged(ctx):
-    pte = service.create_pte(values(), None).pte
-    service.change_status(pte.id, 2, None)
+    pte = commands.create_pte(values(), None).pte
+    commands.change_status(pte.id, 2, None)
     log = db.session.scalars(db.select(ActividadLog).where(ActividadLog.accion == "estatus")).one()
     assert log.cambios == {"estatus_pte": ["En elaboración", "Enviada"]}
 
 
 def test_approved_gate_only_an_approved_pte_parents_an_ot(ctx):
-    pte = service.create_pte(values(), None).pte
+    pte = commands.create_pte(values(), None).pte
     with pytest.raises(ValidationFailed, match="no está aprobada"):
         factories.make_ot(pte=pte)
-    service.change_status(pte.id, 2, None)
-    service.change_status(pte.id, 3, None)
+    commands.change_status(pte.id, 2, None)
+    commands.change_status(pte.id, 3, None)
     assert factories.make_ot(pte=db.session.get(PTEHeader, pte.id)).id_pte_header == pte.id
 
 
@@ -82,19 +82,19 @@ def test_delete_refused_while_it_has_active_ots(ctx):
     pte = factories.make_pte("PTE-CON-OT")
     ot = factories.make_ot(pte=pte)
     with pytest.raises(ServiceError, match="tiene 1 OT activa"):
-        service.delete_pte(pte.id, None)
+        commands.delete_pte(pte.id, None)
     from ot_app.orders.commands import delete_order
 
     delete_order(ot.id, None)
-    service.delete_pte(pte.id, None)
+    commands.delete_pte(pte.id, None)
     assert db.session.get(PTEHeader, pte.id).estatus == 0
 
 
 def test_edit_with_stale_version_is_a_conflict(ctx):
-    pte = service.create_pte(values(), None).pte
-    service.update_pte({"id": pte.id, "version": 1, "plazo_dias": 30}, None)
+    pte = commands.create_pte(values(), None).pte
+    commands.update_pte({"id": pte.id, "version": 1, "plazo_dias": 30}, None)
     with pytest.raises(Conflict):
-        service.update_pte({"id": pte.id, "version": 1, "plazo_dias": 60}, None)
+        commands.update_pte({"id": pte.id, "version": 1, "plazo_dias": 60}, None)
     assert db.session.get(PTEHeader, pte.id).plazo_dias == 30
 
 
@@ -103,14 +103,14 @@ def test_ots_nested_with_their_versions(ctx):
     first = factories.make_ot(pte=pte, orden_trabajo="OT-N-1")
     factories.make_ot(pte=pte, orden_trabajo="OT-N-1", id_tipo=5, ot_principal=first.id)
     factories.make_ot(pte=pte, orden_trabajo="OT-N-2")
-    items = service.ots_of(pte.id)
+    items = read.ots_of(pte.id)
     assert [(i["orden_trabajo"], len(i["versiones"])) for i in items] == [("OT-N-1", 1), ("OT-N-2", 0)]
 
 
 def test_list_search_and_filters(ctx):
-    service.create_pte(values(oficio_pte="PEP-A", descripcion="Pintura"), None)
-    service.create_pte(values(oficio_pte="PEP-B", descripcion="Soldadura", id_cliente=2), None)
-    rows, total = service.list_ptes(service.PTEQuery(q="pint"))
+    commands.create_pte(values(oficio_pte="PEP-A", descripcion="Pintura"), None)
+    commands.create_pte(values(oficio_pte="PEP-B", descripcion="Soldadura", id_cliente=2), None)
+    rows, total = read.list_ptes(read.PTEQuery(q="pint"))
     assert total == 1 and rows[0]["oficio_pte"] == "PEP-A"
-    rows, total = service.list_ptes(service.PTEQuery(id_cliente=2))
+    rows, total = read.list_ptes(read.PTEQuery(id_cliente=2))
     assert [r["oficio_pte"] for r in rows] == ["PEP-B"]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ot_app.extensions import db
 from ot_app.models import Cliente, EstatusPTEId, OTDetalle
 from ot_app.orders import commands
-from ot_app.pte import service as ptes
+from ot_app.pte import commands as ptes
 from tests import factories
 
 PAYLOAD = '<script>alert(1)</script>" onmouseover="x hx-get="/logout" {{7*7}}'
