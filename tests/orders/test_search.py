@@ -6,7 +6,6 @@ from ot_app.orders import commands, read
 
 from .. import factories
 
-
 ADMIN = Usuario(username="admin", rol="admin")  # only admins list deleted OTs
 
 
