@@ -9,7 +9,6 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
-from ..formatting import amount, iso
 from ..models import (
     OTE,
     ActividadLog,
@@ -128,8 +127,9 @@ def get_order(ot_id) -> OTE:
     return ot
 
 
-def chain_of(ot: OTE) -> list[dict]:
-    """The versions of the chain this OT belongs to (its initial OT's versions), oldest first."""
+def chain_of(ot: OTE) -> list[Fila]:
+    """The versions of the chain this OT belongs to (its initial OT's versions), oldest first, as
+    stored (dates, Decimals): `serialize.version_datos` turns one into what the API sends."""
     root = ot.ot_principal or ot.id
     rows = db.session.execute(
         select(
@@ -144,18 +144,7 @@ def chain_of(ot: OTE) -> list[dict]:
         .where(OTE.ot_principal == root)
         .order_by(OTE.num_reprogramacion)
     ).all()
-    return [
-        {
-            "id": r[0],
-            "num_reprogramacion": r[1],
-            "estatus": r[2],
-            "fecha_inicio_programado": iso(r[3]),
-            "fecha_termino_programado": iso(r[4]),
-            "monto_mxn": amount(r[5]),
-            "monto_usd": amount(r[6]),
-        }
-        for r in rows
-    ]
+    return [Fila(r._mapping) for r in rows]
 
 
 def history_of(ot_id: int, limit: int = 200) -> list[ActividadLog]:

@@ -9,7 +9,20 @@ from ..models import (
 )
 
 
-def order_datos(ot: OTE, reprogramaciones: list | None = None) -> dict:
+def version_datos(row) -> dict:
+    """One version of a chain (a `read.chain_of` row) as the API sends it."""
+    return {
+        "id": row["id"],
+        "num_reprogramacion": row["num_reprogramacion"],
+        "estatus": row["estatus"],
+        "fecha_inicio_programado": iso(row["fecha_inicio_programado"]),
+        "fecha_termino_programado": iso(row["fecha_termino_programado"]),
+        "monto_mxn": amount(row["monto_mxn"]),
+        "monto_usd": amount(row["monto_usd"]),
+    }
+
+
+def order_datos(ot: OTE, versiones: list | None = None) -> dict:
     """The seed's `obtener_datos_ot` keys, dates ISO, amounts as 2-decimal strings."""
     return {
         "id": ot.id,
@@ -44,7 +57,7 @@ def order_datos(ot: OTE, reprogramaciones: list | None = None) -> dict:
         "fecha_inicio_patio": iso(ot.fecha_inicio_patio),
         "fecha_fin_patio": iso(ot.fecha_fin_patio),
         "version": ot.version,
-        "reprogramaciones": reprogramaciones if reprogramaciones is not None else [],
+        "reprogramaciones": [version_datos(v) for v in versiones or ()],
     }
 
 
