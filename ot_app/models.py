@@ -52,6 +52,11 @@ class FixedId(IntEnum):
     def names(cls) -> dict[int, str]:
         return {member.value: member.nombre for member in cls}
 
+    @property
+    def slug(self) -> str:
+        """For CSS classes: EN_PROCESO → "en-proceso"."""
+        return self.name.lower().replace("_", "-")
+
 
 class TipoId(FixedId):
     """Catalog `tipo`: an initial OT or a reprogrammed version of one."""

@@ -3,7 +3,7 @@
 from markupsafe import Markup, escape
 
 from .formatting import fecha, money
-from .models import FIXED_IDS, EstatusOTId
+from .models import FIXED_IDS, EstatusOTId, Registro
 
 ESTATUS_OT_CLASS = {
     EstatusOTId.PROGRAMADA: "badge-info",
@@ -21,12 +21,27 @@ def estatus_badge(id_estatus_ot, nombre) -> Markup:
     )
 
 
-def progress_bar(done, total) -> Markup:
-    done, total = int(done or 0), int(total or 0)
-    pct = round(100 * done / total) if total else 0
+REGISTRO_BADGE = {
+    Registro.POR_DEFINIR: '<span class="badge badge-warn">Por definir</span>',
+    Registro.ELIMINADA: '<span class="badge badge-err">Eliminada</span>',
+}
+
+
+def registro_badge(estatus) -> Markup:
+    """A record that is not simply active says so: Por definir or Eliminada (nothing when active)."""
+    return Markup(REGISTRO_BADGE.get(estatus, ""))  # noqa: S704 - fixed markup from our own table
+
+
+def progress_bar(avance, detail: bool = False) -> Markup:
+    """Step progress (an `orders.read.Avance`): the one markup of the list row and the OT's page."""
+    done, total, pct = int(avance.done), int(avance.total), int(avance.pct)
+    bar = f'<progress value="{done}" max="{total or 1}" aria-label="Avance de pasos">{pct} %</progress>'
+    if detail:
+        return Markup(  # noqa: S704 - only integers go in
+            f"{bar}<span><strong>{pct} %</strong> · {done} de {total} pasos completados</span>"
+        )
     return Markup(  # noqa: S704 - only integers go in
-        f'<span class="progress" title="{done} de {total} pasos completados ({pct} %)">'
-        f'<progress value="{done}" max="{total or 1}" aria-label="Avance de pasos">{pct} %</progress>'
+        f'<span class="progress" title="{done} de {total} pasos completados ({pct} %)">{bar}'
         f"<small>{done}/{total}</small></span>"
     )
 
@@ -34,7 +49,9 @@ def progress_bar(done, total) -> Markup:
 def register_templating(app):
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["fecha"] = fecha
-    app.jinja_env.globals.update(estatus_badge=estatus_badge, progress_bar=progress_bar)
+    app.jinja_env.globals.update(
+        estatus_badge=estatus_badge, progress_bar=progress_bar, registro_badge=registro_badge
+    )
     # The fixed ids by name: a template compares `ot.id_tipo == TipoId.REPROGRAMADA`, never 5.
     app.jinja_env.globals.update({enum.__name__: enum for enum in FIXED_IDS})
     app.jinja_env.trim_blocks = True

@@ -1,9 +1,6 @@
-"""Home: the OT list (the page people live in all day)."""
+"""Home: the OT list (the page people live in all day), served by the orders blueprint's view."""
 
-from ..orders.routes import ot_list
+from ..orders.routes import lista
 from . import bp
 
-
-@bp.route("/")
-def index():
-    return ot_list()
+bp.add_url_rule("/", "index", lista)

@@ -22,6 +22,7 @@ from ..models import (
     Cliente,
     Embarcacion,
     EstatusOT,
+    EstatusOTId,
     EstatusPaso,
     EstatusPasoId,
     Frente,
@@ -43,8 +44,6 @@ from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
 from .read import folio_taken, step_set_for
 from .serialize import order_datos
-
-ESTATUS_OT_INICIAL = 1  # Programada
 
 MSG_REPROGRAMACION_SIN_INICIAL = "Para una reprogramación, debe seleccionar la OT Inicial."
 
@@ -111,6 +110,16 @@ CATALOGS = {
 }
 
 
+DELETED_READ_ONLY = "La OT está eliminada: restáurela para editarla."
+
+
+def ensure_editable(ot) -> None:
+    """A deleted OT is read-only, its fields and its steps, for every way in (pages, inline row,
+    API) until an admin restores it. `ot` is an OTE or a list row."""
+    if ot.estatus == Registro.ELIMINADA:
+        raise ServiceError(DELETED_READ_ONLY, status=409)
+
+
 def snapshot(ot: OTE) -> dict:
     return {name: getattr(ot, name) for name in AUDITED}
 
@@ -141,7 +150,7 @@ def _create(values: dict, actor) -> Result:
     _apply_plain(ot, values)
     ot.comentario = values.get("comentario_general") or ""
     if ot.id_estatus_ot is None:
-        ot.id_estatus_ot = ESTATUS_OT_INICIAL
+        ot.id_estatus_ot = EstatusOTId.PROGRAMADA
     if (values.get("por_definir") or "").lower() in ("on", "1", "true", "si", "sí"):
         ot.estatus = Registro.POR_DEFINIR
 
@@ -206,6 +215,7 @@ def _update(ot_id: int, values: dict, actor) -> Result:
     ot = db.session.get(OTE, ot_id)
     if ot is None:
         raise NotFound(f"No existe la OT con ID {ot_id}.")
+    ensure_editable(ot)
     sent_version = values.get("version")
     if sent_version is not None and sent_version != ot.version:
         raise _conflict(ot_id, ot)
@@ -483,8 +493,7 @@ def set_step(values: dict, actor: Usuario | None) -> Result:
         if detalle is None:
             raise NotFound(f"No existe el paso con ID {detalle_id}.")
         ot = db.session.get(OTE, detalle.id_ot)
-        if ot.estatus == Registro.ELIMINADA:
-            raise ServiceError("La OT está eliminada: restáurela para editar sus pasos.", status=409)
+        ensure_editable(ot)
         names = dict(db.session.execute(select(EstatusPaso.id, EstatusPaso.nombre)).all())
         label = f"Paso «{detalle.paso.descripcion}»"
         cambios = {}

@@ -73,7 +73,29 @@ def step_set_for(id_tipo: int, id_cliente: int | None) -> int:
     return rule if rule is not None else DEFAULT_STEP_SET
 
 
-def steps_of(ot_id: int) -> list[dict]:
+@dataclass(frozen=True)
+class Avance:
+    """An OT's step progress: completed steps over the steps that apply."""
+
+    done: int
+    total: int
+
+    @property
+    def pct(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def _progress_sums():
+    """Step progress, defined once for every page and the API: COMPLETADO steps over every step
+    but NO_APLICA. Aggregates over OTDetalle rows (grouped in the list, a window in the detail)."""
+    done = func.sum(case((OTDetalle.estatus_paso == EstatusPasoId.COMPLETADO, 1), else_=0))
+    applicable = func.sum(case((OTDetalle.estatus_paso != EstatusPasoId.NO_APLICA, 1), else_=0))
+    return done, applicable
+
+
+def steps_and_progress(ot_id: int) -> tuple[list[dict], Avance]:
+    """The OT's steps in order, numbered from 1, and its progress: one statement."""
+    done, applicable = _progress_sums()
     rows = db.session.execute(
         select(
             OTDetalle.id,
@@ -83,14 +105,17 @@ def steps_of(ot_id: int) -> list[dict]:
             EstatusPaso.nombre,
             OTDetalle.comentario,
             OTDetalle.updated_at,
+            done.over(),
+            applicable.over(),
         )
         .join(PasoOt, PasoOt.id == OTDetalle.id_paso)
         .join(EstatusPaso, EstatusPaso.id == OTDetalle.estatus_paso)
         .where(OTDetalle.id_ot == ot_id)
         .order_by(OTDetalle.id_paso, OTDetalle.id)
     ).all()
-    return [
+    steps = [
         {
+            "n": n,
             "id": r[0],
             "id_paso": r[1],
             "paso": r[2],
@@ -99,8 +124,22 @@ def steps_of(ot_id: int) -> list[dict]:
             "comentario": r[5] or "",
             "updated_at": r[6],
         }
-        for r in rows
+        for n, r in enumerate(rows, start=1)
     ]
+    avance = Avance(int(rows[0][7] or 0), int(rows[0][8] or 0)) if rows else Avance(0, 0)
+    return steps, avance
+
+
+def steps_of(ot_id: int) -> list[dict]:
+    return steps_and_progress(ot_id)[0]
+
+
+def ot_of_step(paso_id: int) -> int:
+    """The OT a step belongs to."""
+    id_ot = db.session.scalar(select(OTDetalle.id_ot).where(OTDetalle.id == paso_id))
+    if id_ot is None:
+        raise NotFound(f"No existe el paso con ID {paso_id}.")
+    return id_ot
 
 
 def get_order(ot_id) -> OTE:
@@ -333,11 +372,7 @@ def list_orders(query: ListQuery, actor=None) -> Page:
         progress = {
             r[0]: (r[1], r[2])
             for r in db.session.execute(
-                select(
-                    OTDetalle.id_ot,
-                    func.sum(case((OTDetalle.estatus_paso == EstatusPasoId.COMPLETADO, 1), else_=0)),
-                    func.sum(case((OTDetalle.estatus_paso != EstatusPasoId.NO_APLICA, 1), else_=0)),
-                )
+                select(OTDetalle.id_ot, *_progress_sums())
                 .where(OTDetalle.id_ot.in_(ids))
                 .group_by(OTDetalle.id_ot)
             )
@@ -355,6 +390,7 @@ def list_orders(query: ListQuery, actor=None) -> Page:
         done, total_steps = progress.get(item["id"], (0, 0))
         item["pasos_completados"] = int(done or 0)
         item["pasos_total"] = int(total_steps or 0)
+        item["avance"] = Avance(item["pasos_completados"], item["pasos_total"])
         item["reprogramaciones"] = versions.get(item["id"], 0) if item["id_tipo"] == TipoId.INICIAL else None
     return Page(items=items, total=total, page=query.page, per_page=query.per_page)
 

@@ -21,13 +21,11 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ..auth.security import is_htmx, requires_role
-from ..errors import fail
 from ..extensions import db
 from ..formatting import form_text
 from ..models import (
+    EstatusOTId,
     FrenteId,
-    OTDetalle,
-    Registro,
     TipoId,
 )
 from ..service_errors import Conflict, ServiceError, ValidationFailed
@@ -37,6 +35,13 @@ from .forms import OTForm, StepForm
 from .query import list_query_from_args
 
 bp = Blueprint("orders", __name__, url_prefix="/ot")
+
+
+@bp.context_processor
+def _form_specs():
+    """Labels and lengths of the OT's fields come from its forms (`f`: OTForm, `f_paso`: StepForm)."""
+    return {"f": OTForm.specs(), "f_paso": StepForm.specs()}
+
 
 FORM_CATALOGS = (
     "clientes",
@@ -108,20 +113,14 @@ def list_url(**changes) -> str:
         args.pop("orden")
     if str(args.get("page", "")) == "1":
         args.pop("page")
-    endpoint = request.endpoint if request.endpoint in ("main.index", "orders.lista") else "main.index"
-    return url_for(endpoint, **args)
+    return url_for("main.index", **args)
 
 
 # --------------------------------------------------------------------------- list
 
 
-@bp.get("")
 def lista():
-    return ot_list()
-
-
-def ot_list():
-    """The OT list: home page and /ot. Active search, filters, sort and pages are in the URL."""
+    """The OT list, the home page (`main.index`, "/"): search, filters, sort and page are in the URL."""
     query = list_query_from_args(request.args)
     page = read.list_orders(query, current_user)
     context = {"page": page, "query": query, "list_url": list_url, "default_orden": read.DEFAULT_SORT}
@@ -139,8 +138,10 @@ def fila(ot_id: int):
 @requires_role("editor")
 def fila_editar(ot_id: int):
     o = read.list_row(ot_id)
-    if o["estatus"] == Registro.ELIMINADA:
-        return action_error(ServiceError("La OT está eliminada: restáurela para editarla.", status=409))
+    try:
+        commands.ensure_editable(o)
+    except ServiceError as err:
+        return action_error(err)
     vals = {
         "version": form_text(o["version"]),
         "responsable_proyecto": form_text(o["id_responsable_proyecto"]),
@@ -191,50 +192,34 @@ def fila_guardar(ot_id: int):
 @bp.get("/<int:ot_id>")
 def detalle(ot_id: int):
     ot = read.get_order(ot_id)
-    steps = _numbered(read.steps_of(ot.id))
+    steps, progress = read.steps_and_progress(ot.id)
     return render_template(
         "orders/detail.html",
         ot=ot,
         steps=steps,
-        progress=_progress(steps),
-        chain=read.chain_of(ot) if (ot.ot_principal or ot.id_tipo == TipoId.INICIAL) else [],
+        progress=progress,
+        chain=read.chain_of(ot) if (ot.ot_principal or ot.inicial) else [],
         history=lookups.history(ot.id),
+        editable=current_user.puede("editor") and not ot.eliminada,
     )
 
 
-def _numbered(steps: list[dict]) -> list[dict]:
-    for n, step in enumerate(steps, start=1):
-        step["n"] = n
-    return steps
-
-
-def _progress(steps: list[dict]) -> dict:
-    applicable = [s for s in steps if s["estatus_paso"] != 4]
-    done = sum(1 for s in applicable if s["estatus_paso"] == 3)
-    total = len(applicable)
-    return {"done": done, "total": total, "pct": round(100 * done / total) if total else 0}
-
-
-def _step(paso_id: int) -> tuple[dict, list[dict], int]:
-    id_ot = db.session.scalar(db.select(OTDetalle.id_ot).where(OTDetalle.id == paso_id))
-    if id_ot is None:
-        fail(404, f"No existe el paso con ID {paso_id}.")
-    steps = _numbered(read.steps_of(id_ot))
+def _step_page(paso_id: int, **context):
+    id_ot = read.ot_of_step(paso_id)
+    steps, progress = read.steps_and_progress(id_ot)
     step = next(s for s in steps if s["id"] == paso_id)
-    return step, steps, id_ot
+    return render_template("orders/_step.html", s=step, ot_id=id_ot, progress=progress, **context)
 
 
 @bp.get("/paso/<int:paso_id>")
 def paso(paso_id: int):
-    step, _, id_ot = _step(paso_id)
-    return render_template("orders/_step.html", s=step, ot_id=id_ot, editable=current_user.puede("editor"))
+    return _step_page(paso_id, editable=current_user.puede("editor"))
 
 
 @bp.get("/paso/<int:paso_id>/comentario")
 @requires_role("editor")
 def paso_comentario(paso_id: int):
-    step, _, id_ot = _step(paso_id)
-    return render_template("orders/_step.html", s=step, ot_id=id_ot, editable=True, editing=True)
+    return _step_page(paso_id, editable=True, editing=True)
 
 
 @bp.post("/paso/<int:paso_id>")
@@ -254,10 +239,8 @@ def paso_guardar(paso_id: int):
         commands.set_step(values, current_user)
     except ServiceError as err:
         return action_error(err)
-    step, steps, id_ot = _step(paso_id)
-    return render_template(
-        "orders/_step.html", s=step, ot_id=id_ot, editable=True, progress=_progress(steps), oob=True
-    )
+    # The step's row, and the OT's progress out of band.
+    return _step_page(paso_id, editable=True, oob=True)
 
 
 # --------------------------------------------------------------------------- new / edit
@@ -277,7 +260,7 @@ def _form_page(vals: dict, errores=None, ot=None, conflict=None, theirs=None, st
         else [],
         "conflict": conflict,
         "general": general,
-        "action": url_for("orders.editar", ot_id=ot.id) if ot else url_for("orders.nueva"),
+        "action": url_for("orders.guardar", ot_id=ot.id) if ot else url_for("orders.crear"),
     }
     if conflict is not None and conflict.extra.get("cuando"):
         context["conflict_cuando"] = datetime.fromisoformat(conflict.extra["cuando"])
@@ -304,7 +287,7 @@ def _shown(name: str, value: str, cats) -> str:
 
 
 def vals_from_ot(ot) -> dict:
-    offshore_yard = ot.id_frente != FrenteId.TIERRA and ot.requiere_patio
+    offshore_yard = not ot.en_tierra and ot.requiere_patio
     values = {
         "id": ot.id,
         "version": ot.version,
@@ -324,7 +307,7 @@ def vals_from_ot(ot) -> dict:
         "id_embarcacion": ot.id_embarcacion,
         "id_plataforma": ot.id_plataforma,
         "id_intercom": ot.id_intercom,
-        "id_patio": ot.id_patio if ot.id_frente == FrenteId.TIERRA else None,
+        "id_patio": ot.id_patio if ot.en_tierra else None,
         "check_fase_patio": "on" if offshore_yard else "",
         "id_patio_fase": ot.id_patio if offshore_yard else None,
         "fecha_inicio_patio": ot.fecha_inicio_patio,
@@ -356,13 +339,21 @@ def _posted() -> tuple[MultiDict, dict]:
     return raw, raw.to_dict()
 
 
-@bp.route("/nueva", methods=["GET", "POST"])
+@bp.get("/nueva")
 @requires_role("editor")
 def nueva():
-    if request.method != "POST":  # HEAD too: only a POST saves
-        vals = {"id_tipo": str(TipoId.INICIAL), "id_frente": str(FrenteId.TIERRA), "id_estatus_ot": "1"}
-        vals.update({k: v for k, v in request.args.items() if k in PREFILL})
-        return _form_page(vals)
+    vals = {
+        "id_tipo": str(TipoId.INICIAL),
+        "id_frente": str(FrenteId.TIERRA),
+        "id_estatus_ot": str(EstatusOTId.PROGRAMADA),
+    }
+    vals.update({k: v for k, v in request.args.items() if k in PREFILL})
+    return _form_page(vals)
+
+
+@bp.post("/nueva")
+@requires_role("editor")
+def crear():
     raw, vals = _posted()
     form = OTForm(formdata=raw)
     if not form.validate():
@@ -376,15 +367,22 @@ def nueva():
     return go(url_for("orders.detalle", ot_id=result.ot.id), result.detalles, result.tipo_aviso)
 
 
-@bp.route("/<int:ot_id>/editar", methods=["GET", "POST"])
+@bp.get("/<int:ot_id>/editar")
 @requires_role("editor")
 def editar(ot_id: int):
     ot = read.get_order(ot_id)
-    if ot.estatus == Registro.ELIMINADA:
-        flash("La OT está eliminada: restáurela para editarla.", "error")
+    try:
+        commands.ensure_editable(ot)
+    except ServiceError as err:
+        flash(err.detalles, "error")
         return redirect(url_for("orders.detalle", ot_id=ot.id))
-    if request.method != "POST":  # HEAD too: only a POST saves
-        return _form_page(vals_from_ot(ot), ot=ot)
+    return _form_page(vals_from_ot(ot), ot=ot)
+
+
+@bp.post("/<int:ot_id>/editar")
+@requires_role("editor")
+def guardar(ot_id: int):
+    ot = read.get_order(ot_id)
     raw, vals = _posted()
     raw["id"] = vals["id"] = str(ot_id)
     form = OTForm(formdata=raw, partial=True)
@@ -396,13 +394,16 @@ def editar(ot_id: int):
         current = read.get_order(ot_id)
         vals["version"] = form_text(err.extra.get("version_actual"))
         return _form_page(vals, ot=current, conflict=err, theirs=vals_from_ot(current), status=409)
-    except ValidationFailed as err:
-        db.session.rollback()
-        return _form_page(vals, err.errores, ot=read.get_order(ot_id), status=422,
-                          general=None if err.errores else err.detalles)  # fmt: skip
     except ServiceError as err:
         db.session.rollback()
-        return _form_page(vals, ot=read.get_order(ot_id), status=422, general=err.detalles)
+        errores = err.errores if isinstance(err, ValidationFailed) else None
+        return _form_page(
+            vals,
+            errores,
+            ot=read.get_order(ot_id),
+            status=err.status if err.status in (409, 422) else 422,
+            general=None if errores else err.detalles,
+        )
     return go(url_for("orders.detalle", ot_id=ot_id), result.detalles, result.tipo_aviso)
 
 
@@ -459,9 +460,10 @@ def form_sitio():
 
 @bp.get("/form/principal")
 def form_principal():
-    """The initial-OT picker, shown only for a reprogrammed OT (tipo 5)."""
+    """The initial-OT picker, shown only for a reprogrammed OT."""
     vals = request.args.to_dict()
-    iniciales = lookups.initial_orders(vals.get("principal_buscar", "")) if vals.get("id_tipo") == "5" else []
+    reprogramada = vals.get("id_tipo") == str(TipoId.REPROGRAMADA)
+    iniciales = lookups.initial_orders(vals.get("principal_buscar", "")) if reprogramada else []
     return render_template("orders/_principal.html", vals=vals, errores={}, iniciales=iniciales)
 
 

@@ -12,7 +12,6 @@
     setTimeout(function () { el.classList.add("hide"); }, 4500);
     setTimeout(function () { el.remove(); }, 5000);
   }
-  window.otToast = toast;
 
   function fadeExisting() {
     document.querySelectorAll("#toasts .toast").forEach(function (el) {

@@ -88,7 +88,9 @@
     if (typing(t) || e.altKey || e.ctrlKey || e.metaKey) return;
     if (dlg && !(dlg.id === "help" && e.key === "?")) return;
 
-    // Row actions wait for the row's previous request (a fast "1" then "c" acts on the saved row).
+    // Row actions wait for the row's previous request: a person types "1" then "c" faster than the
+    // step's row comes back, and "c" must act on the swapped row, not on the one being replaced
+    // (tests/browser/test_orders.py::test_step_keys_1_to_4_c_and_the_help_overlay types "k", "1", "c").
     const rowKey = /^[1-4ce]$/.test(e.key) || (e.key === "Enter" && (t === current() || t === document.body));
     if (rowKey && inflight()) {
       e.preventDefault();
@@ -141,7 +143,7 @@
         if (sel && click(sel.querySelector("[data-comment]"))) e.preventDefault();
         break;
       case "1": case "2": case "3": case "4":
-        if (sel && click(sel.querySelector("[data-status='" + key + "']"))) e.preventDefault();
+        if (sel && click(sel.querySelector("[data-key='" + key + "']"))) e.preventDefault();
         break;
       default:
         break;
@@ -171,8 +173,9 @@
     if (moved && !tr.classList.contains("editing")) return;
     select(tr, false);
     if (tr.classList.contains("editing")) {
-      if (!(window.otFocusIn && window.otFocusIn(tr))) {
-        const first = tr.querySelector("input, select, textarea");
+      // htmx already focused the row's [autofocus] field (the first with an error, else the first).
+      if (!tr.contains(document.activeElement)) {
+        const first = tr.querySelector("[autofocus], input:not([type=hidden]), select, textarea");
         if (first) first.focus();
       }
     } else {

@@ -44,7 +44,6 @@
     if (d && !d.open) d.showModal();
     return d;
   }
-  window.otOpenDialog = openDialog;
   document.addEventListener("click", function (e) {
     const opener = e.target.closest && e.target.closest("[data-open-dialog]");
     if (opener) {
@@ -84,11 +83,10 @@
     if (!root || !root.querySelector) return false;
     const invalid = root.querySelector("[aria-invalid='true']");
     if (invalid) { invalid.focus(); return true; }
-    const auto = root.querySelector("[data-autofocus]");
-    if (auto) { auto.focus(); if (auto.select && auto.tagName === "INPUT") auto.select(); return true; }
+    const auto = root.querySelector("[autofocus]");
+    if (auto) { auto.focus(); return true; }
     return false;
   }
-  window.otFocusIn = focusIn;
 
   document.addEventListener("htmx:afterSettle", function (e) {
     const target = e.detail.target;

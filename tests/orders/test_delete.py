@@ -80,3 +80,40 @@ def test_restore_version_needs_its_initial_restored_first(app, api, api_admin, b
     api.post("/api/ot/eliminar", data={"id": first})
     r = api_admin.post("/api/ot/restaurar", data={"id": version})
     assert r.status_code == 409 and "Restaure primero la OT inicial OT-R-2" in r.get_json()["detalles"]
+
+
+def test_deleted_ot_is_read_only_for_every_way_in(app, api, admin_client, base):
+    """The rule lives in the service: the API, the edit page, the inline row and the steps all
+    refuse a deleted OT with the same message, and nothing changes."""
+    ot_id = created(api, base, comentario_general="Antes")
+    api.post("/api/ot/eliminar", data={"id": ot_id})
+    with app.app_context():
+        paso = db.session.scalar(db.select(OTDetalle.id).where(OTDetalle.id_ot == ot_id).limit(1))
+        logs = db.session.scalar(db.select(db.func.count()).select_from(ActividadLog))
+    message = "La OT está eliminada: restáurela para editarla."
+
+    r = api.post("/api/ot/editar", data={"id": ot_id, "comentario_general": "Después"})
+    assert r.status_code == 409 and r.get_json()["detalles"] == message
+    r = api.post("/api/ot/paso/editar", data={"id": paso, "estatus_paso": "3"})
+    assert r.status_code == 409 and r.get_json()["detalles"] == message
+
+    hx = {"HX-Request": "true"}
+    form = {"comentario_general": "Después", "responsable_proyecto": str(base.ids.responsable)}
+    r = admin_client.auth.post(f"/ot/{ot_id}/fila", data=form, headers=hx)
+    assert r.status_code == 409 and message in r.get_data(as_text=True)
+    r = admin_client.get(f"/ot/{ot_id}/fila/editar", headers=hx)
+    assert r.status_code == 409 and message in r.get_data(as_text=True)
+    r = admin_client.auth.post(
+        f"/ot/{ot_id}/editar", data={**base.payload(), "comentario_general": "Después"}
+    )
+    assert r.status_code == 409 and message in r.get_data(as_text=True)
+    r = admin_client.get(f"/ot/{ot_id}/editar", follow_redirects=True)
+    assert message in r.get_data(as_text=True)
+    r = admin_client.auth.post(f"/ot/paso/{paso}", data={"estatus_paso": "3"}, headers=hx)
+    assert r.status_code == 409 and message in r.get_data(as_text=True)
+
+    with app.app_context():
+        ot = db.session.get(OTE, ot_id)
+        assert ot.comentario == "Antes" and ot.estatus == 0
+        assert db.session.get(OTDetalle, paso).estatus_paso == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(ActividadLog)) == logs

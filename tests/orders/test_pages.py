@@ -46,7 +46,7 @@ def test_home_is_the_ot_list_full_page(editor_client, app, base):
     assert r.headers["Vary"].startswith("HX-Request")
 
 
-@pytest.mark.parametrize("url", ["/", "/ot", "/ot?q=OT-GRZ"])
+@pytest.mark.parametrize("url", ["/", "/?q=OT-GRZ"])
 def test_same_url_answers_fragment_to_htmx_and_varies_on_hx_request(editor_client, app, base, url):
     make_ots(app, base, 2)
     page = editor_client.get(url)
@@ -61,7 +61,7 @@ def test_same_url_answers_fragment_to_htmx_and_varies_on_hx_request(editor_clien
 
 def test_history_restore_request_gets_the_full_page(editor_client, app, base):
     make_ots(app, base, 1)
-    r = editor_client.get("/ot?q=x", headers={**HX, "HX-History-Restore-Request": "true"})
+    r = editor_client.get("/?q=x", headers={**HX, "HX-History-Restore-Request": "true"})
     assert "<html" in r.get_data(as_text=True)
 
 
@@ -130,7 +130,7 @@ def test_lector_sees_pages_without_write_controls(lector_client, app, base):
     listing = lector_client.get("/").get_data(as_text=True)
     detail = lector_client.get(f"/ot/{ot_id}").get_data(as_text=True)
     assert "data-new" not in listing and "data-edit" not in listing and "ot-dialog" not in listing
-    assert "data-status" not in detail and "Eliminar" not in detail and "data-edit-page" not in detail
+    assert "data-key" not in detail and "Eliminar" not in detail and "data-edit-page" not in detail
     assert "Pasos" in detail and "Historial" in detail
 
 
@@ -291,7 +291,7 @@ def test_detail_shows_pte_steps_progress_lineage_and_history_newest_first(editor
     )
     body = editor_client.get(f"/ot/{ot_id}").get_data(as_text=True)
     assert "PTE-001-2026" in body and "0 de 12 pasos completados" in body
-    assert body.count('data-status="3"') == 12
+    assert body.count('data-key="3"') == 12
     hist = body.split('id="hist-h"')[1]
     assert hist.index("editó") < hist.index("creó la OT")
     assert "Comentario:" in hist and "Primera nota" in hist
@@ -308,7 +308,7 @@ def test_step_status_swaps_one_row_and_the_progress(editor_client, app, base):
     body = r.get_data(as_text=True)
     assert r.status_code == 200 and body.lstrip().startswith(f'<tr id="paso-{paso}"')
     assert body.count("<tr") == 1
-    assert re.search(r'data-status="3" aria-pressed="true"', body)
+    assert re.search(r'data-key="3" aria-pressed="true"', body)
     assert 'id="ot-progress"' in body and 'hx-swap-oob="true"' in body and "1 de 12" in body
     r = editor_client.auth.post(f"/ot/paso/{paso}", data={"comentario": "Oficio recibido"}, headers=HX)
     assert "Oficio recibido" in r.get_data(as_text=True)
@@ -402,6 +402,24 @@ def test_delete_refused_while_versions_are_active_says_why(editor_client, app, b
 
 
 def test_expired_session_sends_htmx_to_login_and_back(client, app, base):
-    r = client.get("/ot?q=x", headers={**HX, "HX-Current-URL": "http://localhost/?q=x"})
+    r = client.get("/?q=x", headers={**HX, "HX-Current-URL": "http://localhost/?q=x"})
     assert r.status_code == 401
     assert r.headers["HX-Redirect"] == "/login?next=/?q%3Dx"
+
+
+def test_the_ot_list_lives_at_one_url(editor_client, app, base):
+    """The home page is the OT list: one view, one URL (it used to answer at /ot as well)."""
+    make_ots(app, base, 1)
+    assert editor_client.get("/").status_code == 200
+    assert editor_client.get("/ot").status_code == 404
+
+
+def test_empty_list_with_a_pte_filter_says_no_match(editor_client, app, base):
+    """ "Is any filter set?" comes from the query: a PTE filter that matches nothing is "no results",
+    not "there are no OTs yet" (the template listed the filters by hand and missed `pte`)."""
+    make_ots(app, base, 2)
+    body = editor_client.get("/?pte=NO-EXISTE", headers=HX).get_data(as_text=True)
+    assert "No hay OT que coincidan con la búsqueda y los filtros." in body
+    assert "Aún no hay órdenes de trabajo" not in body
+    body = editor_client.get("/?orden=folio&page=1", headers=HX).get_data(as_text=True)
+    assert "Aún no hay" not in body and "No hay OT que coincidan" not in body

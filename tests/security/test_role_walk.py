@@ -36,7 +36,6 @@ ACCESS: dict[str, str] = {
     "auth.logout": LOGOUT,
     # home and OT pages
     "main.index": READ,
-    "orders.lista": READ,
     "orders.detalle": READ,
     "orders.fila": READ,
     "orders.paso": READ,
@@ -47,7 +46,9 @@ ACCESS: dict[str, str] = {
     "orders.buscar_ptes": READ,
     "orders.buscar_ptes_filtro": READ,
     "orders.nueva": EDIT,
+    "orders.crear": EDIT,
     "orders.editar": EDIT,
+    "orders.guardar": EDIT,
     "orders.eliminar": EDIT,
     "orders.fila_editar": EDIT,
     "orders.fila_guardar": EDIT,

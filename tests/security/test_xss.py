@@ -70,7 +70,6 @@ def data(app):
 def _pages(d) -> list[str]:
     return [
         "/",
-        "/ot",
         f"/ot/{d['ot']}",
         f"/ot/{d['ot']}/editar",
         f"/ot/{d['ot']}/fila",
