@@ -5,7 +5,7 @@ Fixtures for every browser test:
 - `live_server`: base URL of the app under test (a fresh SQLite file per test, seeded).
 - `browser_login(page, username, rol="admin", nombre=None)`: creates the user when missing and
   logs in through the real login page; returns the page on the home page.
-A failed test leaves a screenshot in tests/artifacts/.
+A failed test leaves a screenshot in tests/artifacts/. A console error on any visited page fails the test.
 Without /usr/bin/chromium the tests are skipped, except under CI=true, where they fail."""
 
 import os
@@ -77,22 +77,52 @@ def live_server(app):
         server.server_close()
 
 
+class ConsoleLog:
+    """What the browser's console said. Chromium also logs every 4xx/5xx answer it fetched as an
+    error ("Failed to load resource: ... status of 422"); a test that provokes a refusal on purpose
+    (a form with errors answers 422, a collision 409) says which statuses it expects with `allow`."""
+
+    STATUS = re.compile(r"Failed to load resource: the server responded with a status of (\d{3})")
+
+    def __init__(self):
+        self.errors: list[str] = []
+        self.allowed: set[int] = set()
+
+    def allow(self, *statuses: int) -> None:
+        self.allowed.update(statuses)
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not ((m := self.STATUS.search(e)) and int(m[1]) in self.allowed)]
+
+
 @pytest.fixture(autouse=True)
-def _screenshot_on_failure(request, page):
-    """After a failed test, a full-page screenshot for the next person to look at."""
-    yield
+def console_errors(request, page):
+    """Every page a browser test visits must log no console error and throw no uncaught exception
+    (a CSP violation, a failed htmx selector, a missing file or a 500 fetched by htmx all show up
+    here): the test fails at teardown, listing them."""
+    log = ConsoleLog()
+    page.on(
+        "console", lambda msg: log.errors.append(f"{msg.text} ({page.url})") if msg.type == "error" else None
+    )
+    page.on("pageerror", lambda exc: log.errors.append(f"excepción: {exc} ({page.url})"))
+    yield log
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed and not page.is_closed():
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
-        page.screenshot(path=str(ARTIFACTS / f"fallo-{name}.png"), full_page=True)
+        # caret="initial": Playwright's caret hiding injects an inline style that the CSP blocks.
+        page.screenshot(path=str(ARTIFACTS / f"fallo-{name}.png"), full_page=True, caret="initial")
+        return
+    unexpected = log.unexpected()
+    assert not unexpected, "errores en la consola del navegador:\n" + "\n".join(unexpected)
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a screenshot to tests/artifacts/NAME.png (git-ignored)."""
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Save a screenshot to tests/artifacts/NAME.png (git-ignored). caret="initial": hiding the caret
+    (Playwright's default) injects an inline style the CSP refuses, which is a console error."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page, caret="initial")
     return path
 
 

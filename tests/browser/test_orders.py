@@ -9,7 +9,7 @@ from ot_app.extensions import db
 from ot_app.models import OTE, OTDetalle
 from tests import factories
 
-from .conftest import ARTIFACTS, screenshot
+from .conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def test_create_an_ot_with_the_keyboard_only_then_find_it_by_searching(
     page.keyboard.press("ArrowDown")
     tab_to(page, "monto_mxn")
     page.keyboard.type("1,250,000.00")
-    page.screenshot(path=str(ARTIFACTS / "ot-nueva-dialogo.png"))
+    screenshot(page, "ot-nueva-dialogo", full_page=False)
     page.keyboard.press("Control+Enter")
 
     expect(page).to_have_url(re.compile(r"/ot/\d+$"))
@@ -103,8 +103,9 @@ def test_create_an_ot_with_the_keyboard_only_then_find_it_by_searching(
 
 
 def test_a_form_with_errors_shows_them_beside_the_fields_and_keeps_what_was_typed(
-    browser_login, page, live_server, data
+    browser_login, page, live_server, data, console_errors
 ):
+    console_errors.allow(422)  # the form with errors comes back as a 422
     browser_login(page, "mgarcia", rol="editor")
     page.goto(f"{live_server}/ot/nueva")
     page.get_by_label("Descripción del trabajo").fill("Cambio de válvulas en cabezal «B»")
@@ -229,8 +230,7 @@ def test_step_keys_1_to_4_c_and_the_help_overlay(browser_login, page, live_serve
     help_overlay = page.locator("#help")
     expect(help_overlay).to_be_visible()
     expect(help_overlay).to_contain_text("Estatus del paso")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "ot-ayuda-atajos.png"))  # the viewport: the overlay over the page
+    screenshot(page, "ot-ayuda-atajos", full_page=False)  # the viewport: the overlay over the page
     page.keyboard.press("Escape")
     expect(help_overlay).to_be_hidden()
 
@@ -312,8 +312,9 @@ def test_delete_with_confirmation_hides_the_ot_and_an_admin_restores_it(
 
 
 def test_two_people_editing_the_same_ot_the_second_save_shows_the_conflict(
-    browser, browser_login, page, live_server, app, data
+    browser, browser_login, page, live_server, app, data, console_errors
 ):
+    console_errors.allow(409)  # the second save comes back as a 409 with both versions
     (ot_id,) = make_ots(app, 1)
     other_context = browser.new_context()
     other = other_context.new_page()
