@@ -42,7 +42,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .catalogs.routes import bp as catalogs_bp
     from .errors import register_error_handlers
     from .main import bp as main_bp
-    from .orders.routes import bp as orders_bp
+    from .orders import bp as orders_bp
     from .pte.routes import bp as pte_bp
     from .users.routes import bp as users_bp
 

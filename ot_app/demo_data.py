@@ -13,13 +13,17 @@ from .extensions import db
 from .models import (
     Cliente,
     Embarcacion,
+    EstatusOTId,
+    EstatusPasoId,
     EstatusPTEId,
+    FrenteId,
     Intercom,
     OTDetalle,
     Patio,
     Plataforma,
     PTEHeader,
     ResponsableProyecto,
+    TipoId,
 )
 from .orders import commands, read
 
@@ -140,7 +144,7 @@ def load_demo() -> int:
                     ot.pte,
                     start,
                     plazo,
-                    ot.id_frente == 2,
+                    not ot.en_tierra,
                     responsables,
                     embarcaciones,
                     plataformas,
@@ -148,7 +152,7 @@ def load_demo() -> int:
                     patios,
                 ),
                 "orden_trabajo": ot.orden_trabajo,
-                "id_tipo": 5,
+                "id_tipo": TipoId.REPROGRAMADA,
                 "ot_principal": ot.id,
                 "id_cliente": ot.id_cliente,
                 "descripcion_trabajo": f"Reprogramación {k + 1}: {ot.descripcion_trabajo}",
@@ -170,7 +174,7 @@ def _values(
     values = {
         "orden_trabajo": folio,
         "oficio_ot": f"PEP-SAP-{rnd.randint(1000, 9999)}-{start.year}",
-        "id_tipo": 4,
+        "id_tipo": TipoId.INICIAL,
         "id_pte_header": pte.id,
         "descripcion_trabajo": rnd.choice(TRABAJOS),
         "comentario_general": rnd.choice(
@@ -187,7 +191,7 @@ def _values(
     }
     if offshore:
         values.update(
-            id_frente=2,
+            id_frente=FrenteId.COSTA_AFUERA,
             id_embarcacion=rnd.choice(embarcaciones).id,
             id_plataforma=rnd.choice(plataformas).id,
             id_intercom=rnd.choice(intercoms).id if rnd.random() < 0.4 else None,
@@ -200,31 +204,42 @@ def _values(
                 fecha_fin_patio=start - timedelta(days=3),
             )
     else:
-        values.update(id_frente=1, id_patio=rnd.choice(patios).id)
+        values.update(id_frente=FrenteId.TIERRA, id_patio=rnd.choice(patios).id)
     return values
 
 
 def _progress(rnd, ot, start, plazo, today) -> None:
     """Move the OT along its life according to its dates: steps done, real dates, status."""
     end = start + timedelta(days=plazo)
-    if start > today or ot.estatus == -1:
+    if start > today or ot.por_definir:
         return
     steps = read.steps_of(ot.id)
     if end < today and rnd.random() < 0.8:
-        done, status = len(steps), 4  # Terminada
+        done, status = len(steps), EstatusOTId.TERMINADA
         real = {"fecha_inicio_real": start + timedelta(days=rnd.randint(0, 5))}
         real["fecha_termino_real"] = end + timedelta(days=rnd.randint(-3, 20))
     else:
         done = max(1, int(len(steps) * min(1, (today - start).days / plazo)) - 1)
-        status = rnd.choice([2, 2, 2, 3]) if rnd.random() < 0.95 else 5
+        status = (
+            rnd.choice([EstatusOTId.EN_EJECUCION] * 3 + [EstatusOTId.SUSPENDIDA])
+            if rnd.random() < 0.95
+            else EstatusOTId.CANCELADA
+        )
         real = {"fecha_inicio_real": start + timedelta(days=rnd.randint(0, 5))}
     for step in steps[:done]:
-        commands.set_step({"id": step["id"], "estatus_paso": 3}, None)
+        commands.set_step({"id": step["id"], "estatus_paso": EstatusPasoId.COMPLETADO}, None)
     if done < len(steps) and rnd.random() < 0.5:
         commands.set_step(
-            {"id": steps[done]["id"], "estatus_paso": 2, "comentario": "En revisión con el cliente."}, None
+            {
+                "id": steps[done]["id"],
+                "estatus_paso": EstatusPasoId.EN_PROCESO,
+                "comentario": "En revisión con el cliente.",
+            },
+            None,
         )
     if steps and rnd.random() < 0.2:
-        db.session.query(OTDetalle).filter(OTDetalle.id == steps[-2]["id"]).update({"estatus_paso": 4})
+        db.session.query(OTDetalle).filter(OTDetalle.id == steps[-2]["id"]).update(
+            {"estatus_paso": EstatusPasoId.NO_APLICA}
+        )
         db.session.commit()
     commands.update_order({"id": ot.id, "id_estatus_ot": status, **real}, None)

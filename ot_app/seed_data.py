@@ -6,19 +6,19 @@ from .extensions import db
 from .models import (
     Cliente,
     EstatusOT,
+    EstatusOTId,
     EstatusPaso,
+    EstatusPasoId,
     EstatusPTE,
+    EstatusPTEId,
     Frente,
+    FrenteId,
     PasoOt,
     ReglaPaso,
     TipoDocumento,
+    TipoId,
 )
 
-TIPOS = {4: "OT inicial", 5: "OT reprogramada"}
-FRENTES = {1: "Tierra", 2: "Costa afuera"}
-ESTATUS_PASO = {1: "Pendiente", 2: "En proceso", 3: "Completado", 4: "No aplica"}
-ESTATUS_OT = {1: "Programada", 2: "En ejecución", 3: "Suspendida", 4: "Terminada", 5: "Cancelada"}
-ESTATUS_PTE = {1: "En elaboración", 2: "Enviada", 3: "Aprobada", 4: "Cancelada"}
 # The step-set rule names clients 1-4, so they are base data, not demo data.
 CLIENTES = {
     1: "PEMEX Exploración y Producción",
@@ -54,13 +54,14 @@ PASOS_18 = [
 ]
 
 # (id, id_tipo, id_cliente or None, step set): reproduces the seed's hard-coded choice.
+REPROGRAMADA, INICIAL = TipoId.REPROGRAMADA, TipoId.INICIAL
 REGLAS = [
-    (1, 5, 1, 5),
-    (2, 5, 2, 18),
-    (3, 5, 3, 18),
-    (4, 5, 4, 18),
-    (5, 5, None, 5),
-    (6, 4, None, 5),
+    (1, REPROGRAMADA, 1, 5),
+    (2, REPROGRAMADA, 2, 18),
+    (3, REPROGRAMADA, 3, 18),
+    (4, REPROGRAMADA, 4, 18),
+    (5, REPROGRAMADA, None, 5),
+    (6, INICIAL, None, 5),
 ]
 
 
@@ -79,11 +80,11 @@ def seed_base() -> int:
     """Idempotent: returns how many rows it inserted."""
     added = 0
     for model, rows in (
-        (TipoDocumento, TIPOS),
-        (Frente, FRENTES),
-        (EstatusPaso, ESTATUS_PASO),
-        (EstatusOT, ESTATUS_OT),
-        (EstatusPTE, ESTATUS_PTE),
+        (TipoDocumento, TipoId.names()),
+        (Frente, FrenteId.names()),
+        (EstatusPaso, EstatusPasoId.names()),
+        (EstatusOT, EstatusOTId.names()),
+        (EstatusPTE, EstatusPTEId.names()),
         (Cliente, CLIENTES),
     ):
         added += _ensure(model, rows)

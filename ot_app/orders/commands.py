@@ -421,7 +421,7 @@ def _apply_yard(ot: OTE, values: dict, errors: dict, current: dict | None) -> No
     patio = None
     requiere = False
     inicio = fin = None
-    if frente == FrenteId.TIERRA:
+    if FrenteId.en_tierra(frente):
         # On land there is no vessel, platform or intercom: switching the front clears them.
         ot.id_embarcacion = ot.id_plataforma = ot.id_intercom = None
         patio = values.get("id_patio") if "id_patio" in values or current is None else ot.id_patio

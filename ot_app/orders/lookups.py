@@ -19,6 +19,8 @@ from ..models import (
     TipoId,
 )
 from . import read
+from .commands import FIELD_COLUMNS
+from .forms import OTForm
 
 CATALOG_MODELS = MODELS
 
@@ -153,41 +155,17 @@ def initial_orders(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
 
 # --------------------------------------------------------------------------- history
 
-LABELS = {
-    "orden_trabajo": "Folio",
-    "oficio_ot": "Oficio de la OT",
-    "id_tipo": "Tipo",
-    "descripcion_trabajo": "Descripción",
-    "comentario": "Comentario",
-    "comentario_general": "Comentario",
-    "responsable_cliente": "Responsable del cliente",
-    "id_responsable_proyecto": "Responsable de proyecto",
-    "responsable_proyecto": "Responsable de proyecto",
-    "id_cliente": "Cliente",
-    "id_frente": "Frente",
-    "id_embarcacion": "Embarcación",
-    "id_plataforma": "Plataforma",
-    "id_intercom": "Intercom",
-    "id_patio": "Patio",
-    "id_patio_fase": "Patio de la fase",
-    "id_pte_header": "PTE padre",
-    "ot_principal": "OT inicial",
-    "num_reprogramacion": "Núm. de reprogramación",
-    "id_estatus_ot": "Estatus de la OT",
-    "estatus": "Registro",
-    "monto_mxn": "Monto MXN",
-    "monto_usd": "Monto USD",
-    "plazo_dias": "Plazo (días)",
-    "fecha_inicio_programado": "Inicio programado",
-    "fecha_termino_programado": "Término programado",
-    "fecha_inicio_real": "Inicio real",
-    "fecha_termino_real": "Término real",
-    "requiere_patio": "Fase de patio",
-    "check_fase_patio": "Fase de patio",
-    "fecha_inicio_patio": "Inicio en patio",
-    "fecha_fin_patio": "Fin en patio",
-    "reprogramaciones_renombradas": "Reprogramaciones renombradas",
-}
+# How the history and the conflict view name a field: the form's label, under its request name and
+# under its column name; plus the columns no form field carries.
+LABELS = {name: spec.label for name, spec in OTForm.specs().items()}
+LABELS.update({column: LABELS[name] for name, column in FIELD_COLUMNS.items()})
+LABELS.update(
+    {
+        "estatus": "Registro",
+        "requiere_patio": LABELS["check_fase_patio"],
+        "reprogramaciones_renombradas": "Reprogramaciones renombradas",
+    }
+)
 # Which catalog names a column's ids.
 CATALOG_OF = {
     "id_tipo": "tipos",
@@ -203,7 +181,6 @@ CATALOG_OF = {
     "id_estatus_ot": "estatus_ot",
     "id_pte_header": "ptes",
 }
-ESTATUS_NAMES = {-1: "Por definir", 0: "Eliminada", 1: "Activa"}
 ACCIONES = {
     "crear": "creó la OT",
     "editar": "editó",
@@ -220,7 +197,7 @@ def display(field: str, value, cats: Catalogs) -> str:
     if field in CATALOG_OF:
         return cats.name(CATALOG_OF[field], value)
     if field == "estatus":
-        return ESTATUS_NAMES.get(value, str(value))
+        return Registro.names().get(value, str(value))
     if isinstance(value, bool):
         return "Sí" if value else "No"
     if field.startswith("fecha_"):

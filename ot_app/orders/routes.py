@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import (
-    Blueprint,
     flash,
     make_response,
     redirect,
@@ -30,11 +29,9 @@ from ..models import (
 )
 from ..service_errors import Conflict, ServiceError, ValidationFailed
 from ..views import action_error, go, render, toast_header, wants_fragment
-from . import commands, lookups, read
+from . import bp, commands, lookups, read
 from .forms import OTForm, StepForm
 from .query import list_query_from_args
-
-bp = Blueprint("orders", __name__, url_prefix="/ot")
 
 
 @bp.context_processor
