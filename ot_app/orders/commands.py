@@ -388,6 +388,9 @@ def _check_principal(values: dict, ot: OTE, errors: dict, current: OTE | None) -
         errors["orden_trabajo"] = (
             f"Una reprogramación lleva el folio de su OT inicial: {principal.orden_trabajo}."
         )
+    else:
+        # The same folio compared loosely; the chain stores it once, as the initial OT writes it.
+        ot.orden_trabajo = principal.orden_trabajo
     ot.ot_principal = principal.id
     return principal
 

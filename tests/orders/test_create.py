@@ -151,7 +151,13 @@ def test_initial_folio_unique_trimmed_and_case_insensitive(app, api, base):
 def test_folio_of_a_deleted_initial_ot_can_be_reused(app, api, base):
     first = api.post("/api/ot/crear", data=base.payload(orden_trabajo="OT-REUSO")).get_json()["id_nuevo"]
     assert api.post("/api/ot/eliminar", data={"id": first}).status_code == 200
-    assert api.post("/api/ot/crear", data=base.payload(orden_trabajo="OT-REUSO")).status_code == 200
+    r = api.post("/api/ot/crear", data=base.payload(orden_trabajo="OT-REUSO"))
+    assert r.status_code == 200, r.get_json()
+    second = r.get_json()["id_nuevo"]
+    with app.app_context():
+        old, new = db.session.get(OTE, first), db.session.get(OTE, second)
+        assert second != first and old.estatus == 0  # the deleted one stays deleted, untouched
+        assert (new.orden_trabajo, new.id_tipo, new.estatus) == ("OT-REUSO", 4, 1)
 
 
 def test_por_definir_creates_with_estatus_minus_one(app, api, base):

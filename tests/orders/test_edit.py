@@ -111,6 +111,8 @@ def test_edit_inactive_catalog_kept_when_unchanged(app, api, base):
         "/api/ot/editar", data={"id": ot_id, "id_frente": "1", "id_patio": base.ids.patio, "plazo_dias": 5}
     )
     assert r.status_code == 200, r.get_json()
+    ot = row(app, ot_id)
+    assert (ot.id_patio, ot.plazo_dias) == (base.ids.patio, 5)  # the inactive yard it had is kept
 
 
 def test_edit_yard_offshore_phase_cleared_when_checkbox_absent(app, api, base):
@@ -135,9 +137,25 @@ def test_edit_yard_offshore_phase_cleared_when_checkbox_absent(app, api, base):
 
 
 def test_edit_yard_untouched_when_no_yard_field_is_sent(app, api, base):
-    ot_id = created(api, base, id_frente=2, check_fase_patio="on", id_patio_fase=base.ids.patio2)
-    api.post("/api/ot/editar", data={"id": ot_id, "plazo_dias": "10"})
-    assert row(app, ot_id).requiere_patio is True
+    ot_id = created(
+        api,
+        base,
+        id_frente=2,
+        check_fase_patio="on",
+        id_patio_fase=base.ids.patio2,
+        fecha_inicio_patio="2026-01-10",
+        fecha_fin_patio="2026-01-20",
+    )
+    r = api.post("/api/ot/editar", data={"id": ot_id, "plazo_dias": "10"})
+    assert r.status_code == 200, r.get_json()
+    ot = row(app, ot_id)
+    assert ot.plazo_dias == 10
+    assert (ot.requiere_patio, ot.id_patio, str(ot.fecha_inicio_patio), str(ot.fecha_fin_patio)) == (
+        True,
+        base.ids.patio2,
+        "2026-01-10",
+        "2026-01-20",
+    )
 
 
 def test_edit_yard_land_front_compares_values_not_types(app, api, base):

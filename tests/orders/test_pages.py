@@ -186,9 +186,13 @@ def test_create_redirects_to_detail_with_a_toast(editor_client, app, base):
     assert "OT creada correctamente" in detail and 'class="toast toast-exito"' in detail
 
 
-def test_create_without_js_redirects_303(editor_client, base):
-    r = editor_client.auth.post("/ot/nueva", data=new_form(base))
+def test_create_without_js_redirects_303(editor_client, app, base):
+    r = editor_client.auth.post("/ot/nueva", data=new_form(base, orden_trabajo="OT-SIN-JS"))
     assert r.status_code == 303 and re.match(r"/ot/\d+$", r.headers["Location"])
+    with app.app_context():
+        ot = db.session.get(OTE, int(r.headers["Location"].rsplit("/", 1)[1]))
+        assert ot.orden_trabajo == "OT-SIN-JS" and ot.id_pte_header == base.ids.pte
+        assert db.session.scalar(db.select(db.func.count()).where(OTDetalle.id_ot == ot.id)) == 12
 
 
 def test_form_errors_are_422_next_to_fields_and_keep_what_was_typed(editor_client, app, base):
@@ -230,6 +234,9 @@ def test_pte_typed_but_not_picked_is_resolved_by_its_oficio(editor_client, app, 
     data["pte_buscar"] = "pte-001-2026"
     r = editor_client.auth.post("/ot/nueva", data=data, headers=HX)
     assert r.status_code == 204, r.get_data(as_text=True)
+    with app.app_context():
+        ot = db.session.scalar(db.select(OTE).where(OTE.orden_trabajo == "OT-TECLADO-1"))
+        assert ot.id_pte_header == base.ids.pte
 
 
 def test_pte_picker_offers_only_approved_ptes(editor_client, app, base):

@@ -112,6 +112,8 @@ def test_paso_editar_on_a_deleted_ot_is_refused(api, base):
     api.post("/api/ot/eliminar", data={"id": ot_id})
     r = api.post("/api/ot/paso/editar", data={"id": paso["id"], "estatus_paso": "2"})
     assert r.status_code == 409
+    assert r.get_json()["detalles"] == "La OT está eliminada: restáurela para editarla."
+    assert api.get(f"/api/ot/pasos?id={ot_id}").get_json()["datos"][0]["estatus_paso"] == paso["estatus_paso"]
 
 
 @pytest.mark.parametrize(

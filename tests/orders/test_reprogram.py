@@ -52,10 +52,17 @@ def test_reprogramacion_numbers_follow_the_chain(app, api, base):
         assert db.session.get(OTE, first).num_reprogramacion is None
 
 
-def test_reprogramacion_folio_compared_trimmed_case_insensitive(api, base):
+def test_reprogramacion_folio_compared_trimmed_case_insensitive(app, api, base):
     first = initial(api, base, "OT-ABC-9")
     r = create(api, base, orden_trabajo="  ot-abc-9 ", id_tipo=5, ot_principal=first)
     assert r.status_code == 200, r.get_json()
+    with app.app_context():
+        version = db.session.get(OTE, r.get_json()["id_nuevo"])
+        assert (version.ot_principal, version.num_reprogramacion) == (first, 1)
+        assert version.folio_norm == db.session.get(OTE, first).folio_norm == "ot-abc-9"
+        assert (
+            version.orden_trabajo == "OT-ABC-9"
+        )  # the chain shares the initial OT's folio, as it is written
 
 
 def test_reprogramacion_folio_must_be_the_initial_ots(api, base):
