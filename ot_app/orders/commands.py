@@ -340,9 +340,11 @@ def _check_pte(pte_id, errors, current) -> PTEHeader | None:
         return None
     if pte_id == current:
         return pte  # an OT keeps its parent even if the PTE changed state later
-    if pte.estatus == Registro.ELIMINADA:
+    if pte.puede_originar_ot:
+        return pte
+    if pte.eliminada:
         errors["id_pte_header"] = f"La PTE {pte.oficio_pte} fue eliminada."
-    elif not pte.aprobada:
+    else:
         errors["id_pte_header"] = (
             f"La PTE {pte.oficio_pte} no está aprobada; solo una PTE aprobada puede originar una OT."
         )

@@ -13,7 +13,6 @@ from ..formatting import fecha, money
 from ..models import (
     OTE,
     Cliente,
-    EstatusPTEId,
     PTEHeader,
     Registro,
     TipoId,
@@ -61,7 +60,7 @@ def catalogs(*names: str, ptes: bool = False) -> Catalogs:
                 literal("ptes").label("cat"),
                 PTEHeader.id,
                 PTEHeader.oficio_pte,
-                (PTEHeader.id_estatus_pte == EstatusPTEId.APROBADA).label("activo"),
+                PTEHeader.aprobada.label("activo"),
             ).where(PTEHeader.estatus != Registro.ELIMINADA)
         )
     out = Catalogs({name: [] for name in names})
@@ -78,12 +77,18 @@ def catalogs(*names: str, ptes: bool = False) -> Catalogs:
 PICKER_LIMIT = 20
 
 
+def _containing(stmt, q: str, *columns):
+    """Rows where any of `columns` contains `q` (spaces collapsed, any case); all rows for a blank `q`."""
+    text = " ".join((q or "").split()).lower()
+    if not text:
+        return stmt
+    return stmt.where(or_(*(func.lower(c).contains(text, autoescape=True) for c in columns)))
+
+
 def live_ptes(q: str = "", limit: int = PICKER_LIMIT) -> list[str]:
     """Oficios of live PTEs containing `q` (suggestions for the list's PTE filter)."""
-    text = " ".join((q or "").split()).lower()
     stmt = select(PTEHeader.oficio_pte).where(PTEHeader.estatus != Registro.ELIMINADA)
-    if text:
-        stmt = stmt.where(func.lower(PTEHeader.oficio_pte).contains(text, autoescape=True))
+    stmt = _containing(stmt, q, PTEHeader.oficio_pte)
     return list(db.session.scalars(stmt.order_by(PTEHeader.oficio_pte).limit(limit)))
 
 
@@ -94,18 +99,11 @@ def approved_ptes(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
             PTEHeader.id, PTEHeader.oficio_pte, PTEHeader.descripcion, PTEHeader.id_cliente, Cliente.nombre
         )
         .outerjoin(Cliente, Cliente.id == PTEHeader.id_cliente)
-        .where(PTEHeader.estatus == Registro.ACTIVA, PTEHeader.id_estatus_pte == EstatusPTEId.APROBADA)
+        .where(PTEHeader.puede_originar_ot)
         .order_by(PTEHeader.oficio_pte)
         .limit(limit)
     )
-    text = " ".join((q or "").split()).lower()
-    if text:
-        stmt = stmt.where(
-            or_(
-                func.lower(PTEHeader.oficio_pte).contains(text, autoescape=True),
-                func.lower(PTEHeader.descripcion).contains(text, autoescape=True),
-            )
-        )
+    stmt = _containing(stmt, q, PTEHeader.oficio_pte, PTEHeader.descripcion)
     return [
         {"id": r[0], "oficio_pte": r[1], "descripcion": r[2] or "", "id_cliente": r[3], "cliente": r[4] or ""}
         for r in db.session.execute(stmt)
@@ -132,14 +130,7 @@ def initial_orders(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
         .order_by(OTE.folio_norm)
         .limit(limit)
     )
-    text = " ".join((q or "").split()).lower()
-    if text:
-        stmt = stmt.where(
-            or_(
-                OTE.folio_norm.contains(text, autoescape=True),
-                func.lower(OTE.oficio_ot).contains(text, autoescape=True),
-            )
-        )
+    stmt = _containing(stmt, q, OTE.folio_norm, OTE.oficio_ot)
     return [
         {
             "id": r[0],
@@ -221,7 +212,7 @@ def names_of(wanted: dict[str, set]) -> Catalogs:
             model, name_col, active = (
                 PTEHeader,
                 PTEHeader.oficio_pte,
-                PTEHeader.id_estatus_pte == EstatusPTEId.APROBADA,
+                PTEHeader.aprobada,
             )
         else:
             model = CATALOG_MODELS[cat]

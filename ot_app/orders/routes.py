@@ -407,16 +407,21 @@ def guardar(ot_id: int):
 # --------------------------------------------------------------------------- delete / restore
 
 
+def _refused(err: ServiceError, ot_id: int):
+    """A delete or restore was refused: a toast for htmx; without script, back to the OT with the message."""
+    if is_htmx():
+        return action_error(err)
+    flash(err.detalles, "error")
+    return redirect(url_for("orders.detalle", ot_id=ot_id), code=303)
+
+
 @bp.post("/<int:ot_id>/eliminar")
 @requires_role("editor")
 def eliminar(ot_id: int):
     try:
         result = commands.delete_order(ot_id, current_user)
     except ServiceError as err:
-        if not is_htmx():
-            flash(err.detalles, "error")
-            return redirect(url_for("orders.detalle", ot_id=ot_id), code=303)
-        return action_error(err)
+        return _refused(err, ot_id)
     return go(url_for("main.index"), f"{result.detalles}: {result.ot.orden_trabajo}.")
 
 
@@ -427,10 +432,7 @@ def restaurar(ot_id: int):
     try:
         result = commands.restore_order(ot_id, current_user)
     except ServiceError as err:
-        if not is_htmx():
-            flash(err.detalles, "error")
-            return redirect(url_for("orders.detalle", ot_id=ot_id), code=303)
-        return action_error(err)
+        return _refused(err, ot_id)
     message = f"{result.detalles}: {result.ot.orden_trabajo}."
     if in_row:
         # The row leaves the list of deleted OTs.
