@@ -78,8 +78,6 @@ class Config:
     FORCE_HTTPS = _bool("FORCE_HTTPS")
     # Never a traceback in an answer: unexpected errors get the Spanish 500 page and go to the log.
     PROPAGATE_EXCEPTIONS = False
-    PER_PAGE = 50
-    JSON_SORT_KEYS = False
 
 
 class TestConfig(Config):

@@ -176,7 +176,7 @@ def _create(values: dict, actor) -> Result:
         raise ValidationFailed.from_errors(errors)
 
     if principal is not None:
-        _assign_version_number(ot, principal, values.get("num_reprogramacion"), current=None)
+        _assign_version_number(ot, principal, values.get("num_reprogramacion"))
     ot.created_by = ot.updated_by = getattr(actor, "id", None)
     db.session.add(ot)
     db.session.flush()
@@ -265,7 +265,7 @@ def _update(ot_id: int, values: dict, actor) -> Result:
         if principal is not None and (
             ot.ot_principal != before["ot_principal"] or was_tipo != TipoId.REPROGRAMADA
         ):
-            _assign_version_number(ot, principal, values.get("num_reprogramacion"), current=None)
+            _assign_version_number(ot, principal, values.get("num_reprogramacion"))
         elif principal is not None and values.get("num_reprogramacion") not in (None, ot.num_reprogramacion):
             raise ValidationFailed.from_errors(
                 {
@@ -397,7 +397,7 @@ def _check_principal(values: dict, ot: OTE, errors: dict, current: OTE | None) -
     return principal
 
 
-def _assign_version_number(ot: OTE, principal: OTE, sent, current) -> None:
+def _assign_version_number(ot: OTE, principal: OTE, sent) -> None:
     last = db.session.scalar(
         select(func.coalesce(func.max(OTE.num_reprogramacion), 0)).where(OTE.ot_principal == principal.id)
     )

@@ -28,7 +28,7 @@ from ..models import (
     TipoId,
 )
 from ..service_errors import Conflict, ServiceError, ValidationFailed
-from ..views import action_error, go, render, toast_header, wants_fragment
+from ..views import action_error, go, render, wants_fragment, with_toast
 from . import bp, commands, lookups, read
 from .forms import OTForm, StepForm
 from .query import list_query_from_args
@@ -178,9 +178,9 @@ def fila_guardar(ot_id: int):
         return _row_edit(read.list_row(ot_id), vals, conflict=err, status=409)
     except ServiceError as err:
         return action_error(err)
-    response = make_response(render_template("orders/_row.html", o=read.list_row(ot_id)))
-    response.headers["HX-Trigger"] = toast_header(result.detalles, result.tipo_aviso)
-    return response
+    return with_toast(
+        render_template("orders/_row.html", o=read.list_row(ot_id)), result.detalles, result.tipo_aviso
+    )
 
 
 # --------------------------------------------------------------------------- detail and steps
@@ -435,10 +435,7 @@ def restaurar(ot_id: int):
         return _refused(err, ot_id)
     message = f"{result.detalles}: {result.ot.orden_trabajo}."
     if in_row:
-        # The row leaves the list of deleted OTs.
-        response = make_response("")
-        response.headers["HX-Trigger"] = toast_header(message)
-        return response
+        return with_toast("", message)  # the row leaves the list of deleted OTs
     return go(url_for("orders.detalle", ot_id=ot_id), message)
 
 
