@@ -6,13 +6,14 @@ from decimal import Decimal
 from flask import has_request_context, request
 
 from .extensions import db
+from .formatting import amount
 from .models import ActividadLog
 
 
 def plain(value):
     """A JSON-friendly copy of a column value."""
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return amount(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return value
