@@ -13,7 +13,7 @@ from tests import factories
 from tests.conftest import Auth, csrf_token
 
 BAD_CREDENTIALS = "Usuario o contraseña incorrectos."
-PUBLIC = {"auth.login", "static"}
+PUBLIC = {"auth.login", "auth.entrar", "static"}
 
 
 def _user(app, username="mgarcia", **kw) -> None:

@@ -1,17 +1,18 @@
 """Login form."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
+
+from ..forms import BaseForm, Required
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
+    """CSRF is checked by the app for every POST, the login's too (see auth.security)."""
+
     username = StringField(
         "Usuario",
-        validators=[DataRequired("Escriba su usuario."), Length(max=80)],
+        validators=[Required("Escriba su usuario."), Length(max=80)],
         filters=[lambda v: v.strip() if v else v],
     )
-    password = PasswordField(
-        "Contraseña", validators=[DataRequired("Escriba su contraseña."), Length(max=200)]
-    )
+    password = PasswordField("Contraseña", validators=[Required("Escriba su contraseña."), Length(max=200)])
     next = HiddenField()

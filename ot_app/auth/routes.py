@@ -38,15 +38,31 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.get("/login")
 def login():
     form = LoginForm()
-    if request.method == "GET":
-        form.next.data = request.args.get("next", "")
-        if current_user.is_authenticated:
-            return redirect(safe_next(form.next.data))
+    form.next.data = request.args.get("next", "")
+    if current_user.is_authenticated:
+        return redirect(safe_next(form.next.data))
+    return _login_page(form)
+
+
+def _login_page(form, error=None, status=200):
+    return render_template(
+        "auth/login.html",
+        form=form,
+        f=LoginForm.specs(),
+        vals={"username": form.username.data or ""},
+        errores=form.first_errors(),
+        error=error,
+    ), status
+
+
+@bp.post("/login")
+def entrar():
+    form = LoginForm(formdata=request.form)
     error = None
-    if form.validate_on_submit():
+    if form.validate():
         username = form.username.data
         refused = throttle.blocked(username)
         if refused:
@@ -61,16 +77,15 @@ def login():
         motivo = "inactivo" if user is not None and not user.activo else "credenciales"
         security_event("login_fallido", usuario=username, motivo=motivo)
         error = BAD_CREDENTIALS
-    status = 200 if request.method == "GET" or not error else 401
-    return render_template("auth/login.html", form=form, error=error), status
+    return _login_page(form, error, 401 if error else 200)
 
 
 def _too_many(form, username: str, clave: str, seconds: int):
     security_event("login_bloqueado", usuario=username, por=clave, espera_s=seconds)
     minutos = max(1, -(-seconds // 60))
     message = TOO_MANY.format(minutos=minutos, s="" if minutos == 1 else "s")
-    response = render_template("auth/login.html", form=form, error=message)
-    return response, 429, {"Retry-After": str(seconds)}
+    page, _ = _login_page(form, message)
+    return page, 429, {"Retry-After": str(seconds)}
 
 
 @bp.route("/logout", methods=["POST"])

@@ -18,7 +18,7 @@ from ..transactions import write_transaction
 from .events import security_event
 
 # Endpoints reachable without logging in.
-PUBLIC_ENDPOINTS = {"auth.login", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.entrar", "static"}
 # Session key holding the time (epoch seconds) of the last request of a logged-in browser.
 SEEN_KEY = "_visto"
 # Answers that go to the security log (429 is logged where the login is refused, with details).

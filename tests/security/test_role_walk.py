@@ -33,6 +33,7 @@ ACCESS: dict[str, str] = {
     # login, static
     "static": PUBLIC,
     "auth.login": PUBLIC,
+    "auth.entrar": PUBLIC,
     "auth.logout": LOGOUT,
     # home and OT pages
     "main.index": READ,
