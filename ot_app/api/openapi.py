@@ -6,7 +6,7 @@ ones the API reads; the response schemas are strict (no extra keys) so a fuzzer 
 from wtforms.fields.core import UnboundField
 from wtforms.validators import AnyOf, Length
 
-from ..fields import ID_MAX, MONEY_MAX, IdField, IsoDateField, MoneyField, WholeField
+from ..fields import ID_MAX, MONEY_MAX, MONEY_PATTERN, IdField, IsoDateField, MoneyField, WholeField
 from ..forms import Required
 from ..orders.forms import OTForm, StepForm
 from ..orders.query import LIST_INT_PARAMS
@@ -24,7 +24,7 @@ REF = "#/components/schemas/"
 
 ID_TEXT = r"^[1-9][0-9]{0,9}$"
 WHOLE_TEXT = r"^[0-9]{1,9}$"
-MONEY_TEXT = r"^(|[0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?$"
+MONEY_TEXT = f"^$|{MONEY_PATTERN}"  # what parse_money accepts, or empty (which means 0)
 DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 MONEY_OUT = r"^[0-9]+\.[0-9]{2}$"
 
