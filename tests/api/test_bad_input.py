@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from ot_app.api.routes import CATALOGOS
+from ot_app.catalogs.registry import CATALOGOS
 
 POSTS = ["/api/ot/crear", "/api/ot/editar", "/api/ot/eliminar", "/api/ot/restaurar", "/api/ot/paso/editar"]
 BAD_IDS = ["abc", "-1", "99999999999999999999", "0", "1.5", "１２"]  # the last: full-width digits

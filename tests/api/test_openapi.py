@@ -9,7 +9,7 @@ import schemathesis
 from ot_app.api.openapi import DOCUMENT
 from ot_app.forms import Required
 from ot_app.orders.forms import OTForm, StepForm
-from ot_app.orders.serialize import order_datos
+from ot_app.orders.serialize import OTDatos
 
 
 def _get(client, headers=None):
@@ -120,12 +120,12 @@ def test_bodies_use_exactly_the_form_field_names():
         assert body["schema"]["required"] == ["id"]
 
 
-def test_obtener_datos_lists_exactly_the_keys_of_order_datos(app, datos):
+def test_obtener_datos_lists_exactly_the_keys_ot_datos_sends(app, datos):
     from ot_app.extensions import db
     from ot_app.models import OTE
 
     with app.app_context():
-        keys = set(order_datos(db.session.get(OTE, datos.inicial)))
+        keys = set(OTDatos.from_model(db.session.get(OTE, datos.inicial)).to_json())
     schema = DOCUMENT["components"]["schemas"]["OTDatos"]
     assert set(schema["properties"]) == keys
     assert set(schema["required"]) == keys
