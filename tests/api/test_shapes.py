@@ -8,7 +8,14 @@ from typing import Annotated
 
 import jsonschema_rs
 import pytest
+from werkzeug.datastructures import MultiDict
 
+from ot_app.api.catalogs import Catalogo
+from ot_app.api.openapi import DOCUMENT
+from ot_app.orders import read
+from ot_app.orders.query import list_query_from_args
+from ot_app.orders.serialize import OTDatos, OTFila, Paso, Reprogramacion
+from ot_app.pte.serialize import PTEDatos, PTEFila
 from ot_app.shapes import REF, IdOrEmpty, Money, Shape, components
 
 
@@ -158,3 +165,20 @@ def test_an_annotation_it_cannot_send_is_refused():
 
     with pytest.raises(TypeError, match="float"):
         Mala.schema()
+
+
+# --------------------------------------------------------------------------- the API's shapes
+
+
+def test_the_document_publishes_each_api_shape_as_declared():
+    published = DOCUMENT["components"]["schemas"]
+    for shape in (OTDatos, Reprogramacion, OTFila, Paso, PTEDatos, PTEFila, Catalogo):
+        assert published[shape.component_name()] == shape.schema(), shape.__name__
+
+
+def test_a_list_row_sends_the_same_with_or_without_an_instance(app, datos):
+    with app.app_context():
+        items = read.list_orders(list_query_from_args(MultiDict())).items
+        assert len(items) == 3
+        for item in items:
+            assert OTFila.json_of_row(item) == OTFila.from_row(item).to_json()
