@@ -122,14 +122,14 @@ _PLANS: dict[type, _Plan] = {}
 
 
 def _encoder(names, reads, encodings) -> Callable:
-    """A function that builds the dict as a literal, like a hand-written serializer (and as fast:
-    a page of 200 list rows is sent every few seconds). This is how `dataclasses` writes `__init__`:
-    the source is made of field names, which are identifiers, and repr()s, nothing else."""
+    """A function that builds the dict as a literal, like a hand-written serializer and as fast
+    (the list sends up to 200 rows a page). It is written the way `dataclasses` writes `__init__`:
+    its source holds only field names, which are identifiers, and repr()s of strings."""
     scope = {}
     items = []
-    for name, read, encoding in zip(names, reads, encodings, strict=True):
-        if encoding.encode:
-            scope[f"_{name}"] = encoding.encode
+    for name, read, enc in zip(names, reads, encodings, strict=True):
+        if enc.encode:
+            scope[f"_{name}"] = enc.encode
             read = f"_{name}({read})"
         items.append(f"{name!r}: {read}")
     source = "def encode(value):\n    return {" + ", ".join(items) + "}\n"
