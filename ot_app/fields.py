@@ -11,8 +11,12 @@ from wtforms import Field
 from wtforms.widgets import TextInput
 
 MONEY_MAX = Decimal("9999999999999999.99")  # Numeric(18, 2)
-# re.ASCII: \d would also match other scripts' digits ("೦", "１"), and Decimal() reads them.
-_MONEY_RE = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{0,2})?$|^\.\d{1,2}$", re.ASCII)
+# An amount as typed (surrounding whitespace aside): "1,234.50", "1234.5", "1234.", ".5". The one
+# definition: parse_money matches it and the OpenAPI document publishes it, so it is written to mean
+# the same in Python's `re` and in a JSON Schema (ECMA 262) regex: `[0-9]`, never `\d`, which would
+# also match other scripts' digits ("೦", "１") that Decimal() reads.
+MONEY_PATTERN = r"^(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{0,2})?|\.[0-9]{1,2})$"
+_MONEY_RE = re.compile(MONEY_PATTERN)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 ID_MAX = 2_147_483_647
 
@@ -25,9 +29,9 @@ def parse_money(raw) -> Decimal:
     if text.startswith("-"):
         raise ValueError("no puede ser negativo")
     whole, _, decimals = text.partition(".")
-    if len(decimals) > 2 and decimals.isdigit() and _MONEY_RE.match(whole or "0"):
+    if len(decimals) > 2 and decimals.isdigit() and _MONEY_RE.fullmatch(whole or "0"):
         raise ValueError("admite como máximo 2 decimales")
-    if not _MONEY_RE.match(text):
+    if not _MONEY_RE.fullmatch(text):
         raise ValueError("no es un importe válido (ejemplo: 1,234.50)")
     try:
         value = Decimal(text.replace(",", ""))

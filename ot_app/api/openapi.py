@@ -1,32 +1,30 @@
-"""The OpenAPI 3.1 document of /api (built once from the forms and the envelope), served as JSON.
-
-Request bodies are derived from `OTForm` and `StepForm`, so the documented names are exactly the
-ones the API reads; the response schemas are strict (no extra keys) so a fuzzer notices drift."""
+"""The OpenAPI 3.1 document of /api, assembled once from what each route declares (api/spec.py),
+the forms (request bodies, so the documented names are exactly the ones the API reads) and the
+shapes (responses, strict: no extra keys, so a fuzzer notices drift); served as JSON."""
 
 from wtforms.fields.core import UnboundField
 from wtforms.validators import AnyOf, Length
 
-from ..fields import ID_MAX, MONEY_MAX, IdField, IsoDateField, MoneyField, WholeField
+from ..fields import ID_MAX, MONEY_MAX, MONEY_PATTERN, IdField, IsoDateField, MoneyField, WholeField
 from ..forms import Required
-from ..orders.forms import OTForm, StepForm
-from ..orders.query import LIST_INT_PARAMS
-from ..orders.read import SORTS
-from ..pte.forms import PTEForm, PTEStatusForm
-from . import bp
+from ..orders.serialize import OTDatos
+from ..shapes import REF, components, encoding
+from . import bp, catalogs, pte  # noqa: F401  (catalogs, pte: imported for their routes' metadata)
+from .ot import EXAMPLE_OT
 from .request import CHECKBOXES
-from .routes import CATALOGOS
+from .spec import OPERATIONS, Answer, FormBody, IdBody, Operation, Param
+
+__all__ = ["DOCUMENT", "EXAMPLE_OT", "build_document"]
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
-REF = "#/components/schemas/"
 
 # --------------------------------------------------------------------------- value schemas
 
 ID_TEXT = r"^[1-9][0-9]{0,9}$"
 WHOLE_TEXT = r"^[0-9]{1,9}$"
-MONEY_TEXT = r"^(|[0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?$"
+MONEY_TEXT = f"^$|{MONEY_PATTERN}"  # what parse_money accepts, or empty (which means 0)
 DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-MONEY_OUT = r"^[0-9]+\.[0-9]{2}$"
 
 
 def _text_schema(kind, required: bool, max_length: int | None) -> dict:
@@ -184,22 +182,9 @@ def _id_body(description: str, example: str) -> dict:
 
 # --------------------------------------------------------------------------- response schemas
 
-STR = {"type": "string"}
-INT = {"type": "integer"}
-BOOL = {"type": "boolean"}
-STR_N = {"type": ["string", "null"]}
-INT_N = {"type": ["integer", "null"]}
-DATE_N = {"type": ["string", "null"], "format": "date"}
-MONEY = {"type": "string", "pattern": MONEY_OUT, "description": "Importe con dos decimales."}
 
-
-def _object(properties: dict, required: list[str] | None = None) -> dict:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties) if required is None else required,
-        "additionalProperties": False,
-    }
+def _object(properties: dict, required: list[str]) -> dict:
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
 
 def _envelope(exito: bool, avisos: list[str], extra: dict | None = None, required=()) -> dict:
@@ -212,169 +197,54 @@ def _envelope(exito: bool, avisos: list[str], extra: dict | None = None, require
     return _object(properties, ["exito", "tipo_aviso", "detalles", *required])
 
 
-OT_DATOS = {
-    "id": INT,
-    "id_tipo_id": INT,
-    "id_frente": INT_N,
-    "id_embarcacion": INT_N,
-    "id_plataforma": INT_N,
-    "id_intercom": INT_N,
-    "id_cliente": INT_N,
-    "id_patio": INT_N,
-    "descripcion_tipo": STR,
-    "estatus_ot": INT_N,
-    "responsable_proyecto": {
-        "anyOf": [INT, {"type": "string", "maxLength": 0}],
-        "description": "ID del responsable, o cadena vacía (como el sistema anterior).",
-    },
-    "responsable_cliente": STR,
-    "id_pte_id": {
-        "anyOf": [INT, {"type": "string", "maxLength": 0}],
-        "description": "ID de la PTE padre, o cadena vacía (como el sistema anterior).",
-    },
-    "pte_padre": STR,
-    "oficio_ot": STR_N,
-    "estatus": {**INT, "description": "1 activa, -1 por definir, 0 eliminada."},
-    "orden_trabajo": STR,
-    "descripcion_trabajo": STR,
-    "fecha_inicio_programado": DATE_N,
-    "fecha_inicio_real": DATE_N,
-    "fecha_termino_programado": DATE_N,
-    "fecha_termino_real": DATE_N,
-    "comentario": STR_N,
-    "ot_principal": INT_N,
-    "num_reprogramacion": INT_N,
-    "monto_mxn": MONEY,
-    "monto_usd": MONEY,
-    "plazo_dias": INT_N,
-    "requiere_patio": BOOL,
-    "fecha_inicio_patio": DATE_N,
-    "fecha_fin_patio": DATE_N,
-    "version": INT,
-    "reprogramaciones": {"type": "array", "items": {"$ref": REF + "Reprogramacion"}},
-}
-REPROGRAMACION = {
-    "id": INT,
-    "num_reprogramacion": INT_N,
-    "estatus": INT,
-    "fecha_inicio_programado": DATE_N,
-    "fecha_termino_programado": DATE_N,
-    "monto_mxn": MONEY,
-    "monto_usd": MONEY,
-}
-OT_FILA = {
-    "id": INT,
-    "orden_trabajo": STR,
-    "oficio_ot": STR_N,
-    "id_tipo": INT,
-    "tipo": STR_N,
-    "descripcion_trabajo": STR,
-    "responsable_cliente": STR,
-    "id_responsable_proyecto": INT_N,
-    "responsable_proyecto": STR_N,
-    "id_cliente": INT_N,
-    "cliente": STR_N,
-    "id_frente": INT_N,
-    "frente": STR_N,
-    "sitio": STR_N,
-    "id_pte_header": INT_N,
-    "pte_padre": STR_N,
-    "id_estatus_ot": INT_N,
-    "estatus_ot": STR_N,
-    "estatus": INT,
-    "fecha_inicio_programado": DATE_N,
-    "fecha_termino_programado": DATE_N,
-    "fecha_inicio_real": DATE_N,
-    "fecha_termino_real": DATE_N,
-    "monto_mxn": MONEY,
-    "monto_usd": MONEY,
-    "ot_principal": INT_N,
-    "num_reprogramacion": INT_N,
-    "reprogramaciones": {**INT_N, "description": "Versiones activas de una OT inicial; null en una versión."},
-    "pasos_completados": INT,
-    "pasos_total": INT,
-    "version": INT,
-}
-PASO = {"id": INT, "id_paso": INT, "paso": STR, "estatus_paso": INT, "comentario": STR}
-CATALOGO = {"id": INT, "nombre": STR, "activo": BOOL}
-PTE = {
-    "id": INT,
-    "oficio_pte": STR,
-    "descripcion": STR_N,
-    "id_cliente": INT_N,
-    "id_estatus_pte": INT_N,
-    "aprobada": BOOL,
-}
+def _answer(answer: Answer) -> dict:
+    """A success envelope: `datos` (a shape's $ref or an array of them) and the other keys."""
+    extra = {"datos": encoding(answer.datos).schema} if answer.datos is not None else {}
+    extra.update({name: encoding(kind).schema for name, kind in answer.extra.items()})
+    return _envelope(True, list(answer.avisos), extra, list(extra))
 
-PTE_DATOS = {
-    "id": INT,
-    "oficio_pte": STR,
-    "descripcion": STR,
-    "id_cliente": INT_N,
-    "cliente": STR_N,
-    "responsable_proyecto": INT_N,
-    "fecha_solicitud": DATE_N,
-    "plazo_dias": INT,
-    "monto_mxn": MONEY,
-    "monto_usd": MONEY,
-    "id_estatus_pte": INT,
-    "estatus_pte": STR_N,
-    "estatus": INT,
-    "version": INT,
-}
 
 ERRORES = {
     "type": "object",
     "additionalProperties": {"type": "string"},
     "description": "Mensaje por campo, con los nombres de campo de la solicitud.",
 }
-SCHEMAS = {
+ERROR_ENVELOPES = {
     "TipoAviso": {"type": "string", "enum": ["exito", "error", "advertencia"]},
-    "Exito": _envelope(True, ["exito", "advertencia"]),
     "Error": _envelope(False, ["error", "advertencia"], {"errores": ERRORES}),
     "Conflicto": _envelope(
         False,
         ["error", "advertencia"],
         {
             "errores": ERRORES,
-            "quien": {**STR, "description": "Quién guardó la OT por última vez."},
-            "cuando": {**STR_N, "format": "date-time", "description": "Cuándo (UTC, ISO 8601)."},
-            "version_actual": {**INT_N, "description": "La versión guardada; reenvíe con ella."},
-            "datos": {"anyOf": [{"$ref": REF + "OTDatos"}, {"type": "null"}]},
+            "quien": {"type": "string", "description": "Quién guardó la OT por última vez."},
+            "cuando": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "Cuándo (UTC, ISO 8601).",
+            },
+            "version_actual": {
+                "type": ["integer", "null"],
+                "description": "La versión guardada; reenvíe con ella.",
+            },
+            "datos": encoding(OTDatos | None).schema,
         },
-    ),
-    "OTDatos": _object(OT_DATOS),
-    "Reprogramacion": _object(REPROGRAMACION),
-    "OTFila": _object(OT_FILA),
-    "Paso": _object(PASO),
-    "Catalogo": _object(CATALOGO),
-    "PTE": _object(PTE),
-    "PTEDatos": _object(PTE_DATOS),
-    "PTEObtenerRespuesta": _envelope(True, ["exito"], {"datos": {"$ref": REF + "PTEDatos"}}, ["datos"]),
-    "CreadaRespuesta": _envelope(True, ["exito", "advertencia"], {"id_nuevo": INT}, ["id_nuevo"]),
-    "EditadaRespuesta": _envelope(True, ["exito", "advertencia"], {"version": INT}, ["version"]),
-    "OTRespuesta": _envelope(True, ["exito"], {"datos": {"$ref": REF + "OTDatos"}}, ["datos"]),
-    "ListaRespuesta": _envelope(
-        True,
-        ["exito"],
-        {
-            "datos": {"type": "array", "items": {"$ref": REF + "OTFila"}},
-            "total": INT,
-            "page": INT,
-            "per_page": INT,
-        },
-        ["datos", "total", "page", "per_page"],
-    ),
-    "PasosRespuesta": _envelope(
-        True, ["exito"], {"datos": {"type": "array", "items": {"$ref": REF + "Paso"}}}, ["datos"]
-    ),
-    "CatalogoRespuesta": _envelope(
-        True, ["exito"], {"datos": {"type": "array", "items": {"$ref": REF + "Catalogo"}}}, ["datos"]
-    ),
-    "PTERespuesta": _envelope(
-        True, ["exito"], {"datos": {"type": "array", "items": {"$ref": REF + "PTE"}}}, ["datos"]
     ),
 }
+
+
+def _schemas(operations: list[Operation]) -> dict:
+    """The components: the error envelopes, each operation's answer and every shape they send."""
+    answers: dict[str, Answer] = {}
+    for op in operations:
+        if answers.setdefault(op.answer.name, op.answer) != op.answer:
+            raise ValueError(f"two different answers are named {op.answer.name}")
+    return {
+        **ERROR_ENVELOPES,
+        **{name: _answer(answer) for name, answer in answers.items()},
+        **components(OTDatos, *(a.datos for a in answers.values() if a.datos is not None)),
+    }
+
 
 ERROR_TEXT = {
     400: "Solicitud no válida: campo faltante o con formato incorrecto, JSON mal formado, tipo de "
@@ -399,282 +269,45 @@ def _responses(ok_schema: str, ok_text: str, codes: tuple[int, ...]) -> dict:
     return out
 
 
-def _query(name: str, schema: dict, description: str, required: bool = False, example=None) -> dict:
-    out = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
-    if example is not None:
-        out["example"] = example
+def _parameter(param: Param) -> dict:
+    out = {"name": param.name, "in": param.where, "required": param.required}
+    if param.description is not None:
+        out["description"] = param.description
+    out["schema"] = param.schema
+    if param.example is not None:
+        out["example"] = param.example
     return out
 
 
-ID_QUERY = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
-# The seed's create form (an initial OT on land); ids as in a fresh database with one PTE.
-EXAMPLE_OT = {
-    "orden_trabajo": "OT-GRZ-001-26-016.7-J-NHA",
-    "oficio_ot": "PEP-SAP-0001-2026",
-    "id_tipo": "4",
-    "descripcion_trabajo": "Rehabilitación de línea de descarga de 8 pulgadas",
-    "comentario_general": "",
-    "responsable_cliente": "Ing. Laura Méndez",
-    "responsable_proyecto": "1",
-    "id_pte_header": "1",
-    "id_frente": "1",
-    "id_patio": "1",
-    "monto_mxn": "1,234,567.50",
-    "monto_usd": "0",
-    "plazo_dias": "45",
-    "fecha_inicio_programado": "2026-02-01",
-    "fecha_termino_programado": "2026-03-17",
-}
-WRITE_CODES = (400, 401, 403, 404, 409, 413)
-ORDENES = sorted(SORTS) + sorted(f"-{name}" for name in SORTS)
+def _request_body(body: FormBody | IdBody) -> dict:
+    if isinstance(body, IdBody):
+        return _id_body(body.description, body.example)
+    return _body(
+        body.form_class,
+        exclude=body.exclude,
+        required_extra=body.required,
+        partial=body.partial,
+        description=body.description,
+        examples=body.examples,
+    )
 
 
-EXAMPLE_PTE = {
-    "oficio_pte": "PEP-PTE-0100-2026",
-    "descripcion": "Mantenimiento integral a ductos de recolección",
-    "id_cliente": "1",
-    "responsable_proyecto": "1",
-    "fecha_solicitud": "2026-03-01",
-    "plazo_dias": "90",
-    "monto_mxn": "1,500,000.00",
-    "monto_usd": "0",
-}
-PTE_PATHS = {
-    "/api/pte/crear": {
-        "post": {
-            "operationId": "pte_crear",
-            "tags": ["PTE"],
-            "summary": "Crear una PTE (queda En elaboración)",
-            "description": "Rol editor. `oficio_pte` es único (sin distinguir mayúsculas ni espacios).",
-            "requestBody": _body(
-                PTEForm,
-                exclude=("id", "version"),
-                description="Los datos de la PTE.",
-                examples={"pte": ("Una PTE nueva", EXAMPLE_PTE)},
-            ),
-            "responses": _responses("CreadaRespuesta", "PTE creada.", (400, 401, 403, 409, 413)),
-        }
-    },
-    "/api/pte/editar": {
-        "post": {
-            "operationId": "pte_editar",
-            "tags": ["PTE"],
-            "summary": "Editar una PTE: un campo ausente conserva su valor",
-            "description": "Rol editor. Con `version` distinta de la guardada: 409 con quién y cuándo guardó.",
-            "requestBody": _body(
-                PTEForm,
-                required_extra=("id",),
-                partial=True,
-                description="`id` y los campos a cambiar.",
-                examples={"plazo": ("Solo el plazo", {"id": "1", "plazo_dias": "120"})},
-            ),
-            "responses": _responses("EditadaRespuesta", "PTE actualizada (o sin cambios).", WRITE_CODES),
-        }
-    },
-    "/api/pte/obtener": {
-        "get": {
-            "operationId": "pte_obtener",
-            "tags": ["PTE"],
-            "summary": "Datos de una PTE",
-            "parameters": [_query("id", ID_QUERY, "ID de la PTE.", required=True, example=1)],
-            "responses": _responses("PTEObtenerRespuesta", "La PTE.", (400, 401, 404)),
-        }
-    },
-    "/api/pte/eliminar": {
-        "post": {
-            "operationId": "pte_eliminar",
-            "tags": ["PTE"],
-            "summary": "Eliminación lógica de una PTE (no si tiene OT activas)",
-            "description": "Rol editor.",
-            "requestBody": _id_body("El `id` de la PTE.", "1"),
-            "responses": _responses("Exito", "PTE eliminada.", WRITE_CODES),
-        }
-    },
-    "/api/pte/estatus": {
-        "post": {
-            "operationId": "pte_estatus",
-            "tags": ["PTE"],
-            "summary": "Cambiar el estatus: En elaboración → Enviada → Aprobada; Cancelada desde las dos primeras",
-            "description": "Rol editor. Una transición no permitida es un 400 que dice a cuáles sí puede pasar.",
-            "requestBody": _body(
-                PTEStatusForm,
-                required_extra=("id", "id_estatus_pte"),
-                description="`id`, el nuevo `id_estatus_pte` (1-4) y, opcional, `version`.",
-                examples={"enviar": ("Enviar la PTE", {"id": "1", "id_estatus_pte": "2"})},
-            ),
-            "responses": _responses("EditadaRespuesta", "Estatus cambiado.", WRITE_CODES),
-        }
-    },
-}
+def _operation(op: Operation) -> dict:
+    out = {"operationId": op.operation_id, "tags": [op.tag], "summary": op.summary}
+    if op.description:
+        out["description"] = op.description
+    if op.parameters:
+        out["parameters"] = [_parameter(p) for p in op.parameters]
+    if op.body:
+        out["requestBody"] = _request_body(op.body)
+    out["responses"] = _responses(op.answer.name, op.ok, op.codes)
+    return out
 
 
-def build_document() -> dict:
-    paths = {
-        "/api/ot/crear": {
-            "post": {
-                "operationId": "ot_crear",
-                "tags": ["OT"],
-                "summary": "Crear una OT inicial (tipo 4) o una reprogramación (tipo 5) con sus pasos",
-                "description": "Rol editor. Con `id_tipo=5` se requiere `ot_principal`. `por_definir=on` la "
-                "crea con estatus -1. Responde `id_nuevo`; `tipo_aviso: advertencia` si quedó sin pasos.",
-                "requestBody": _body(
-                    OTForm,
-                    exclude=("id", "version"),
-                    description="Los campos del sistema anterior.",
-                    examples={
-                        "ot_inicial_en_tierra": (
-                            "Una OT inicial en tierra, como la envía el sistema anterior",
-                            EXAMPLE_OT,
-                        )
-                    },
-                ),
-                "responses": _responses("CreadaRespuesta", "OT creada.", (400, 401, 403, 409, 413)),
-            }
-        },
-        "/api/ot/editar": {
-            "post": {
-                "operationId": "ot_editar",
-                "tags": ["OT"],
-                "summary": "Editar una OT: un campo ausente conserva su valor; uno opcional vacío se borra",
-                "description": "Rol editor. Si se envía `version` y no coincide con la guardada, nada se guarda "
-                "y la respuesta es 409 con quién y cuándo guardó.",
-                "requestBody": _body(
-                    OTForm,
-                    required_extra=("id",),
-                    partial=True,
-                    description="`id` y los campos a cambiar.",
-                    examples={
-                        "cambiar_montos": (
-                            "Solo los campos que cambian",
-                            {"id": "1", "monto_mxn": "2,500,000.00", "comentario_general": "Ajuste de monto"},
-                        ),
-                        "todo_el_formulario": ("El formulario completo", {"id": "1", **EXAMPLE_OT}),
-                    },
-                ),
-                "responses": _responses("EditadaRespuesta", "OT actualizada (o sin cambios).", WRITE_CODES),
-            }
-        },
-        "/api/ot/obtener": {
-            "get": {
-                "operationId": "ot_obtener",
-                "tags": ["OT"],
-                "summary": "Datos de una OT con las llaves del sistema anterior",
-                "parameters": [_query("id", ID_QUERY, "ID de la OT.", required=True, example=1)],
-                "responses": _responses("OTRespuesta", "La OT.", (400, 401, 404)),
-            }
-        },
-        "/api/ot/eliminar": {
-            "post": {
-                "operationId": "ot_eliminar",
-                "tags": ["OT"],
-                "summary": "Eliminar (lógicamente) una OT",
-                "description": "Rol editor. Una OT inicial con reprogramaciones activas no se elimina (409).",
-                "requestBody": _id_body("`id` de la OT.", "3"),
-                "responses": _responses("Exito", "OT eliminada.", WRITE_CODES),
-            }
-        },
-        "/api/ot/restaurar": {
-            "post": {
-                "operationId": "ot_restaurar",
-                "tags": ["OT"],
-                "summary": "Restaurar una OT eliminada",
-                "description": "Rol admin.",
-                "requestBody": _id_body("`id` de la OT.", "3"),
-                "responses": _responses("Exito", "OT restaurada.", WRITE_CODES),
-            }
-        },
-        "/api/ot/listar": {
-            "get": {
-                "operationId": "ot_listar",
-                "tags": ["OT"],
-                "summary": "Buscar, filtrar, ordenar y paginar OT",
-                "description": "Sin `estatus` lista las activas y las por definir; `estatus=0` (eliminadas) "
-                "solo para un administrador.",
-                "parameters": [
-                    _query(
-                        "q",
-                        {"type": "string"},
-                        "Texto en folio, oficio, descripción o responsable del cliente (se usan 200 caracteres).",
-                    ),
-                    _query(
-                        "pte",
-                        {"type": "string"},
-                        "Parte del oficio de la PTE padre (se usan 100 caracteres).",
-                    ),
-                    *(_query(name, ID_QUERY, f"Filtra por {name}.") for name in LIST_INT_PARAMS),
-                    _query(
-                        "estatus",
-                        {"type": "integer", "enum": [-1, 0, 1]},
-                        "-1 por definir, 0 eliminadas, 1 activas.",
-                    ),
-                    _query("orden", {"type": "string", "enum": ORDENES}, "Columna; con - descendente."),
-                    _query(
-                        "page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Página (desde 1)."
-                    ),
-                    _query(
-                        "per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "Filas por página."
-                    ),
-                ],
-                "responses": _responses("ListaRespuesta", "Una página de OT.", (400, 401, 403)),
-            }
-        },
-        "/api/ot/pasos": {
-            "get": {
-                "operationId": "ot_pasos",
-                "tags": ["OT"],
-                "summary": "Los pasos de una OT, en orden",
-                "parameters": [_query("id", ID_QUERY, "ID de la OT.", required=True, example=1)],
-                "responses": _responses("PasosRespuesta", "Los pasos.", (400, 401, 404)),
-            }
-        },
-        "/api/ot/paso/editar": {
-            "post": {
-                "operationId": "ot_paso_editar",
-                "tags": ["OT"],
-                "summary": "Cambiar el estatus (1–4) y/o el comentario de un paso",
-                "description": "Rol editor. `id` es el ID del paso (de `/api/ot/pasos`).",
-                "requestBody": _body(
-                    StepForm,
-                    description="`id` del paso, `estatus_paso` y/o `comentario`.",
-                    examples={
-                        "completar": (
-                            "Marcar un paso completado",
-                            {"id": "1", "estatus_paso": "3", "comentario": "Entregado"},
-                        )
-                    },
-                ),
-                "responses": _responses("Exito", "Paso actualizado (o sin cambios).", WRITE_CODES),
-            }
-        },
-        "/api/catalogos/{nombre}": {
-            "get": {
-                "operationId": "catalogo",
-                "tags": ["Catálogos"],
-                "summary": "Un catálogo: [{id, nombre, activo}]",
-                "parameters": [
-                    {
-                        "name": "nombre",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "enum": list(CATALOGOS)},
-                    }
-                ],
-                "responses": _responses("CatalogoRespuesta", "Las filas del catálogo.", (400, 401, 404)),
-            }
-        },
-        "/api/pte/listar": {
-            "get": {
-                "operationId": "pte_listar",
-                "tags": ["PTE"],
-                "summary": "Las PTE activas; `aprobada=1` solo las aprobadas, `aprobada=0` las demás",
-                "parameters": [
-                    _query("aprobada", {"type": "string", "enum": ["0", "1"]}, "1 aprobadas, 0 no.")
-                ],
-                "responses": _responses("PTERespuesta", "Las PTE.", (400, 401)),
-            }
-        },
-        **PTE_PATHS,
-    }
+def build_document(operations: list[Operation] = OPERATIONS) -> dict:
+    paths: dict[str, dict] = {}
+    for op in operations:
+        paths.setdefault(op.path, {})[op.method] = _operation(op)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -688,7 +321,7 @@ def build_document() -> dict:
         "tags": [{"name": "OT"}, {"name": "Catálogos"}, {"name": "PTE"}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": _schemas(operations),
             "securitySchemes": {
                 "bearerAuth": {
                     "type": "http",

@@ -1,4 +1,5 @@
-"""Reading an API request: form-encoded or JSON bodies become one MultiDict of strings."""
+"""Reading an API request: form-encoded or JSON bodies become one MultiDict of strings, which a form
+validates (`validated`); ids in the query string or the body."""
 
 from flask import request
 from werkzeug.datastructures import MultiDict
@@ -6,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 from ..errors import fail
 from ..fields import parse_id
 from ..input_guard import check_text
+from ..service_errors import ValidationFailed
 
 CHECKBOXES = {"check_fase_patio", "por_definir"}
 
@@ -46,6 +48,30 @@ def body_values() -> MultiDict:
         "Tipo de contenido no admitido: envíe application/x-www-form-urlencoded, "
         "multipart/form-data o application/json.",
     )
+
+
+def validated(form_class, partial: bool = False, formdata: MultiDict | None = None) -> dict:
+    """The values a form read from the body (`formdata` when the route already read it); a field
+    error is a ValidationFailed, which the API answers as a 400 naming each field.
+
+    `partial`: the fields absent from the body are absent from the values (they keep theirs)."""
+    form = form_class(formdata=body_values() if formdata is None else formdata, partial=partial)
+    if not form.validate():
+        raise ValidationFailed.from_errors(form.first_errors())
+    return form.present_values()
+
+
+def body_id(missing: str) -> int:
+    """The body's `id`: `missing` when there is none, a 400 when it is not an id."""
+    raw = body_values().get("id", "")
+    if not str(raw).strip():
+        raise ValidationFailed(missing, {"id": missing})
+    try:
+        return parse_id(raw)
+    except ValueError:
+        raise ValidationFailed(
+            "El ID no es un identificador válido.", {"id": "El ID no es un identificador válido."}
+        ) from None
 
 
 def query_id(name: str = "id", required: bool = True, message: str | None = None) -> int | None:

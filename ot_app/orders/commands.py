@@ -43,7 +43,7 @@ from ..models import (
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
 from .read import folio_taken, step_set_for
-from .serialize import order_datos
+from .serialize import OTDatos
 
 MSG_REPROGRAMACION_SIN_INICIAL = "Para una reprogramación, debe seleccionar la OT Inicial."
 
@@ -307,7 +307,7 @@ def _conflict(ot_id: int, ot: OTE | None = None) -> Conflict:
         quien=quien,
         cuando=ot.updated_at.isoformat() + "Z" if ot and ot.updated_at else None,  # naive UTC → RFC 3339
         version_actual=ot.version if ot else None,
-        datos=order_datos(ot) if ot else None,
+        datos=OTDatos.from_model(ot).to_json() if ot else None,
     )
 
 

@@ -124,3 +124,23 @@ def list_ptes(query: PTEQuery) -> tuple[list[dict], int]:
         .offset((query.page - 1) * query.per_page)
     ).all()
     return [dict(r._mapping) for r in rows], total
+
+
+def active_ptes(aprobada: bool | None = None) -> list:
+    """The live PTEs by oficio, as `/api/pte/listar` sends them (rows with `aprobada`); with
+    `aprobada`, only the approved ones (True) or only the others (False)."""
+    stmt = (
+        select(
+            PTEHeader.id,
+            PTEHeader.oficio_pte,
+            PTEHeader.descripcion,
+            PTEHeader.id_cliente,
+            PTEHeader.id_estatus_pte,
+            PTEHeader.aprobada.label("aprobada"),
+        )
+        .where(PTEHeader.estatus == Registro.ACTIVA)
+        .order_by(PTEHeader.oficio_pte)
+    )
+    if aprobada is not None:
+        stmt = stmt.where(PTEHeader.aprobada if aprobada else ~PTEHeader.aprobada)
+    return [row._mapping for row in db.session.execute(stmt)]

@@ -1,28 +1,52 @@
-"""The shapes a PTE is sent as (the API and the OpenAPI document use these)."""
+"""The shapes a PTE is sent as (its datos, a list row): the API sends them and the OpenAPI document
+publishes their schemas (see `ot_app.shapes`)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import dataclass
+from datetime import date
 
-from ..models import (
-    PTEHeader,
-)
+from ..models import PTEHeader
+from ..shapes import Money, Shape
 
 
-def pte_datos(pte: PTEHeader) -> dict:
-    return {
-        "id": pte.id,
-        "oficio_pte": pte.oficio_pte,
-        "descripcion": pte.descripcion,
-        "id_cliente": pte.id_cliente,
-        "cliente": pte.cliente.nombre if pte.cliente else None,
-        "responsable_proyecto": pte.id_responsable_proyecto,
-        "fecha_solicitud": pte.fecha_solicitud.isoformat() if pte.fecha_solicitud else None,
-        "plazo_dias": pte.plazo_dias,
-        "monto_mxn": f"{Decimal(pte.monto_mxn or 0):.2f}",
-        "monto_usd": f"{Decimal(pte.monto_usd or 0):.2f}",
-        "id_estatus_pte": pte.id_estatus_pte,
-        "estatus_pte": pte.estatus_pte.nombre if pte.estatus_pte else None,
-        "estatus": pte.estatus,
-        "version": pte.version,
-    }
+@dataclass(frozen=True, slots=True)
+class PTEDatos(Shape):
+    sources = {"responsable_proyecto": "id_responsable_proyecto"}
+
+    id: int
+    oficio_pte: str
+    descripcion: str
+    id_cliente: int | None
+    cliente: str | None
+    responsable_proyecto: int | None
+    fecha_solicitud: date | None
+    plazo_dias: int
+    monto_mxn: Money
+    monto_usd: Money
+    id_estatus_pte: int
+    estatus_pte: str | None
+    estatus: int
+    version: int
+
+    @classmethod
+    def from_model(cls, pte: PTEHeader) -> PTEDatos:
+        return cls.from_object(
+            pte,
+            cliente=pte.cliente.nombre if pte.cliente else None,
+            estatus_pte=pte.estatus_pte.nombre if pte.estatus_pte else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PTEFila(Shape):
+    """A PTE as `/api/pte/listar` sends it (a `read.active_ptes` row)."""
+
+    component = "PTE"
+
+    id: int
+    oficio_pte: str
+    descripcion: str | None
+    id_cliente: int | None
+    id_estatus_pte: int | None
+    aprobada: bool

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from ot_app.api.routes import CATALOGOS
+from ot_app.catalogs.registry import CATALOGOS
 
 POSTS = ["/api/ot/crear", "/api/ot/editar", "/api/ot/eliminar", "/api/ot/restaurar", "/api/ot/paso/editar"]
 BAD_IDS = ["abc", "-1", "99999999999999999999", "0", "1.5", "１２"]  # the last: full-width digits
@@ -91,7 +91,7 @@ def test_deeply_nested_json_is_a_400_not_a_recursion_error(admin, datos):
 
 def test_an_integer_too_long_to_convert_is_a_400(admin, datos):
     r = admin.post("/api/ot/eliminar", data='{"id": 1' + "0" * 5000 + "}", headers=JSON_TYPE)
-    assert_envelope(r, 400)
+    assert assert_envelope(r, 400)["detalles"] == "El cuerpo JSON no es válido."
 
 
 def test_a_nul_character_is_a_400_on_every_database(admin, datos):
@@ -231,7 +231,13 @@ def test_pte_listar_aprobada_other_than_0_or_1_is_a_400(admin, datos):
 def test_good_list_parameters_still_answer_200(admin, datos):
     params = {"page": "1", "per_page": "200", "orden": "-folio", "estatus": "1", "q": "OT-GRZ"}
     r = admin.get("/api/ot/listar", query_string=params)
-    assert r.status_code == 200 and r.get_json()["total"] == 3
+    assert r.status_code == 200
+    body = r.get_json()
+    assert (body["total"], body["page"], body["per_page"]) == (3, 1, 200)
+    assert {row["id"] for row in body["datos"]} == {datos.inicial, datos.version, datos.otra}
+    folios = [row["orden_trabajo"] for row in body["datos"]]
+    assert folios == sorted(folios, reverse=True)  # -folio: descending
+    assert all(row["estatus"] == 1 and "OT-GRZ" in row["orden_trabajo"] for row in body["datos"])
 
 
 # --------------------------------------------------------------------------- catalogs, roles, tokens
@@ -241,8 +247,8 @@ def test_an_unknown_catalog_is_a_404_envelope(admin, datos):
     for nombre in ("bogus", "CLIENTES", "usuarios", "api_token", "clientes%00"):
         body = assert_envelope(admin.get(f"/api/catalogos/{nombre}"), 404)
         assert body["detalles"].startswith("No existe el catálogo"), nombre
-    assert_envelope(admin.get("/api/catalogos/..%2Fot%2Flistar"), 404)
-    assert_envelope(admin.get("/api/catalogos/"), 404)
+    for url in ("/api/catalogos/..%2Fot%2Flistar", "/api/catalogos/"):
+        assert assert_envelope(admin.get(url), 404)["detalles"] == "No se encontró lo que busca.", url
 
 
 def test_a_lector_reads_every_get_endpoint(api_as, datos):
@@ -259,7 +265,14 @@ def test_a_lector_reads_every_get_endpoint(api_as, datos):
     for url in urls:
         r = lector.get(url)
         assert r.status_code == 200, (url, r.get_json())
-        assert r.get_json().get("exito", True) is True
+        body = r.get_json()
+        if url == "/api/openapi.json":
+            assert body["openapi"] == "3.1.0"
+            continue
+        assert body["exito"] is True and body["tipo_aviso"] == "exito", url
+        assert isinstance(body["datos"], (list, dict)), url
+        if not url.startswith("/api/catalogos/"):
+            assert body["datos"], url  # the fixture's OTs, their steps, its PTE
 
 
 def test_a_lector_gets_403_on_every_post(api_as, datos):
@@ -272,8 +285,10 @@ def test_a_lector_gets_403_on_every_post(api_as, datos):
 
 def test_an_editor_gets_403_on_restaurar_and_on_deleted_lists(api_as, datos):
     editor = api_as("editor")
-    assert_envelope(editor.post("/api/ot/restaurar", data={"id": str(datos.otra)}), 403)
-    assert_envelope(editor.get("/api/ot/listar?estatus=0"), 403)
+    body = assert_envelope(editor.post("/api/ot/restaurar", data={"id": str(datos.otra)}), 403)
+    assert body["detalles"] == "No tiene permiso para realizar esta acción."
+    body = assert_envelope(editor.get("/api/ot/listar?estatus=0"), 403)
+    assert body["detalles"] == "Solo un administrador puede ver las OT eliminadas."
 
 
 @pytest.mark.parametrize(
@@ -302,6 +317,6 @@ def test_without_a_valid_token_every_route_is_a_401_envelope(app, datos, headers
 
 
 def test_an_unknown_api_path_and_a_wrong_method_are_envelopes(admin, datos):
-    assert_envelope(admin.get("/api/ot/no-existe"), 404)
-    assert_envelope(admin.get("/api/ot/crear"), 405)
-    assert_envelope(admin.post("/api/ot/obtener?id=1"), 405)
+    assert assert_envelope(admin.get("/api/ot/no-existe"), 404)["detalles"] == "No se encontró lo que busca."
+    assert assert_envelope(admin.get("/api/ot/crear"), 405)["detalles"] == "Método no permitido."
+    assert assert_envelope(admin.post("/api/ot/obtener?id=1"), 405)["detalles"] == "Método no permitido."

@@ -9,7 +9,7 @@ import schemathesis
 from ot_app.api.openapi import DOCUMENT
 from ot_app.forms import Required
 from ot_app.orders.forms import OTForm, StepForm
-from ot_app.orders.serialize import order_datos
+from ot_app.orders.serialize import OTDatos
 
 
 def _get(client, headers=None):
@@ -36,7 +36,10 @@ def test_document_is_served_as_json_to_a_token(app, api_as):
 
 
 def test_document_is_served_to_a_browser_session(lector_client):
-    assert lector_client.get("/api/openapi.json").status_code == 200
+    r = lector_client.get("/api/openapi.json")
+    assert r.status_code == 200
+    assert r.mimetype == "application/json"
+    assert r.get_json() == DOCUMENT
 
 
 def test_every_api_route_is_documented_with_its_methods(app):
@@ -120,12 +123,12 @@ def test_bodies_use_exactly_the_form_field_names():
         assert body["schema"]["required"] == ["id"]
 
 
-def test_obtener_datos_lists_exactly_the_keys_of_order_datos(app, datos):
+def test_obtener_datos_lists_exactly_the_keys_ot_datos_sends(app, datos):
     from ot_app.extensions import db
     from ot_app.models import OTE
 
     with app.app_context():
-        keys = set(order_datos(db.session.get(OTE, datos.inicial)))
+        keys = set(OTDatos.from_model(db.session.get(OTE, datos.inicial)).to_json())
     schema = DOCUMENT["components"]["schemas"]["OTDatos"]
     assert set(schema["properties"]) == keys
     assert set(schema["required"]) == keys
@@ -168,6 +171,15 @@ def test_request_examples_fit_their_schemas():
 def test_the_create_example_creates_an_ot(api_as, datos):
     body = DOCUMENT["paths"]["/api/ot/crear"]["post"]["requestBody"]["content"]["application/json"]
     example = body["examples"]["ot_inicial_en_tierra"]["value"]
-    r = api_as("editor").post("/api/ot/crear", data=example)
+    editor = api_as("editor")
+    r = editor.post("/api/ot/crear", data=example)
     assert r.status_code == 200, r.get_json()
-    assert r.get_json()["id_nuevo"] > datos.otra
+    nueva = r.get_json()["id_nuevo"]
+    assert nueva > datos.otra
+    stored = editor.get(f"/api/ot/obtener?id={nueva}").get_json()["datos"]
+    assert stored["orden_trabajo"] == example["orden_trabajo"]
+    assert stored["oficio_ot"] == example["oficio_ot"]
+    assert stored["id_tipo_id"] == int(example["id_tipo"])
+    assert stored["monto_mxn"] == "1234567.50"
+    assert stored["fecha_inicio_programado"] == example["fecha_inicio_programado"]
+    assert editor.get(f"/api/ot/pasos?id={nueva}").get_json()["datos"], "created with its steps"

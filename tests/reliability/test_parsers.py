@@ -8,10 +8,12 @@ from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
+import jsonschema_rs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from ot_app.api.openapi import DOCUMENT
 from ot_app.fields import ID_MAX, MONEY_MAX, parse_date, parse_id, parse_money, parse_whole
 from ot_app.models import normalize_folio
 
@@ -121,6 +123,35 @@ def test_money_any_input_is_a_valid_amount_or_a_spanish_error(raw):
         # Only what the form documents: ASCII digits, thousands commas, one decimal point.
         assert set(text) <= ASCII_DIGITS | {",", "."}, f"{raw!r} accepted as {value}"
         assert value == (Decimal(text.replace(",", "")) if text else 0)
+
+
+# The money field as the OpenAPI document publishes it (what a form-encoded client may post),
+# checked by jsonschema_rs: a JSON Schema (ECMA 262) regex engine, not Python's `re`.
+PUBLISHED_MONEY = DOCUMENT["paths"]["/api/ot/crear"]["post"]["requestBody"]["content"][
+    "application/x-www-form-urlencoded"
+]["schema"]["properties"]["monto_mxn"]
+published_money = jsonschema_rs.validator_for(PUBLISHED_MONEY).is_valid
+near_money = st.one_of(
+    st.text(alphabet="0123456789,.", max_size=16),
+    st.from_regex(r"\A[0-9]{0,5}(,[0-9]{0,4}){0,3}(\.[0-9]{0,3})?\Z"),
+    cents.flatmap(lambda d: st.sampled_from(money_texts(d))),
+)
+
+
+@prop
+@given(raw=st.one_of(near_money, any_text))
+@example(raw="1234.")
+@example(raw=".5")
+def test_money_published_pattern_matches_exactly_what_the_parser_accepts(raw):
+    """The document and the parser agree on every text (surrounding whitespace aside: the parser
+    strips it). Only the upper bound is the parser's alone: no regex says "at most MONEY_MAX"."""
+    count("parse_money: patrón publicado")
+    text = raw.strip()
+    kind, message = outcome(parse_money, text, MONEY_MESSAGES)
+    if message == "es demasiado grande":
+        assert published_money(text), f"{text!r}: an amount of the right shape, only too large"
+    else:
+        assert published_money(text) == (kind == "ok"), f"{text!r}: parser {kind}, document disagrees"
 
 
 # --------------------------------------------------------------------------- dates

@@ -1,0 +1,38 @@
+"""/api/catalogos/<nombre>: a simple catalog's rows, by the slugs of the catalog pages (one registry)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..catalogs.registry import MODELS
+from ..envelope import envelope
+from ..errors import fail
+from ..extensions import db
+from ..shapes import Shape
+from .spec import Answer, Param, operation
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogo(Shape):
+    id: int
+    nombre: str
+    activo: bool
+
+
+@operation(
+    "GET",
+    "/catalogos/<nombre>",
+    tag="Catálogos",
+    summary="Un catálogo: [{id, nombre, activo}]",
+    parameters=(Param("nombre", {"type": "string", "enum": list(MODELS)}, required=True, where="path"),),
+    answer=Answer("CatalogoRespuesta", datos=list[Catalogo]),
+    ok="Las filas del catálogo.",
+    codes=(400, 401, 404),
+)
+def catalogo(nombre: str):
+    model = MODELS.get(nombre)
+    if model is None:
+        fail(404, f"No existe el catálogo {nombre}. Catálogos: {', '.join(MODELS)}.")
+    rows = db.session.execute(db.select(model.id, model.nombre, model.activo).order_by(model.id))
+    datos = [Catalogo(id=r.id, nombre=r.nombre, activo=bool(r.activo)).to_json() for r in rows]
+    return envelope(True, f"{len(datos)} registros", datos=datos)

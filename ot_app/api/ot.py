@@ -1,0 +1,258 @@
+"""/api/ot: the seed's OT endpoints. Parse, call the orders service, answer with the envelope; each
+route carries what the OpenAPI document says about it."""
+
+from flask import request
+from flask_login import current_user
+
+from ..auth.security import requires_role
+from ..envelope import envelope
+from ..models import EstatusPasoId, FrenteId, Registro, TipoId
+from ..orders import commands, read
+from ..orders.forms import OTForm, StepForm
+from ..orders.query import LIST_INT_PARAMS, list_query_from_args
+from ..orders.read import SORTS
+from ..orders.serialize import OTDatos, OTFila, Paso
+from ..service_errors import ValidationFailed
+from .request import body_id, body_values, query_id, validated
+from .spec import (
+    CREADA,
+    CREATE_CODES,
+    EDITADA,
+    EXITO,
+    ID_QUERY,
+    READ_CODES,
+    WRITE_CODES,
+    Answer,
+    FormBody,
+    IdBody,
+    Param,
+    operation,
+)
+
+TAG = "OT"
+# The seed's create form (an initial OT on land); ids as in a fresh database with one PTE.
+EXAMPLE_OT = {
+    "orden_trabajo": "OT-GRZ-001-26-016.7-J-NHA",
+    "oficio_ot": "PEP-SAP-0001-2026",
+    "id_tipo": str(TipoId.INICIAL.value),
+    "descripcion_trabajo": "Rehabilitación de línea de descarga de 8 pulgadas",
+    "comentario_general": "",
+    "responsable_cliente": "Ing. Laura Méndez",
+    "responsable_proyecto": "1",
+    "id_pte_header": "1",
+    "id_frente": str(FrenteId.TIERRA.value),
+    "id_patio": "1",
+    "monto_mxn": "1,234,567.50",
+    "monto_usd": "0",
+    "plazo_dias": "45",
+    "fecha_inicio_programado": "2026-02-01",
+    "fecha_termino_programado": "2026-03-17",
+}
+ORDENES = sorted(SORTS) + sorted(f"-{name}" for name in SORTS)
+OT_ID = Param("id", ID_QUERY, "ID de la OT.", required=True, example=1)
+
+
+@operation(
+    "POST",
+    "/ot/crear",
+    tag=TAG,
+    summary=f"Crear una OT inicial (tipo {TipoId.INICIAL.value}) o una reprogramación "
+    f"(tipo {TipoId.REPROGRAMADA.value}) con sus pasos",
+    description=f"Rol editor. Con `id_tipo={TipoId.REPROGRAMADA.value}` se requiere `ot_principal`. "
+    f"`por_definir=on` la crea con estatus {Registro.POR_DEFINIR.value}. Responde `id_nuevo`; "
+    "`tipo_aviso: advertencia` si quedó sin pasos.",
+    body=FormBody(
+        OTForm,
+        "Los campos del sistema anterior.",
+        exclude=("id", "version"),
+        examples={
+            "ot_inicial_en_tierra": (
+                "Una OT inicial en tierra, como la envía el sistema anterior",
+                EXAMPLE_OT,
+            )
+        },
+    ),
+    answer=CREADA,
+    ok="OT creada.",
+    codes=CREATE_CODES,
+)
+@requires_role("editor")
+def ot_crear():
+    result = commands.create_order(validated(OTForm), current_user)
+    return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, id_nuevo=result.ot.id)
+
+
+@operation(
+    "POST",
+    "/ot/editar",
+    tag=TAG,
+    summary="Editar una OT: un campo ausente conserva su valor; uno opcional vacío se borra",
+    description="Rol editor. Si se envía `version` y no coincide con la guardada, nada se guarda "
+    "y la respuesta es 409 con quién y cuándo guardó.",
+    body=FormBody(
+        OTForm,
+        "`id` y los campos a cambiar.",
+        required=("id",),
+        partial=True,
+        examples={
+            "cambiar_montos": (
+                "Solo los campos que cambian",
+                {"id": "1", "monto_mxn": "2,500,000.00", "comentario_general": "Ajuste de monto"},
+            ),
+            "todo_el_formulario": ("El formulario completo", {"id": "1", **EXAMPLE_OT}),
+        },
+    ),
+    answer=EDITADA,
+    ok="OT actualizada (o sin cambios).",
+    codes=WRITE_CODES,
+)
+@requires_role("editor")
+def ot_editar():
+    raw = body_values()
+    if not raw.get("id", "").strip():  # before the form, which would only say the id is not valid
+        raise ValidationFailed("ID del OT no proporcionado", {"id": "ID del OT no proporcionado"})
+    result = commands.update_order(validated(OTForm, partial=True, formdata=raw), current_user)
+    return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, version=result.ot.version)
+
+
+@operation(
+    "GET",
+    "/ot/obtener",
+    tag=TAG,
+    summary="Datos de una OT con las llaves del sistema anterior",
+    parameters=(OT_ID,),
+    answer=Answer("OTRespuesta", datos=OTDatos),
+    ok="La OT.",
+    codes=READ_CODES,
+)
+def ot_obtener():
+    ot = read.get_order(query_id("id", message="ID del OT no proporcionado"))
+    return envelope(True, "OT encontrada", datos=OTDatos.from_model(ot, read.chain_of(ot)).to_json())
+
+
+@operation(
+    "POST",
+    "/ot/eliminar",
+    tag=TAG,
+    summary="Eliminar (lógicamente) una OT",
+    description="Rol editor. Una OT inicial con reprogramaciones activas no se elimina (409).",
+    body=IdBody("`id` de la OT.", "3"),
+    answer=EXITO,
+    ok="OT eliminada.",
+    codes=WRITE_CODES,
+)
+@requires_role("editor")
+def ot_eliminar():
+    result = commands.delete_order(body_id("ID de la OT no proporcionado"), current_user)
+    return envelope(True, result.detalles)
+
+
+@operation(
+    "POST",
+    "/ot/restaurar",
+    tag=TAG,
+    summary="Restaurar una OT eliminada",
+    description="Rol admin.",
+    body=IdBody("`id` de la OT.", "3"),
+    answer=EXITO,
+    ok="OT restaurada.",
+    codes=WRITE_CODES,
+)
+@requires_role("admin")
+def ot_restaurar():
+    result = commands.restore_order(body_id("ID de la OT no proporcionado"), current_user)
+    return envelope(True, result.detalles)
+
+
+@operation(
+    "GET",
+    "/ot/listar",
+    tag=TAG,
+    summary="Buscar, filtrar, ordenar y paginar OT",
+    description="Sin `estatus` lista las activas y las por definir; "
+    f"`estatus={Registro.ELIMINADA.value}` (eliminadas) solo para un administrador.",
+    parameters=(
+        Param(
+            "q",
+            {"type": "string"},
+            "Texto en folio, oficio, descripción o responsable del cliente (se usan 200 caracteres).",
+        ),
+        Param("pte", {"type": "string"}, "Parte del oficio de la PTE padre (se usan 100 caracteres)."),
+        *(Param(name, ID_QUERY, f"Filtra por {name}.") for name in LIST_INT_PARAMS),
+        Param(
+            "estatus",
+            {"type": "integer", "enum": [r.value for r in Registro]},
+            f"{Registro.POR_DEFINIR.value} por definir, {Registro.ELIMINADA.value} eliminadas, "
+            f"{Registro.ACTIVA.value} activas.",
+        ),
+        Param("orden", {"type": "string", "enum": ORDENES}, "Columna; con - descendente."),
+        Param("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Página (desde 1)."),
+        Param("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "Filas por página."),
+    ),
+    answer=Answer("ListaRespuesta", datos=list[OTFila], extra={"total": int, "page": int, "per_page": int}),
+    ok="Una página de OT.",
+    codes=(400, 401, 403),
+)
+def ot_listar():
+    page = read.list_orders(list_query_from_args(request.args), current_user)
+    return envelope(
+        True,
+        f"{page.total} OT encontradas",
+        datos=[OTFila.json_of_row(item) for item in page.items],
+        total=page.total,
+        page=page.page,
+        per_page=page.per_page,
+    )
+
+
+@operation(
+    "GET",
+    "/ot/pasos",
+    tag=TAG,
+    summary="Los pasos de una OT, en orden",
+    parameters=(OT_ID,),
+    answer=Answer("PasosRespuesta", datos=list[Paso]),
+    ok="Los pasos.",
+    codes=READ_CODES,
+)
+def ot_pasos():
+    ot_id = query_id("id", message="ID del OT no proporcionado")
+    read.get_order(ot_id)  # 404 when unknown
+    pasos = [Paso.json_of_row(p) for p in read.steps_of(ot_id)]
+    return envelope(True, f"{len(pasos)} pasos", datos=pasos)
+
+
+_PASO_MIN, _PASO_MAX = min(EstatusPasoId).value, max(EstatusPasoId).value
+
+
+@operation(
+    "POST",
+    "/ot/paso/editar",
+    tag=TAG,
+    summary=f"Cambiar el estatus ({_PASO_MIN}–{_PASO_MAX}) y/o el comentario de un paso",
+    description="Rol editor. `id` es el ID del paso (de `/api/ot/pasos`).",
+    body=FormBody(
+        StepForm,
+        "`id` del paso, `estatus_paso` y/o `comentario`.",
+        examples={
+            "completar": (
+                "Marcar un paso completado",
+                {"id": "1", "estatus_paso": str(EstatusPasoId.COMPLETADO.value), "comentario": "Entregado"},
+            )
+        },
+    ),
+    answer=EXITO,
+    ok="Paso actualizado (o sin cambios).",
+    codes=WRITE_CODES,
+)
+@requires_role("editor")
+def ot_paso_editar():
+    values = validated(StepForm, partial=True)
+    if "id" not in values:
+        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
+    if values.get("estatus_paso") is None and "comentario" not in values:
+        raise ValidationFailed(
+            "Indique el estatus del paso o su comentario.", {"estatus_paso": "Indique el estatus del paso."}
+        )
+    result = commands.set_step(values, current_user)
+    return envelope(True, result.detalles)

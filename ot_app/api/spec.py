@@ -1,0 +1,94 @@
+"""Each /api operation's OpenAPI metadata, declared beside its route: `@operation` adds the route to
+the blueprint and records what the document says about it; api/openapi.py assembles the document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..fields import ID_MAX
+from . import bp
+
+
+@dataclass(frozen=True)
+class FormBody:
+    """A body read by a form. `partial`: absent fields keep their value, so only `required` is
+    required; otherwise the form's required fields are, plus `required`."""
+
+    form_class: type
+    description: str
+    exclude: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    partial: bool = False
+    examples: dict[str, tuple[str, dict]] | None = None  # name → (summary, value)
+
+
+@dataclass(frozen=True)
+class IdBody:
+    """A body that is only the `id` of the record to act on."""
+
+    description: str
+    example: str
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    schema: dict
+    description: str | None = None
+    required: bool = False
+    example: object = None
+    where: str = "query"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A success envelope, a component of the document: its `tipo_aviso` values, its `datos` (a
+    Shape or `list[Shape]`) and its other keys with their types."""
+
+    name: str
+    avisos: tuple[str, ...] = ("exito",)
+    datos: object = None
+    extra: dict[str, type] = field(default_factory=dict)
+
+
+EXITO = Answer("Exito", ("exito", "advertencia"))
+CREADA = Answer("CreadaRespuesta", ("exito", "advertencia"), extra={"id_nuevo": int})
+EDITADA = Answer("EditadaRespuesta", ("exito", "advertencia"), extra={"version": int})
+
+# The error answers each kind of operation documents (the envelopes of api/openapi.py).
+READ_CODES = (400, 401, 404)
+CREATE_CODES = (400, 401, 403, 409, 413)
+WRITE_CODES = (400, 401, 403, 404, 409, 413)
+
+ID_QUERY = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # as OpenAPI writes it: /api/catalogos/{nombre}
+    operation_id: str  # the view's name, which is also its endpoint
+    tag: str
+    summary: str
+    answer: Answer
+    ok: str  # what the 200 answer means
+    codes: tuple[int, ...]
+    description: str | None = None
+    body: FormBody | IdBody | None = None
+    parameters: tuple[Param, ...] = ()
+
+
+OPERATIONS: list[Operation] = []
+
+
+def operation(method: str, rule: str, **metadata):
+    """Route `rule` (relative to /api) for `method` and record its metadata (see Operation)."""
+
+    def decorate(view):
+        bp.add_url_rule(rule, view_func=view, methods=[method])
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", bp.url_prefix + rule)
+        OPERATIONS.append(Operation(method.lower(), path, view.__name__, **metadata))
+        return view
+
+    return decorate
