@@ -168,7 +168,7 @@ def get_order(ot_id) -> OTE:
 
 def chain_of(ot: OTE) -> list[Fila]:
     """The versions of the chain this OT belongs to (its initial OT's versions), oldest first, as
-    stored (dates, Decimals): `serialize.version_datos` turns one into what the API sends."""
+    stored (dates, Decimals): `serialize.Reprogramacion` is what the API sends of one."""
     root = ot.ot_principal or ot.id
     rows = db.session.execute(
         select(
