@@ -18,6 +18,7 @@ from ..models import (
     ResponsableProyecto,
     TipoDocumento,
 )
+from ..service_errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,10 @@ CATALOGOS: dict[str, Catalogo] = {
 
 # slug → model, for lookups that only need the table.
 MODELS: dict[str, type] = {slug: cat.model for slug, cat in CATALOGOS.items()}
+
+
+def get_catalogo(slug: str) -> Catalogo:
+    cat = CATALOGOS.get(slug)
+    if cat is None:
+        raise NotFound(f"No existe el catálogo {slug}.")
+    return cat

@@ -9,7 +9,8 @@ from ..fields import parse_id, parse_whole
 from ..models import Cliente, TipoDocumento
 from ..service_errors import ServiceError, ValidationFailed
 from ..views import action_error, render, with_toast
-from . import service
+from . import commands, read
+from .registry import CATALOGOS, Catalogo, get_catalogo
 
 bp = Blueprint("catalogs", __name__, url_prefix="/catalogos")
 ACTIVO_INVALIDO = "El valor de «activo» debe ser 1 (activo) o 0 (inactivo)."
@@ -17,12 +18,12 @@ ACTIVO_INVALIDO = "El valor de «activo» debe ser 1 (activo) o 0 (inactivo)."
 
 @bp.context_processor
 def _catalogs():
-    return {"catalogos": service.CATALOGOS}
+    return {"catalogos": CATALOGOS}
 
 
-def _cat(slug: str) -> service.Catalogo:
+def _cat(slug: str) -> Catalogo:
     try:
-        return service.get_catalogo(slug)
+        return get_catalogo(slug)
     except ServiceError:
         abort(404)
 
@@ -35,7 +36,7 @@ def _row(cat, row_id: int):
         "id": row.id,
         "nombre": row.nombre,
         "activo": row.activo,
-        "usos": service.usage(cat.model, row.id),
+        "usos": read.usage(cat.model, row.id),
     }
 
 
@@ -43,16 +44,16 @@ def _row(cat, row_id: int):
 def index():
     counts = {
         slug: db.session.scalar(db.select(db.func.count()).select_from(cat.model))
-        for slug, cat in service.CATALOGOS.items()
+        for slug, cat in CATALOGOS.items()
     }
-    return render_template("catalogs/index.html", catalogos=service.CATALOGOS, counts=counts)
+    return render_template("catalogs/index.html", catalogos=CATALOGOS, counts=counts)
 
 
 @bp.get("/<slug>")
 def lista(slug: str):
     cat = _cat(slug)
     q = (request.args.get("q") or "")[:100]
-    rows = service.list_rows(slug, q)
+    rows = read.list_rows(slug, q)
     return render("catalogs/list.html", "catalogs/_rows.html", cat=cat, rows=rows, q=q)
 
 
@@ -62,7 +63,7 @@ def crear(slug: str):
     cat = _cat(slug)
     nombre = request.form.get("nombre", "")
     try:
-        row = service.create_row(slug, nombre, current_user)
+        row = commands.create_row(slug, nombre, current_user)
     except ValidationFailed as err:
         return render_template("catalogs/_new_row.html", cat=cat, nombre=nombre, error=err.detalles), 422
     except ServiceError as err:
@@ -70,7 +71,7 @@ def crear(slug: str):
     # The fresh form, plus the whole list out of band (a bare <tr> cannot travel outside a table).
     html = render_template("catalogs/_new_row.html", cat=cat, nombre="", error=None)
     html += render_template(
-        "catalogs/_rows.html", cat=cat, rows=service.list_rows(slug), q="", oob=True, nuevo=row.id
+        "catalogs/_rows.html", cat=cat, rows=read.list_rows(slug), q="", oob=True, nuevo=row.id
     )
     return with_toast(html, f"«{row.nombre}» agregado.")
 
@@ -97,7 +98,7 @@ def fila_guardar(slug: str, row_id: int):
     if activo not in (None, "0", "1"):  # anything else would have deactivated the row
         return action_error(ValidationFailed(ACTIVO_INVALIDO))
     try:
-        service.update_row(slug, row_id, nombre, None if activo is None else activo == "1", current_user)
+        commands.update_row(slug, row_id, nombre, None if activo is None else activo == "1", current_user)
     except ValidationFailed as err:
         r = _row(cat, row_id)
         r["nombre"] = nombre
@@ -116,7 +117,7 @@ def fila_guardar(slug: str, row_id: int):
 def fila_eliminar(slug: str, row_id: int):
     _cat(slug)
     try:
-        nombre = service.delete_row(slug, row_id, current_user)
+        nombre = commands.delete_row(slug, row_id, current_user)
     except ServiceError as err:
         return action_error(err)
     return with_toast("", f"«{nombre}» eliminado.")
@@ -136,7 +137,7 @@ def _step_set_arg() -> int:
 def pasos():
     step_set = _step_set_arg()
     return render_template(
-        "catalogs/pasos.html", sets=service.step_sets(), step_set=step_set, pasos=service.list_steps(step_set)
+        "catalogs/pasos.html", sets=read.step_sets(), step_set=step_set, pasos=read.list_steps(step_set)
     )
 
 
@@ -145,11 +146,11 @@ def pasos():
 def paso_crear():
     step_set = _step_set_arg()
     try:
-        service.create_step(step_set, request.form.get("descripcion", ""), current_user)
+        commands.create_step(step_set, request.form.get("descripcion", ""), current_user)
     except ValidationFailed as err:
         return action_error(err)
     return with_toast(
-        render_template("catalogs/_pasos_panel.html", pasos=service.list_steps(step_set), step_set=step_set),
+        render_template("catalogs/_pasos_panel.html", pasos=read.list_steps(step_set), step_set=step_set),
         "Paso agregado.",
     )
 
@@ -161,15 +162,13 @@ def paso_guardar(paso_id: int):
     if activo not in (None, "0", "1"):
         return action_error(ValidationFailed(ACTIVO_INVALIDO))
     try:
-        paso = service.update_step(
+        paso = commands.update_step(
             paso_id, request.form.get("descripcion"), None if activo is None else activo == "1", current_user
         )
     except ServiceError as err:
         return action_error(err)
     return with_toast(
-        render_template(
-            "catalogs/_pasos_panel.html", pasos=service.list_steps(paso.tipo), step_set=paso.tipo
-        ),
+        render_template("catalogs/_pasos_panel.html", pasos=read.list_steps(paso.tipo), step_set=paso.tipo),
         "Paso guardado.",
     )
 
@@ -196,10 +195,10 @@ def _rule_values():
 
 def _rules_context(**extra):
     return {
-        "reglas": service.list_rules(),
+        "reglas": read.list_rules(),
         "tipos": db.session.scalars(db.select(TipoDocumento).order_by(TipoDocumento.id)).all(),
         "clientes": db.session.scalars(db.select(Cliente).order_by(Cliente.nombre)).all(),
-        "sets": service.step_sets(),
+        "sets": read.step_sets(),
         **extra,
     }
 
@@ -210,7 +209,7 @@ def reglas():
     if request.args.get("id_tipo"):
         try:
             values = _rule_values()
-            preview = service.preview(values["id_tipo"], values["id_cliente"])
+            preview = read.preview(values["id_tipo"], values["id_cliente"])
             preview["tipo"] = db.session.get(TipoDocumento, values["id_tipo"])
             preview["cliente"] = (
                 db.session.get(Cliente, values["id_cliente"]) if values["id_cliente"] else None
@@ -226,7 +225,9 @@ def regla_guardar():
     try:
         values = _rule_values()
         rule_id = parse_id(request.form.get("id", "")) if request.form.get("id") else None
-        service.save_rule(rule_id, values["id_tipo"], values["id_cliente"], values["tipo_paso"], current_user)
+        commands.save_rule(
+            rule_id, values["id_tipo"], values["id_cliente"], values["tipo_paso"], current_user
+        )
     except ValueError:
         abort(400)
     except ServiceError as err:
@@ -238,7 +239,7 @@ def regla_guardar():
 @requires_role("admin")
 def regla_eliminar(rule_id: int):
     try:
-        service.delete_rule(rule_id, current_user)
+        commands.delete_rule(rule_id, current_user)
     except ServiceError as err:
         return action_error(err)
     return with_toast(render_template("catalogs/_reglas_rows.html", **_rules_context()), "Regla eliminada.")

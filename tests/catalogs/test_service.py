@@ -2,7 +2,7 @@
 
 import pytest
 
-from ot_app.catalogs import service
+from ot_app.catalogs import commands, read
 from ot_app.extensions import db
 from ot_app.models import ActividadLog, PasoOt, Patio
 from ot_app.service_errors import NotFound, ServiceError, ValidationFailed
@@ -11,41 +11,41 @@ from .. import factories
 
 
 def test_names_unique_trimmed_case_insensitive(ctx):
-    service.create_row("patios", "Patio Dos Bocas", None)
+    commands.create_row("patios", "Patio Dos Bocas", None)
     with pytest.raises(ValidationFailed) as err:
-        service.create_row("patios", "  patio   dos bocas ", None)
+        commands.create_row("patios", "  patio   dos bocas ", None)
     assert err.value.errores["nombre"] == "Ya existe un patio «Patio Dos Bocas» (ID 1)."
 
 
 def test_name_required_and_bounded(ctx):
     with pytest.raises(ValidationFailed, match="El nombre es obligatorio."):
-        service.create_row("clientes", "   ", None)
+        commands.create_row("clientes", "   ", None)
     with pytest.raises(ValidationFailed, match="hasta 150 caracteres"):
-        service.create_row("clientes", "x" * 151, None)
+        commands.create_row("clientes", "x" * 151, None)
 
 
 def test_rename_to_a_taken_name_is_refused_but_own_name_is_fine(ctx):
-    a = service.create_row("plataformas", "Akal-J", None)
-    service.create_row("plataformas", "Ku-S", None)
-    service.update_row("plataformas", a.id, "AKAL-J", None, None)
+    a = commands.create_row("plataformas", "Akal-J", None)
+    commands.create_row("plataformas", "Ku-S", None)
+    commands.update_row("plataformas", a.id, "AKAL-J", None, None)
     with pytest.raises(ValidationFailed, match="Ya existe una plataforma «Ku-S»"):
-        service.update_row("plataformas", a.id, "ku-s", None, None)
+        commands.update_row("plataformas", a.id, "ku-s", None, None)
 
 
 def test_referenced_row_cannot_be_deleted_only_deactivated(ctx):
     patio = factories.make_patio("Patio Tampico")
     factories.make_ot(patio=patio)
     with pytest.raises(ServiceError) as err:
-        service.delete_row("patios", patio.id, None)
+        commands.delete_row("patios", patio.id, None)
     assert err.value.status == 409
     assert "no se puede eliminar porque lo usan 1 OT" in err.value.detalles
-    service.update_row("patios", patio.id, None, False, None)
+    commands.update_row("patios", patio.id, None, False, None)
     assert db.session.get(Patio, patio.id).activo is False
 
 
 def test_unused_row_is_deleted_and_logged(ctx):
-    row = service.create_row("intercoms", "Intercom temporal", None)
-    service.delete_row("intercoms", row.id, None)
+    row = commands.create_row("intercoms", "Intercom temporal", None)
+    commands.delete_row("intercoms", row.id, None)
     logs = db.session.scalars(db.select(ActividadLog.accion).where(ActividadLog.entidad == "intercoms")).all()
     assert logs == ["crear", "eliminar"]
 
@@ -53,63 +53,63 @@ def test_unused_row_is_deleted_and_logged(ctx):
 def test_list_shows_usage_counts(ctx):
     patio = factories.make_patio("Patio Frontera")
     factories.make_ot(patio=patio)
-    rows = {r["nombre"]: r for r in service.list_rows("patios")}
+    rows = {r["nombre"]: r for r in read.list_rows("patios")}
     assert rows["Patio Frontera"]["usos"] == {"OT": 1}
-    assert [r["nombre"] for r in service.list_rows("patios", "fronT")] == ["Patio Frontera"]
+    assert [r["nombre"] for r in read.list_rows("patios", "fronT")] == ["Patio Frontera"]
 
 
 @pytest.mark.parametrize("slug", ["tipos", "frentes", "estatus_paso", "estatus_pte"])
 def test_fixed_catalogs_are_read_only(ctx, slug):
     with pytest.raises(ServiceError) as err:
-        service.create_row(slug, "Otro", None)
+        commands.create_row(slug, "Otro", None)
     assert err.value.status == 403
-    assert service.list_rows(slug)
+    assert read.list_rows(slug)
 
 
 def test_unknown_catalog_is_not_found(ctx):
     with pytest.raises(NotFound):
-        service.list_rows("naves")
+        read.list_rows("naves")
 
 
 def test_steps_in_id_order_with_ot_counts(ctx):
     factories.make_ot()
-    steps = service.list_steps(5)
+    steps = read.list_steps(5)
     assert [s["id"] for s in steps] == sorted(s["id"] for s in steps)
     assert all(s["ots"] == 1 for s in steps)
 
 
 def test_steps_add_rename_deactivate(ctx):
-    paso = service.create_step(18, "  Revisión de  garantías ", None)
+    paso = commands.create_step(18, "  Revisión de  garantías ", None)
     assert paso.descripcion == "Revisión de garantías" and paso.tipo == 18
-    service.update_step(paso.id, "Revisión de fianzas", False, None)
+    commands.update_step(paso.id, "Revisión de fianzas", False, None)
     paso = db.session.get(PasoOt, paso.id)
     assert (paso.descripcion, paso.activo) == ("Revisión de fianzas", False)
     with pytest.raises(ValidationFailed):
-        service.update_step(paso.id, "", None, None)
+        commands.update_step(paso.id, "", None, None)
 
 
 def test_rules_default_reproduce_the_seed(ctx):
-    assert service.preview(4, 2)["tipo_paso"] == 5
-    assert service.preview(5, 1)["tipo_paso"] == 5
-    assert [service.preview(5, c)["tipo_paso"] for c in (2, 3, 4)] == [18, 18, 18]
+    assert read.preview(4, 2)["tipo_paso"] == 5
+    assert read.preview(5, 1)["tipo_paso"] == 5
+    assert [read.preview(5, c)["tipo_paso"] for c in (2, 3, 4)] == [18, 18, 18]
     other = factories.make_catalog(__import__("ot_app.models", fromlist=["Cliente"]).Cliente, "Otro cliente")
-    assert service.preview(5, other.id)["tipo_paso"] == 5
+    assert read.preview(5, other.id)["tipo_paso"] == 5
 
 
 def test_rule_preview_lists_the_active_steps(ctx):
     db.session.get(PasoOt, 101).activo = False
     db.session.commit()
-    result = service.preview(5, 2)
+    result = read.preview(5, 2)
     assert result["tipo_paso"] == 18
     assert 101 not in [p["id"] for p in result["pasos"]]
     assert len(result["pasos"]) == 6
 
 
 def test_rules_edit_changes_what_new_ots_get(ctx):
-    rule = service.save_rule(None, 4, 3, 18, None)
-    assert service.preview(4, 3)["tipo_paso"] == 18
-    service.save_rule(rule.id, 4, 3, 5, None)
-    assert service.preview(4, 3)["tipo_paso"] == 5
-    service.delete_rule(rule.id, None)
+    rule = commands.save_rule(None, 4, 3, 18, None)
+    assert read.preview(4, 3)["tipo_paso"] == 18
+    commands.save_rule(rule.id, 4, 3, 5, None)
+    assert read.preview(4, 3)["tipo_paso"] == 5
+    commands.delete_rule(rule.id, None)
     with pytest.raises(ValidationFailed, match="Ya hay una regla"):
-        service.save_rule(None, 5, 2, 5, None)
+        commands.save_rule(None, 5, 2, 5, None)

@@ -1,5 +1,5 @@
-"""Catalog use cases: simple catalogs (one data-driven set of rules for all), step templates and
-the step-set rules. Every write is one transaction with its activity-log row."""
+"""Catalog writes: simple catalogs (one data-driven set of rules for all), step templates and the
+step-set rules. Every write is one transaction with its activity-log row; reads are in read.py."""
 
 from __future__ import annotations
 
@@ -7,49 +7,13 @@ from sqlalchemy import delete, func, select
 
 from .. import audit
 from ..extensions import db
-from ..models import (
-    OTE,
-    Cliente,
-    Embarcacion,
-    EstatusOT,
-    Intercom,
-    OTDetalle,
-    PasoOt,
-    Patio,
-    Plataforma,
-    PTEHeader,
-    ReglaPaso,
-    ResponsableProyecto,
-    TipoDocumento,
-)
+from ..models import Cliente, PasoOt, ReglaPaso, TipoDocumento
 from ..service_errors import NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
-from .registry import CATALOGOS, Catalogo
+from .read import describe_usage, normalize, usage
+from .registry import Catalogo, get_catalogo
 
 NOMBRE_MAX = 150
-
-
-# Who uses a row of each catalog: (column, what to call the users).
-REFERENCES: dict[type, list[tuple]] = {
-    Cliente: [
-        (OTE.id_cliente, "OT"),
-        (PTEHeader.id_cliente, "PTE"),
-        (ReglaPaso.id_cliente, "reglas de pasos"),
-    ],
-    Embarcacion: [(OTE.id_embarcacion, "OT")],
-    Plataforma: [(OTE.id_plataforma, "OT")],
-    Intercom: [(OTE.id_intercom, "OT")],
-    Patio: [(OTE.id_patio, "OT")],
-    ResponsableProyecto: [(OTE.id_responsable_proyecto, "OT"), (PTEHeader.id_responsable_proyecto, "PTE")],
-    EstatusOT: [(OTE.id_estatus_ot, "OT")],
-}
-
-
-def get_catalogo(slug: str) -> Catalogo:
-    cat = CATALOGOS.get(slug)
-    if cat is None:
-        raise NotFound(f"No existe el catálogo {slug}.")
-    return cat
 
 
 def _editable(slug: str) -> Catalogo:
@@ -59,42 +23,6 @@ def _editable(slug: str) -> Catalogo:
             f"El catálogo {cat.titulo} es fijo: las reglas de la aplicación dependen de él.", status=403
         )
     return cat
-
-
-def normalize(nombre: str) -> str:
-    return " ".join((nombre or "").split())
-
-
-def list_rows(slug: str, q: str = "") -> list[dict]:
-    """Rows with how many records use each one (one grouped query per referencing column)."""
-    cat = get_catalogo(slug)
-    model = cat.model
-    stmt = select(model.id, model.nombre, model.activo).order_by(model.nombre, model.id)
-    text = normalize(q)
-    if text:
-        stmt = stmt.where(func.lower(model.nombre).contains(text.lower(), autoescape=True))
-    rows = [{"id": r[0], "nombre": r[1], "activo": bool(r[2]), "usos": {}} for r in db.session.execute(stmt)]
-    by_id = {r["id"]: r for r in rows}
-    for column, label in REFERENCES.get(model, []):
-        for ref_id, count in db.session.execute(
-            select(column, func.count()).where(column.is_not(None)).group_by(column)
-        ):
-            if ref_id in by_id:
-                by_id[ref_id]["usos"][label] = count
-    return rows
-
-
-def usage(model, row_id: int) -> dict[str, int]:
-    out = {}
-    for column, label in REFERENCES.get(model, []):
-        count = db.session.scalar(select(func.count()).where(column == row_id))
-        if count:
-            out[label] = count
-    return out
-
-
-def describe_usage(usos: dict[str, int]) -> str:
-    return ", ".join(f"{n:,} {label}" for label, n in usos.items())
 
 
 def _check_nombre(cat: Catalogo, nombre: str, exclude_id: int | None = None) -> str:
@@ -168,30 +96,6 @@ def delete_row(slug: str, row_id: int, actor) -> str:
 # --------------------------------------------------------------------------- step templates
 
 
-def step_sets() -> list[int]:
-    sets = set(db.session.scalars(select(PasoOt.tipo).distinct()))
-    sets |= set(db.session.scalars(select(ReglaPaso.tipo_paso).distinct()))
-    return sorted(sets)
-
-
-def list_steps(step_set: int) -> list[dict]:
-    """Templates of a set in id order, with how many OTs use each."""
-    used = (
-        select(OTDetalle.id_paso, func.count(OTDetalle.id_ot.distinct()).label("n"))
-        .join(PasoOt, PasoOt.id == OTDetalle.id_paso)
-        .where(PasoOt.tipo == step_set)
-        .group_by(OTDetalle.id_paso)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(PasoOt.id, PasoOt.descripcion, PasoOt.activo, func.coalesce(used.c.n, 0))
-        .outerjoin(used, used.c.id_paso == PasoOt.id)
-        .where(PasoOt.tipo == step_set)
-        .order_by(PasoOt.id)
-    ).all()
-    return [{"id": r[0], "descripcion": r[1], "activo": bool(r[2]), "ots": r[3]} for r in rows]
-
-
 def _check_descripcion(descripcion: str) -> str:
     text = normalize(descripcion)
     if not text:
@@ -239,16 +143,6 @@ def update_step(paso_id: int, descripcion: str | None, activo: bool | None, acto
 
 
 # --------------------------------------------------------------------------- step-set rules
-
-
-def list_rules() -> list[ReglaPaso]:
-    return list(
-        db.session.scalars(
-            select(ReglaPaso).order_by(
-                ReglaPaso.id_tipo, ReglaPaso.id_cliente.is_(None), ReglaPaso.id_cliente
-            )
-        ).unique()
-    )
 
 
 def _check_rule(id_tipo, id_cliente, tipo_paso, exclude_id=None) -> dict:
@@ -303,21 +197,3 @@ def delete_rule(rule_id: int, actor) -> None:
         before = {"id_tipo": rule.id_tipo, "id_cliente": rule.id_cliente, "tipo_paso": rule.tipo_paso}
         db.session.execute(delete(ReglaPaso).where(ReglaPaso.id == rule_id))
         audit.log(actor, "eliminar", "regla_paso", rule_id, audit.diff(before, dict.fromkeys(before)))
-
-
-def preview(id_tipo: int, id_cliente: int | None) -> dict:
-    """What an OT of this tipo for this client would get: the set and its active steps."""
-    from ..orders.read import step_set_for
-
-    step_set = step_set_for(id_tipo, id_cliente)
-    pasos = [p for p in list_steps_plain(step_set) if p["activo"]]
-    return {"tipo_paso": step_set, "pasos": pasos}
-
-
-def list_steps_plain(step_set: int) -> list[dict]:
-    rows = db.session.execute(
-        select(PasoOt.id, PasoOt.descripcion, PasoOt.activo)
-        .where(PasoOt.tipo == step_set)
-        .order_by(PasoOt.id)
-    ).all()
-    return [{"id": r[0], "descripcion": r[1], "activo": bool(r[2])} for r in rows]

@@ -1,0 +1,132 @@
+"""Catalog reads: rows with who uses them, step sets and their templates, the step-set rules and
+what a new OT would get. No writes here (those are in commands.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    OTE,
+    Cliente,
+    Embarcacion,
+    EstatusOT,
+    Intercom,
+    OTDetalle,
+    PasoOt,
+    Patio,
+    Plataforma,
+    PTEHeader,
+    ReglaPaso,
+    ResponsableProyecto,
+)
+from .registry import get_catalogo
+
+# Who uses a row of each catalog: (column, what to call the users).
+REFERENCES: dict[type, list[tuple]] = {
+    Cliente: [
+        (OTE.id_cliente, "OT"),
+        (PTEHeader.id_cliente, "PTE"),
+        (ReglaPaso.id_cliente, "reglas de pasos"),
+    ],
+    Embarcacion: [(OTE.id_embarcacion, "OT")],
+    Plataforma: [(OTE.id_plataforma, "OT")],
+    Intercom: [(OTE.id_intercom, "OT")],
+    Patio: [(OTE.id_patio, "OT")],
+    ResponsableProyecto: [(OTE.id_responsable_proyecto, "OT"), (PTEHeader.id_responsable_proyecto, "PTE")],
+    EstatusOT: [(OTE.id_estatus_ot, "OT")],
+}
+
+
+def normalize(nombre: str) -> str:
+    return " ".join((nombre or "").split())
+
+
+def list_rows(slug: str, q: str = "") -> list[dict]:
+    """Rows with how many records use each one (one grouped query per referencing column)."""
+    cat = get_catalogo(slug)
+    model = cat.model
+    stmt = select(model.id, model.nombre, model.activo).order_by(model.nombre, model.id)
+    text = normalize(q)
+    if text:
+        stmt = stmt.where(func.lower(model.nombre).contains(text.lower(), autoescape=True))
+    rows = [{"id": r[0], "nombre": r[1], "activo": bool(r[2]), "usos": {}} for r in db.session.execute(stmt)]
+    by_id = {r["id"]: r for r in rows}
+    for column, label in REFERENCES.get(model, []):
+        for ref_id, count in db.session.execute(
+            select(column, func.count()).where(column.is_not(None)).group_by(column)
+        ):
+            if ref_id in by_id:
+                by_id[ref_id]["usos"][label] = count
+    return rows
+
+
+def usage(model, row_id: int) -> dict[str, int]:
+    out = {}
+    for column, label in REFERENCES.get(model, []):
+        count = db.session.scalar(select(func.count()).where(column == row_id))
+        if count:
+            out[label] = count
+    return out
+
+
+def describe_usage(usos: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {label}" for label, n in usos.items())
+
+
+# --------------------------------------------------------------------------- step templates
+
+
+def step_sets() -> list[int]:
+    sets = set(db.session.scalars(select(PasoOt.tipo).distinct()))
+    sets |= set(db.session.scalars(select(ReglaPaso.tipo_paso).distinct()))
+    return sorted(sets)
+
+
+def list_steps(step_set: int) -> list[dict]:
+    """Templates of a set in id order, with how many OTs use each."""
+    used = (
+        select(OTDetalle.id_paso, func.count(OTDetalle.id_ot.distinct()).label("n"))
+        .join(PasoOt, PasoOt.id == OTDetalle.id_paso)
+        .where(PasoOt.tipo == step_set)
+        .group_by(OTDetalle.id_paso)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(PasoOt.id, PasoOt.descripcion, PasoOt.activo, func.coalesce(used.c.n, 0))
+        .outerjoin(used, used.c.id_paso == PasoOt.id)
+        .where(PasoOt.tipo == step_set)
+        .order_by(PasoOt.id)
+    ).all()
+    return [{"id": r[0], "descripcion": r[1], "activo": bool(r[2]), "ots": r[3]} for r in rows]
+
+
+def list_steps_plain(step_set: int) -> list[dict]:
+    rows = db.session.execute(
+        select(PasoOt.id, PasoOt.descripcion, PasoOt.activo)
+        .where(PasoOt.tipo == step_set)
+        .order_by(PasoOt.id)
+    ).all()
+    return [{"id": r[0], "descripcion": r[1], "activo": bool(r[2])} for r in rows]
+
+
+# --------------------------------------------------------------------------- step-set rules
+
+
+def list_rules() -> list[ReglaPaso]:
+    return list(
+        db.session.scalars(
+            select(ReglaPaso).order_by(
+                ReglaPaso.id_tipo, ReglaPaso.id_cliente.is_(None), ReglaPaso.id_cliente
+            )
+        ).unique()
+    )
+
+
+def preview(id_tipo: int, id_cliente: int | None) -> dict:
+    """What an OT of this tipo for this client would get: the set and its active steps."""
+    from ..orders.read import step_set_for
+
+    step_set = step_set_for(id_tipo, id_cliente)
+    pasos = [p for p in list_steps_plain(step_set) if p["activo"]]
+    return {"tipo_paso": step_set, "pasos": pasos}
