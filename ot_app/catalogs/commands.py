@@ -13,8 +13,6 @@ from ..transactions import write_transaction
 from .read import describe_usage, normalize, usage
 from .registry import Catalogo, get_catalogo
 
-NOMBRE_MAX = 150
-
 
 def _editable(slug: str) -> Catalogo:
     cat = get_catalogo(slug)
@@ -26,11 +24,9 @@ def _editable(slug: str) -> Catalogo:
 
 
 def _check_nombre(cat: Catalogo, nombre: str, exclude_id: int | None = None) -> str:
+    """The name as stored (spaces collapsed), refused when another row has it in any case. That it
+    is given and how long it may be is the form's (forms.CatalogRowForm)."""
     nombre = normalize(nombre)
-    if not nombre:
-        raise ValidationFailed.from_errors({"nombre": "El nombre es obligatorio."})
-    if len(nombre) > NOMBRE_MAX:
-        raise ValidationFailed.from_errors({"nombre": f"El nombre admite hasta {NOMBRE_MAX} caracteres."})
     model = cat.model
     clash = db.session.execute(
         select(model.id, model.nombre).where(
@@ -96,24 +92,10 @@ def delete_row(slug: str, row_id: int, actor) -> str:
 # --------------------------------------------------------------------------- step templates
 
 
-def _check_descripcion(descripcion: str) -> str:
-    text = normalize(descripcion)
-    if not text:
-        raise ValidationFailed.from_errors({"descripcion": "La descripción del paso es obligatoria."})
-    if len(text) > 300:
-        raise ValidationFailed.from_errors(
-            {"descripcion": "La descripción del paso admite hasta 300 caracteres."}
-        )
-    return text
-
-
 def create_step(step_set: int, descripcion: str, actor) -> PasoOt:
-    if not 1 <= step_set <= 9999:
-        raise ValidationFailed.from_errors(
-            {"tipo": "El conjunto de pasos debe ser un número entre 1 y 9,999."}
-        )
+    """A new active template at the end of the set (forms.StepForm checks the text, StepSetForm the set)."""
     with write_transaction():
-        paso = PasoOt(descripcion=_check_descripcion(descripcion), tipo=step_set, activo=True)
+        paso = PasoOt(descripcion=normalize(descripcion), tipo=step_set, activo=True)
         db.session.add(paso)
         db.session.flush()
         audit.log(
@@ -133,7 +115,7 @@ def update_step(paso_id: int, descripcion: str | None, activo: bool | None, acto
             raise NotFound(f"No existe el paso con ID {paso_id}.")
         before = {"descripcion": paso.descripcion, "activo": paso.activo}
         if descripcion is not None:
-            paso.descripcion = _check_descripcion(descripcion)
+            paso.descripcion = normalize(descripcion)
         if activo is not None:
             paso.activo = bool(activo)
         cambios = audit.diff(before, {"descripcion": paso.descripcion, "activo": paso.activo})
@@ -146,13 +128,12 @@ def update_step(paso_id: int, descripcion: str | None, activo: bool | None, acto
 
 
 def _check_rule(id_tipo, id_cliente, tipo_paso, exclude_id=None) -> dict:
+    """The tipo and client exist and no other rule has that pair (forms.RuleForm checks the shapes)."""
     errors = {}
-    if db.session.get(TipoDocumento, id_tipo or 0) is None:
-        errors["id_tipo"] = "Seleccione un tipo de OT."
+    if db.session.get(TipoDocumento, id_tipo) is None:
+        errors["id_tipo"] = f"El tipo de OT con ID {id_tipo} no existe."
     if id_cliente is not None and db.session.get(Cliente, id_cliente) is None:
         errors["id_cliente"] = f"El cliente con ID {id_cliente} no existe."
-    if not tipo_paso or not 1 <= tipo_paso <= 9999:
-        errors["tipo_paso"] = "El conjunto de pasos debe ser un número entre 1 y 9,999."
     if not errors:
         clash = db.session.scalar(
             select(ReglaPaso.id).where(

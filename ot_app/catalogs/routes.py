@@ -1,19 +1,30 @@
-"""Catalog pages: one data-driven set of pages for every simple catalog, step templates, rules."""
+"""Catalog pages: one data-driven set of pages for every simple catalog, step templates, rules.
+Every write: a form from forms.py, then a service in commands.py; a bad value is said beside its
+field (the new row, the row being edited) or in a toast (the small row and step actions)."""
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from ..auth.security import requires_role
+from ..errors import fail
 from ..extensions import db
-from ..fields import parse_id, parse_whole
 from ..models import Cliente, TipoDocumento
 from ..service_errors import ServiceError, ValidationFailed
 from ..views import action_error, render, with_toast
 from . import commands, read
+from .forms import (
+    DEFAULT_STEP_SET,
+    CatalogRowEditForm,
+    CatalogRowForm,
+    RuleForm,
+    RulePreviewForm,
+    StepEditForm,
+    StepForm,
+    StepSetForm,
+)
 from .registry import CATALOGOS, Catalogo, get_catalogo
 
 bp = Blueprint("catalogs", __name__, url_prefix="/catalogos")
-ACTIVO_INVALIDO = "El valor de «activo» debe ser 1 (activo) o 0 (inactivo)."
 
 
 @bp.context_processor
@@ -54,22 +65,37 @@ def lista(slug: str):
     cat = _cat(slug)
     q = (request.args.get("q") or "")[:100]
     rows = read.list_rows(slug, q)
-    return render("catalogs/list.html", "catalogs/_rows.html", cat=cat, rows=rows, q=q)
+    return render(
+        "catalogs/list.html", "catalogs/_rows.html", cat=cat, rows=rows, q=q, f=CatalogRowForm.specs()
+    )
+
+
+def _new_row(cat, nombre: str = "", errores: dict | None = None) -> str:
+    return render_template(
+        "catalogs/_new_row.html",
+        cat=cat,
+        vals={"nombre": nombre},
+        errores=errores or {},
+        f=CatalogRowForm.specs(),
+    )
 
 
 @bp.post("/<slug>")
 @requires_role("admin")
 def crear(slug: str):
     cat = _cat(slug)
-    nombre = request.form.get("nombre", "")
+    form = CatalogRowForm(formdata=request.form)
+    typed = request.form.get("nombre", "")
+    if not form.validate():
+        return _new_row(cat, typed, form.first_errors()), 422
     try:
-        row = commands.create_row(slug, nombre, current_user)
+        row = commands.create_row(slug, form.nombre.data, current_user)
     except ValidationFailed as err:
-        return render_template("catalogs/_new_row.html", cat=cat, nombre=nombre, error=err.detalles), 422
+        return _new_row(cat, typed, err.errores), 422
     except ServiceError as err:
         return action_error(err)
     # The fresh form, plus the whole list out of band (a bare <tr> cannot travel outside a table).
-    html = render_template("catalogs/_new_row.html", cat=cat, nombre="", error=None)
+    html = _new_row(cat)
     html += render_template(
         "catalogs/_rows.html", cat=cat, rows=read.list_rows(slug), q="", oob=True, nuevo=row.id
     )
@@ -82,32 +108,39 @@ def fila(slug: str, row_id: int):
     return render_template("catalogs/_row.html", cat=cat, r=_row(cat, row_id))
 
 
+def _row_edit(cat, r: dict, errores: dict | None = None) -> str:
+    return render_template(
+        "catalogs/_row_edit.html", cat=cat, r=r, errores=errores or {}, f=CatalogRowEditForm.specs()
+    )
+
+
 @bp.get("/<slug>/<int:row_id>/editar")
 @requires_role("admin")
 def fila_editar(slug: str, row_id: int):
     cat = _cat(slug)
-    return render_template("catalogs/_row_edit.html", cat=cat, r=_row(cat, row_id), error=None)
+    return _row_edit(cat, _row(cat, row_id))
 
 
 @bp.post("/<slug>/<int:row_id>")
 @requires_role("admin")
 def fila_guardar(slug: str, row_id: int):
     cat = _cat(slug)
-    nombre = request.form.get("nombre")
-    activo = request.form.get("activo")
-    if activo not in (None, "0", "1"):  # anything else would have deactivated the row
-        return action_error(ValidationFailed(ACTIVO_INVALIDO))
+    form = CatalogRowEditForm(formdata=request.form, partial=True)
+    if not form.validate():
+        errores = form.first_errors()
+        if "activo" in errores:  # the toggle button's value: nothing to show beside a field
+            return action_error(ValidationFailed.from_errors(errores))
+        return _row_edit(cat, {**_row(cat, row_id), "nombre": request.form.get("nombre")}, errores), 422
+    values = form.present_values()
     try:
-        commands.update_row(slug, row_id, nombre, None if activo is None else activo == "1", current_user)
+        commands.update_row(slug, row_id, values.get("nombre"), values.get("activo"), current_user)
     except ValidationFailed as err:
-        r = _row(cat, row_id)
-        r["nombre"] = nombre
-        return render_template("catalogs/_row_edit.html", cat=cat, r=r, error=err.detalles), 422
+        return _row_edit(cat, {**_row(cat, row_id), "nombre": request.form.get("nombre")}, err.errores), 422
     except ServiceError as err:
         return action_error(err)
     r = _row(cat, row_id)
     message = f"«{r['nombre']}» " + (
-        "guardado." if activo is None else ("activado." if r["activo"] else "desactivado.")
+        "guardado." if "activo" not in values else ("activado." if r["activo"] else "desactivado.")
     )
     return with_toast(render_template("catalogs/_row.html", cat=cat, r=r), message)
 
@@ -126,71 +159,60 @@ def fila_eliminar(slug: str, row_id: int):
 # --------------------------------------------------------------------------- step templates
 
 
-def _step_set_arg() -> int:
-    try:
-        return parse_whole(request.args.get("tipo", "") or "5", 9999) or 5
-    except ValueError:
-        abort(400)
+def _step_set() -> tuple[int | None, dict]:
+    """The set in the `tipo` query argument (the everyday set when absent), or its error."""
+    form = StepSetForm(formdata=request.args)
+    if not form.validate():
+        return None, form.first_errors()
+    return form.tipo.data or DEFAULT_STEP_SET, {}
+
+
+def _steps_panel(step_set: int) -> str:
+    return render_template(
+        "catalogs/_pasos_panel.html", pasos=read.list_steps(step_set), step_set=step_set, f=StepForm.specs()
+    )
 
 
 @bp.get("/pasos")
 def pasos():
-    step_set = _step_set_arg()
+    step_set, errores = _step_set()
+    if errores:
+        fail(400, errores["tipo"])
     return render_template(
-        "catalogs/pasos.html", sets=read.step_sets(), step_set=step_set, pasos=read.list_steps(step_set)
+        "catalogs/pasos.html",
+        sets=read.step_sets(),
+        step_set=step_set,
+        pasos=read.list_steps(step_set),
+        f=StepForm.specs(),
     )
 
 
 @bp.post("/pasos")
 @requires_role("admin")
 def paso_crear():
-    step_set = _step_set_arg()
-    try:
-        commands.create_step(step_set, request.form.get("descripcion", ""), current_user)
-    except ValidationFailed as err:
-        return action_error(err)
-    return with_toast(
-        render_template("catalogs/_pasos_panel.html", pasos=read.list_steps(step_set), step_set=step_set),
-        "Paso agregado.",
-    )
+    step_set, errores = _step_set()
+    form = StepForm(formdata=request.form)
+    if not form.validate() or errores:
+        return action_error(ValidationFailed.from_errors({**errores, **form.first_errors()}))
+    commands.create_step(step_set, form.descripcion.data, current_user)
+    return with_toast(_steps_panel(step_set), "Paso agregado.")
 
 
 @bp.post("/pasos/<int:paso_id>")
 @requires_role("admin")
 def paso_guardar(paso_id: int):
-    activo = request.form.get("activo")
-    if activo not in (None, "0", "1"):
-        return action_error(ValidationFailed(ACTIVO_INVALIDO))
+    form = StepEditForm(formdata=request.form, partial=True)
+    if not form.validate():
+        return action_error(ValidationFailed.from_errors(form.first_errors()))
+    values = form.present_values()
     try:
-        paso = commands.update_step(
-            paso_id, request.form.get("descripcion"), None if activo is None else activo == "1", current_user
-        )
+        paso = commands.update_step(paso_id, values.get("descripcion"), values.get("activo"), current_user)
     except ServiceError as err:
         return action_error(err)
-    return with_toast(
-        render_template("catalogs/_pasos_panel.html", pasos=read.list_steps(paso.tipo), step_set=paso.tipo),
-        "Paso guardado.",
-    )
+    return with_toast(_steps_panel(paso.tipo), "Paso guardado.")
 
 
 # --------------------------------------------------------------------------- rules
-
-
-def _rule_values():
-    errors = {}
-    values = {}
-    for name in ("id_tipo", "id_cliente"):
-        try:
-            values[name] = parse_id(request.values.get(name, ""))
-        except ValueError:
-            errors[name] = "Valor no válido."
-    try:
-        values["tipo_paso"] = parse_whole(request.values.get("tipo_paso", ""), 9999)
-    except ValueError:
-        errors["tipo_paso"] = "El conjunto de pasos debe ser un número entre 1 y 9,999."
-    if errors:
-        raise ValidationFailed.from_errors(errors)
-    return values
 
 
 def _rules_context(**extra):
@@ -199,6 +221,7 @@ def _rules_context(**extra):
         "tipos": db.session.scalars(db.select(TipoDocumento).order_by(TipoDocumento.id)).all(),
         "clientes": db.session.scalars(db.select(Cliente).order_by(Cliente.nombre)).all(),
         "sets": read.step_sets(),
+        "f": RuleForm.specs(),
         **extra,
     }
 
@@ -206,30 +229,25 @@ def _rules_context(**extra):
 @bp.get("/reglas")
 def reglas():
     preview = None
-    if request.args.get("id_tipo"):
-        try:
-            values = _rule_values()
-            preview = read.preview(values["id_tipo"], values["id_cliente"])
-            preview["tipo"] = db.session.get(TipoDocumento, values["id_tipo"])
-            preview["cliente"] = (
-                db.session.get(Cliente, values["id_cliente"]) if values["id_cliente"] else None
-            )
-        except ValidationFailed:
-            preview = None
+    form = RulePreviewForm(formdata=request.args)
+    if request.args.get("id_tipo") and form.validate():  # a half-typed choice shows no preview
+        id_tipo, id_cliente = form.id_tipo.data, form.id_cliente.data
+        preview = read.preview(id_tipo, id_cliente)
+        preview["tipo"] = db.session.get(TipoDocumento, id_tipo)
+        preview["cliente"] = db.session.get(Cliente, id_cliente) if id_cliente else None
     return render("catalogs/reglas.html", "catalogs/_preview.html", preview=preview, **_rules_context())
 
 
 @bp.post("/reglas")
 @requires_role("admin")
 def regla_guardar():
+    form = RuleForm(formdata=request.form)
+    if not form.validate():
+        return action_error(ValidationFailed.from_errors(form.first_errors()))
     try:
-        values = _rule_values()
-        rule_id = parse_id(request.form.get("id", "")) if request.form.get("id") else None
         commands.save_rule(
-            rule_id, values["id_tipo"], values["id_cliente"], values["tipo_paso"], current_user
+            form.id.data, form.id_tipo.data, form.id_cliente.data, form.tipo_paso.data, current_user
         )
-    except ValueError:
-        abort(400)
     except ServiceError as err:
         return action_error(err)
     return with_toast(render_template("catalogs/_reglas_rows.html", **_rules_context()), "Regla guardada.")

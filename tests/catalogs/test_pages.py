@@ -94,6 +94,12 @@ def test_writes_are_admin_only(request, who):
     assert client.auth.post("/catalogos/patios", data={"nombre": "X"}, headers=HX).status_code == 403
     assert client.auth.post("/catalogos/pasos?tipo=5", data={"descripcion": "X"}).status_code == 403
     assert client.auth.post("/catalogos/reglas", data={"id_tipo": 4, "tipo_paso": 18}).status_code == 403
+    with client.application.app_context():
+        assert not db.session.scalar(db.select(Patio).where(Patio.nombre == "X"))
+        assert not db.session.scalar(db.select(PasoOt).where(PasoOt.descripcion == "X"))
+        assert not db.session.scalar(
+            db.select(ReglaPaso).where(ReglaPaso.id_tipo == 4, ReglaPaso.tipo_paso == 18)
+        )
 
 
 def test_steps_page_add_rename_toggle(app, admin_client):

@@ -315,10 +315,13 @@ FORMS: dict[str, Form] = {
         lambda w: "/catalogos/reglas",
         lambda w: {"id_tipo": "4", "id_cliente": str(w.cliente_sin_regla), "tipo_paso": "5"},
         [
-            F("id_tipo", "Seleccione un tipo de OT.", wrong=(("inicial", "Valor no válido."),)),
+            F("id_tipo", "Seleccione un tipo de OT.", wrong=(("inicial", f"El tipo de OT {ID_WRONG}."),)),
             F(
                 "id_cliente",
-                wrong=(("Pemex", "Valor no válido."), ("999999", "El cliente con ID 999999 no existe.")),
+                wrong=(
+                    ("Pemex", f"El cliente {ID_WRONG}."),
+                    ("999999", "El cliente con ID 999999 no existe."),
+                ),
             ),
             F(
                 "tipo_paso",

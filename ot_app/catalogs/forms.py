@@ -1,0 +1,107 @@
+"""The catalog pages' forms: a row's name and state, a step template, the step set a page is on,
+a step-set rule. They check what a value must look like; the services check it against the data
+(a name already taken, a client that does not exist, a rule that already exists)."""
+
+from wtforms import StringField
+from wtforms.validators import Length
+
+from ..fields import IdField, ParsedField, parse_whole
+from ..forms import BaseForm, Required
+
+NOMBRE_MAX = 150
+DESCRIPCION_PASO_MAX = 300
+STEP_SET_MAX = 9999
+DEFAULT_STEP_SET = 5  # the set the steps page opens on (the seed's everyday set)
+
+
+def parse_activo(raw) -> bool | None:
+    text = "" if raw is None else str(raw).strip()
+    if text == "":
+        return None
+    if text not in ("0", "1"):
+        raise ValueError("debe ser 1 (activo) o 0 (inactivo)")
+    return text == "1"
+
+
+def parse_step_set(raw) -> int | None:
+    try:
+        value = parse_whole(raw, STEP_SET_MAX)
+    except ValueError:
+        value = 0
+    if value == 0:
+        raise ValueError(f"debe ser un número entre 1 y {STEP_SET_MAX:,}")
+    return value
+
+
+class ActivoField(ParsedField):
+    """A record's state as posted: "1" active, "0" inactive (a typed bool, None when absent)."""
+
+    parser = staticmethod(parse_activo)
+
+
+class StepSetField(ParsedField):
+    """A step set's number (PasoOt.tipo, ReglaPaso.tipo_paso): 1 to 9,999."""
+
+    parser = staticmethod(parse_step_set)
+
+
+ACTIVO_SUBJECT = "El valor de «activo»"
+
+
+class CatalogRowForm(BaseForm):
+    nombre = StringField(
+        "Nombre",
+        validators=[
+            Required("El nombre es obligatorio."),
+            Length(max=NOMBRE_MAX, message=f"El nombre admite hasta {NOMBRE_MAX} caracteres."),
+        ],
+    )
+
+
+class CatalogRowEditForm(CatalogRowForm):
+    """Rename and/or (de)activate: used in partial mode, an absent field is left as it is."""
+
+    activo = ActivoField("Activo", subject=ACTIVO_SUBJECT)
+
+
+class StepSetForm(BaseForm):
+    """The `tipo` query argument of the steps page (which set is shown, and added to)."""
+
+    tipo = StepSetField("Conjunto", subject="El conjunto de pasos")
+
+
+class StepForm(BaseForm):
+    descripcion = StringField(
+        "Descripción del paso",
+        validators=[
+            Required("La descripción del paso es obligatoria."),
+            Length(
+                max=DESCRIPCION_PASO_MAX,
+                message=f"La descripción del paso admite hasta {DESCRIPCION_PASO_MAX} caracteres.",
+            ),
+        ],
+    )
+
+
+class StepEditForm(StepForm):
+    """Rename and/or (de)activate a template: used in partial mode."""
+
+    activo = ActivoField("Activo", subject=ACTIVO_SUBJECT)
+
+
+class RulePreviewForm(BaseForm):
+    id_tipo = IdField(
+        "Tipo de OT", subject="El tipo de OT", validators=[Required("Seleccione un tipo de OT.")]
+    )
+    id_cliente = IdField("Cliente", subject="El cliente")
+
+
+class RuleForm(RulePreviewForm):
+    """Add a rule, or change one (with its `id`): (tipo, cliente) → step set."""
+
+    id = IdField("ID", subject="El ID de la regla")
+    tipo_paso = StepSetField(
+        "Conjunto de pasos",
+        subject="El conjunto de pasos",
+        validators=[Required(f"El conjunto de pasos debe ser un número entre 1 y {STEP_SET_MAX:,}.")],
+    )
