@@ -1,7 +1,8 @@
 """Users page for admins: list and create (/usuarios), and one user's page with its role, state and
-password forms (/usuarios/<id>). Plain forms, one write each; errors beside their field."""
+password forms (/usuarios/<id>). Each write: a form from users/forms.py, then users/service.py
+(shared with the CLI); errors beside their field."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.passwords import MIN_LENGTH
@@ -10,13 +11,18 @@ from ..models import ROLES
 from ..service_errors import ServiceError
 from ..views import go
 from . import service
+from .forms import ActiveForm, NewUserForm, PasswordForm, RoleForm
 
 bp = Blueprint("users", __name__, url_prefix="/usuarios")
 
 
 @bp.context_processor
 def _labels():
-    return {"roles": ROLES, "role_labels": service.ROLE_LABELS, "min_length": MIN_LENGTH}
+    return {
+        "role_labels": service.ROLE_LABELS,
+        "role_options": [{"id": r, "nombre": service.ROLE_LABELS[r]} for r in ROLES],
+        "min_length": MIN_LENGTH,
+    }
 
 
 def _list_page(vals=None, errores=None, status=200):
@@ -26,6 +32,7 @@ def _list_page(vals=None, errores=None, status=200):
             usuarios=service.list_users(),
             vals=vals or {"rol": "lector"},
             errores=errores or {},
+            f=NewUserForm.specs(),
         ),
         status,
     )
@@ -40,17 +47,20 @@ def lista():
 @bp.post("")
 @requires_role("admin")
 def crear():
-    vals = {k: request.form.get(k, "") for k in ("username", "nombre", "rol", "password")}
+    vals = {k: request.form.get(k, "") for k in ("username", "nombre", "rol")}  # never the password
+    form = NewUserForm(formdata=request.form)
+    if not form.validate():
+        return _list_page(vals, form.first_errors(), status=422)
     try:
-        user = service.create_user(vals, current_user)
+        user = service.create_user(form.data, current_user)  # as typed: a password is never trimmed
     except ServiceError as err:
-        vals.pop("password")  # never sent back to the page
         return _list_page(vals, err.errores or {"username": err.detalles}, status=422)
     return go(url_for("users.detalle", user_id=user.id), f"Usuario {user.username} creado.")
 
 
 def _user_page(user, errores=None, status=200):
-    return render_template("users/detail.html", u=user, errores=errores or {}), status
+    specs = {**RoleForm.specs(), **ActiveForm.specs(), **PasswordForm.specs()}
+    return render_template("users/detail.html", u=user, errores=errores or {}, f=specs), status
 
 
 @bp.get("/<int:user_id>")
@@ -74,8 +84,11 @@ def _after_write(user, message: str):
 @requires_role("admin")
 def rol(user_id: int):
     user = _get(user_id)
+    form = RoleForm(formdata=request.form)
+    if not form.validate():
+        return _user_page(user, form.first_errors(), status=422)
     try:
-        user = service.change_role(user.id, request.form.get("rol", ""), current_user)
+        user = service.change_role(user.id, form.rol.data, current_user)
     except ServiceError as err:
         return _user_page(_get(user_id), err.errores or {"rol": err.detalles}, status=_status(err))
     return _after_write(user, f"Rol de {user.username}: {service.ROLE_LABELS[user.rol]}.")
@@ -85,17 +98,15 @@ def rol(user_id: int):
 @requires_role("admin")
 def activo(user_id: int):
     user = _get(user_id)
-    value = request.form.get("activo", "")
-    if value not in ("0", "1"):
-        return _user_page(
-            user, {"activo": "Indique si el usuario queda activo (1) o inactivo (0)."}, status=422
-        )
+    form = ActiveForm(formdata=request.form)
+    if not form.validate():
+        return _user_page(user, form.first_errors(), status=422)
     try:
-        user = service.set_active(user.id, value == "1", current_user)
+        user = service.set_active(user.id, form.activo.data, current_user)
     except ServiceError as err:
         return _user_page(_get(user_id), err.errores or {"activo": err.detalles}, status=_status(err))
     if not user.activo and user.id == current_user.id:
-        return redirect(url_for("auth.login"), code=303)
+        return go(url_for("auth.login"))  # their own sessions just ended
     estado = "activado" if user.activo else "desactivado: sus sesiones y tokens dejan de valer"
     return _after_write(user, f"Usuario {user.username} {estado}.")
 
@@ -104,8 +115,11 @@ def activo(user_id: int):
 @requires_role("admin")
 def contrasena(user_id: int):
     user = _get(user_id)
+    form = PasswordForm(formdata=request.form)
+    if not form.validate():
+        return _user_page(user, form.first_errors(), status=422)
     try:
-        user = service.reset_password(user.id, request.form.get("password", ""), current_user)
+        user = service.reset_password(user.id, form.password.data, current_user)
     except ServiceError as err:
         return _user_page(_get(user_id), err.errores or {"password": err.detalles}, status=_status(err))
     if user.id == current_user.id:

@@ -18,9 +18,16 @@ from ..models import ROLES, Usuario
 from ..service_errors import Conflict, NotFound, ValidationFailed
 from ..transactions import write_transaction
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9._@-]{1,80}$")
+USERNAME_MAX = 80
+NOMBRE_MAX = 150
+USERNAME_RE = re.compile(rf"^[A-Za-z0-9._@-]{{1,{USERNAME_MAX}}}$")
 ROLE_LABELS = {"lector": "Lector", "editor": "Editor", "admin": "Administrador"}
 LAST_ADMIN = "No puede quedar la aplicación sin un administrador activo: nombre otro administrador antes."
+# The messages of the rules below; users/forms.py says the same ones beside the page's fields.
+USERNAME_REQUIRED = "Escriba el usuario."
+USERNAME_TOO_LONG = f"El usuario admite hasta {USERNAME_MAX} caracteres."
+NOMBRE_TOO_LONG = f"El nombre admite hasta {NOMBRE_MAX} caracteres."
+ROL_INVALID = "Elija un rol: lector, editor o admin."
 
 
 def list_users() -> list[Usuario]:
@@ -41,9 +48,9 @@ def by_username(username: str) -> Usuario | None:
 def _check_username(username: str, errors: dict) -> str:
     username = (username or "").strip()
     if not username:
-        errors["username"] = "Escriba el usuario."
-    elif len(username) > 80:
-        errors["username"] = "El usuario admite hasta 80 caracteres."
+        errors["username"] = USERNAME_REQUIRED
+    elif len(username) > USERNAME_MAX:
+        errors["username"] = USERNAME_TOO_LONG
     elif not USERNAME_RE.match(username):
         errors["username"] = "El usuario solo admite letras sin acento, números y . _ - @ (sin espacios)."
     elif db.session.scalar(select(Usuario.id).where(func.lower(Usuario.username) == username.lower())):
@@ -54,7 +61,7 @@ def _check_username(username: str, errors: dict) -> str:
 def _check_rol(rol: str, errors: dict, field: str = "rol") -> str:
     rol = (rol or "").strip()
     if rol not in ROLES:
-        errors[field] = "Elija un rol: lector, editor o admin."
+        errors[field] = ROL_INVALID
     return rol
 
 
@@ -64,8 +71,8 @@ def create_user(values: dict, actor) -> Usuario:
     with write_transaction():
         username = _check_username(values.get("username", ""), errors)
         nombre = " ".join((values.get("nombre") or "").split())
-        if len(nombre) > 150:
-            errors["nombre"] = "El nombre admite hasta 150 caracteres."
+        if len(nombre) > NOMBRE_MAX:
+            errors["nombre"] = NOMBRE_TOO_LONG
         rol = _check_rol(values.get("rol", ""), errors)
         problem = password_problem(values.get("password") or "", username)
         if problem:

@@ -212,7 +212,10 @@ def test_the_last_active_admin_can_neither_deactivate_nor_demote_themselves(app,
 def test_an_inactive_admin_does_not_count_as_the_other_admin(app, admin):
     make_user(app, "admin_baja", rol="admin", activo=False)
     uid = _user(app, "jefa").id
-    assert post_form(admin, f"/usuarios/{uid}/rol", {"rol": "lector"}).status_code == 409
+    r = post_form(admin, f"/usuarios/{uid}/rol", {"rol": "lector"})
+    assert r.status_code == 409
+    assert "sin un administrador activo" in _field_error(r.get_data(as_text=True), "rol")
+    assert _user(app, "jefa").rol == "admin"
 
 
 def test_with_another_active_admin_an_admin_may_step_down(app, admin):
@@ -226,6 +229,7 @@ def test_with_another_active_admin_an_admin_may_step_down(app, admin):
     Auth(segunda).login("segunda")
     sid = _user(app, "segunda").id
     assert post_form(segunda, f"/usuarios/{sid}/activo", {"activo": "0"}).status_code == 409
+    assert _user(app, "segunda").activo
 
 
 def test_admin_deactivating_themselves_is_logged_out(app, admin):
@@ -234,6 +238,46 @@ def test_admin_deactivating_themselves_is_logged_out(app, admin):
     r = post_form(admin, f"/usuarios/{uid}/activo", {"activo": "0"})
     assert r.status_code == 303 and "/login" in r.headers["Location"]
     assert _goes_to_login(admin.get("/"))
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "field", "message"),
+    [
+        ("activo", {"activo": "quizá"}, "activo", "El valor de «activo» debe ser 1 (activo) o 0 (inactivo)."),
+        ("contrasena", {"password": "x" * 201}, "password", "no puede tener más de 200 caracteres"),
+        ("contrasena", {}, "password", "al menos 10 caracteres"),
+        ("rol", {}, "rol", "Elija un rol"),
+    ],
+)
+def test_user_forms_refuse_malformed_values_beside_the_field(app, admin, url, data, field, message):
+    uid = make_user(app, "rperez")
+    before = _user(app, "rperez")
+    r = post_form(admin, f"/usuarios/{uid}/{url}", data)
+    assert r.status_code == 422
+    assert message in _field_error(r.get_data(as_text=True), field)
+    after = _user(app, "rperez")
+    assert (after.rol, after.activo, after.password_hash) == (before.rol, before.activo, before.password_hash)
+    assert not _log_rows(app)
+
+
+def test_the_user_page_reads_its_fields_off_the_forms(app, admin):
+    html = admin.get("/usuarios").get_data(as_text=True)
+    assert 'name="username" type="text" value=""' in html and 'maxlength="80"' in html
+    assert '<label for="password" class="req">Contraseña inicial</label>' in html
+    assert '<option value="admin">Administrador</option>' in html
+    uid = make_user(app, "rperez")
+    html = admin.get(f"/usuarios/{uid}").get_data(as_text=True)
+    assert '<label for="password" class="req">Nueva contraseña</label>' in html and 'maxlength="200"' in html
+    assert '<option value="editor" selected>Editor</option>' in html
+
+
+def test_deactivating_asks_first_through_htmx_and_answers_with_a_redirect(app, admin):
+    uid = make_user(app, "rperez")
+    html = admin.get(f"/usuarios/{uid}").get_data(as_text=True)
+    assert 'hx-confirm="¿Desactivar a rperez?"' in html and "data-confirm" not in html
+    r = post_form(admin, f"/usuarios/{uid}/activo", {"activo": "0"}, headers={"HX-Request": "true"})
+    assert r.status_code == 204 and r.headers["HX-Redirect"] == f"/usuarios/{uid}"
+    assert not _user(app, "rperez").activo
 
 
 def test_unknown_user_is_404(admin):
