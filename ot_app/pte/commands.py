@@ -141,6 +141,13 @@ def _conflict(pte: PTEHeader) -> Conflict:
     )
 
 
+def check_writable(pte: PTEHeader) -> None:
+    """A deleted PTE is read-only, whatever the way in (edit page, status buttons, API): the one
+    place that says so. Deleting it again is its own warning (see delete_pte)."""
+    if pte.eliminada:
+        raise ServiceError(f"La PTE {pte.oficio_pte} está eliminada.", status=409)
+
+
 def update_pte(values: dict, actor) -> PTEResult:
     pte_id = values.get("id")
     if not pte_id:
@@ -148,8 +155,7 @@ def update_pte(values: dict, actor) -> PTEResult:
     try:
         with write_transaction():
             pte = _load_for_write(pte_id, values.get("version"))
-            if pte.estatus == Registro.ELIMINADA:
-                raise ServiceError(f"La PTE {pte.oficio_pte} está eliminada.", status=409)
+            check_writable(pte)
             before = snapshot(pte)
             errors: dict = {}
             with db.session.no_autoflush:
@@ -181,8 +187,7 @@ def change_status(pte_id, nuevo: int, actor, sent_version=None) -> PTEResult:
     try:
         with write_transaction():
             pte = _load_for_write(pte_id, sent_version)
-            if pte.estatus == Registro.ELIMINADA:
-                raise ServiceError(f"La PTE {pte.oficio_pte} está eliminada.", status=409)
+            check_writable(pte)
             names = status_names()
             if nuevo not in names:
                 raise ValidationFailed.from_errors({"id_estatus_pte": f"El estatus {nuevo} no existe."})
@@ -229,7 +234,7 @@ def delete_pte(pte_id, actor) -> PTEResult:
         raise ValidationFailed("ID de la PTE no proporcionado", {"id": "ID de la PTE no proporcionado"})
     with write_transaction():
         pte = _load_for_write(pte_id, None)
-        if pte.estatus == Registro.ELIMINADA:
+        if pte.eliminada:
             raise ServiceError(f"La PTE {pte.oficio_pte} ya estaba eliminada.", tipo_aviso="advertencia")
         active = _active_ots(pte.id)
         if active:

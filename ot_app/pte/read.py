@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import ClassVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -78,6 +79,15 @@ class PTEQuery:
     estatus: int = Registro.ACTIVA
     page: int = 1
     per_page: int = 50
+
+    PRESENTATION: ClassVar[frozenset] = frozenset({"page", "per_page"})
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any search or filter narrows the list (so an empty page means "no matches")."""
+        return any(
+            getattr(self, f.name) != f.default for f in fields(self) if f.name not in self.PRESENTATION
+        )
 
 
 def list_ptes(query: PTEQuery) -> tuple[list[dict], int]:

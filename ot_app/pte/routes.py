@@ -1,16 +1,19 @@
-"""PTE pages: list, detail with its OTs, create/edit, status workflow, logical delete."""
+"""PTE pages: list, detail with its OTs, create/edit, status workflow, logical delete. Each write:
+a form from pte/forms.py, then pte/commands.py, which also says when a PTE cannot be changed."""
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask.views import MethodView
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..auth.security import requires_role
 from ..extensions import db
-from ..fields import parse_id, parse_whole
 from ..models import Cliente, EstatusPTE, ResponsableProyecto
 from ..service_errors import ServiceError, ValidationFailed
 from ..views import go, render
 from . import commands, read
-from .forms import PTEForm
+from .forms import PTEForm, PTEStatusForm
+from .query import pte_query_from_args
 
 bp = Blueprint("pte", __name__, url_prefix="/pte")
 
@@ -31,20 +34,9 @@ def _options():
     }
 
 
-def _query() -> read.PTEQuery:
-    query = read.PTEQuery(q=(request.args.get("q") or "")[:200])
-    try:
-        query.id_cliente = parse_id(request.args.get("id_cliente", ""))
-        query.id_estatus_pte = parse_id(request.args.get("id_estatus_pte", ""))
-        query.page = parse_whole(request.args.get("page", ""), 100_000) or 1
-    except ValueError:
-        abort(400)
-    return query
-
-
 @bp.get("")
 def lista():
-    query = _query()
+    query = pte_query_from_args(request.args)
     rows, total = read.list_ptes(query)
     pages = max(1, -(-total // query.per_page))
     return render(
@@ -54,23 +46,14 @@ def lista():
 
 def _form_page(template_vals: dict, errores: dict | None, pte=None, status=200, general=None):
     return render_template(
-        "pte/form.html", vals=template_vals, errores=errores or {}, pte=pte, general=general, **_options()
+        "pte/form.html",
+        vals=template_vals,
+        errores=errores or {},
+        pte=pte,
+        general=general,
+        f=PTEForm.specs(),
+        **_options(),
     ), status
-
-
-@bp.route("/nueva", methods=["GET", "POST"])
-@requires_role("editor")
-def nueva():
-    if request.method != "POST":  # HEAD too: only a POST saves
-        return _form_page({}, None)
-    form = PTEForm(formdata=request.form)
-    if not form.validate():
-        return _form_page(request.form, form.first_errors(), status=422)
-    try:
-        result = commands.create_pte(form.present_values(), current_user)
-    except ValidationFailed as err:
-        return _form_page(request.form, err.errores, status=422)
-    return go(url_for(".detalle", pte_id=result.pte.id), result.detalles)
 
 
 def _vals(pte) -> dict:
@@ -87,32 +70,69 @@ def _vals(pte) -> dict:
     }
 
 
-@bp.route("/<int:pte_id>/editar", methods=["GET", "POST"])
-@requires_role("editor")
-def editar(pte_id: int):
-    pte = _get(pte_id)
-    if request.method != "POST":  # HEAD too: only a POST saves
-        return _form_page(_vals(pte), None, pte=pte)
-    form = PTEForm(formdata=request.form, partial=True)
-    if not form.validate():
-        return _form_page(request.form, form.first_errors(), pte=pte, status=422)
-    try:
-        result = commands.update_pte({**form.present_values(), "id": pte_id}, current_user)
-    except ValidationFailed as err:
-        return _form_page(request.form, err.errores, pte=pte, status=422)
-    except ServiceError as err:
-        vals = dict(request.form)
-        if err.status == 409 and err.extra.get("version_actual"):
-            vals["version"] = err.extra["version_actual"]  # saving again keeps the user's values
-        return _form_page(vals, None, pte=_get(pte_id), status=err.status, general=err.detalles)
-    return go(url_for(".detalle", pte_id=pte_id), result.detalles)
-
-
 def _get(pte_id: int):
     try:
         return read.get_pte(pte_id)
     except ServiceError:
         abort(404)
+
+
+# One endpoint per page, one method per view: GET shows the form (HEAD too), POST saves it.
+class NuevaPTE(MethodView):
+    decorators = [requires_role("editor")]
+
+    def get(self):
+        return _form_page({}, None)
+
+    def post(self):
+        form = PTEForm(formdata=request.form)
+        if not form.validate():
+            return _form_page(request.form, form.first_errors(), status=422)
+        try:
+            result = commands.create_pte(form.present_values(), current_user)
+        except ValidationFailed as err:
+            return _form_page(request.form, err.errores, status=422)
+        return go(url_for(".detalle", pte_id=result.pte.id), result.detalles)
+
+
+class EditarPTE(MethodView):
+    decorators = [requires_role("editor")]
+
+    @staticmethod
+    def _writable(pte_id: int):
+        """The PTE, or the answer that sends back to its detail saying why it cannot be edited."""
+        pte = _get(pte_id)
+        try:
+            commands.check_writable(pte)
+        except ServiceError as err:
+            return None, go(url_for(".detalle", pte_id=pte_id), err.detalles, "error")
+        return pte, None
+
+    def get(self, pte_id: int):
+        pte, refused = self._writable(pte_id)
+        return refused or _form_page(_vals(pte), None, pte=pte)
+
+    def post(self, pte_id: int):
+        pte, refused = self._writable(pte_id)
+        if refused:
+            return refused
+        form = PTEForm(formdata=request.form, partial=True)
+        if not form.validate():
+            return _form_page(request.form, form.first_errors(), pte=pte, status=422)
+        try:
+            result = commands.update_pte({**form.present_values(), "id": pte_id}, current_user)
+        except ValidationFailed as err:
+            return _form_page(request.form, err.errores, pte=pte, status=422)
+        except ServiceError as err:
+            vals = dict(request.form)
+            if err.status == 409 and err.extra.get("version_actual"):
+                vals["version"] = err.extra["version_actual"]  # saving again keeps the user's values
+            return _form_page(vals, None, pte=_get(pte_id), status=err.status, general=err.detalles)
+        return go(url_for(".detalle", pte_id=pte_id), result.detalles)
+
+
+bp.add_url_rule("/nueva", view_func=NuevaPTE.as_view("nueva"))
+bp.add_url_rule("/<int:pte_id>/editar", view_func=EditarPTE.as_view("editar"))
 
 
 @bp.get("/<int:pte_id>")
@@ -130,16 +150,17 @@ def detalle(pte_id: int):
 @bp.post("/<int:pte_id>/estatus")
 @requires_role("editor")
 def estatus(pte_id: int):
+    back = url_for(".detalle", pte_id=pte_id)
+    formdata = MultiDict(request.form)
+    formdata["id"] = str(pte_id)  # the PTE is the one in the URL
+    form = PTEStatusForm(formdata=formdata)
+    if not form.validate():
+        return go(back, next(iter(form.first_errors().values())), "error")
     try:
-        nuevo = parse_id(request.form.get("id_estatus_pte", ""))
-        version = parse_whole(request.form.get("version", ""))
-    except ValueError:
-        abort(400)
-    try:
-        result = commands.change_status(pte_id, nuevo, current_user, version)
+        result = commands.change_status(pte_id, form.id_estatus_pte.data, current_user, form.version.data)
     except ServiceError as err:
-        return go(url_for(".detalle", pte_id=pte_id), err.detalles, "error")
-    return go(url_for(".detalle", pte_id=pte_id), result.detalles)
+        return go(back, err.detalles, "error")
+    return go(back, result.detalles)
 
 
 @bp.post("/<int:pte_id>/eliminar")

@@ -3,7 +3,7 @@
 import pytest
 
 from ot_app.extensions import db
-from ot_app.models import PTEHeader
+from ot_app.models import EstatusPTEId, PTEHeader, Registro
 
 from .. import factories
 
@@ -102,6 +102,11 @@ def test_lector_sees_no_write_controls_and_cannot_write(app, lector_client):
     assert "Editar" not in html and "Marcar como" not in html
     assert lector_client.auth.post("/pte/nueva", data=form()).status_code == 403
     assert lector_client.auth.post(f"/pte/{pid}/estatus", data={"id_estatus_pte": "4"}).status_code == 403
+    assert lector_client.auth.post(f"/pte/{pid}/eliminar").status_code == 403
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(PTEHeader)) == 1
+        pte = db.session.get(PTEHeader, pid)
+        assert (pte.id_estatus_pte, pte.estatus, pte.version) == (EstatusPTEId.APROBADA, Registro.ACTIVA, 1)
 
 
 def test_edit_with_stale_version_keeps_the_users_values(app, editor_client):
@@ -126,3 +131,48 @@ def test_list_statement_budget(app, lector_client, queries, n):
         r = lector_client.get("/pte")
     assert r.status_code == 200
     assert q.count <= 7, q.statements
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Indique el nuevo estatus de la PTE."),
+        ({"id_estatus_pte": "enviada"}, "El estatus de la PTE no es un identificador válido."),
+        ({"id_estatus_pte": "2", "version": "v2"}, "La versión debe ser un número entero mayor o igual a 0."),
+        ({"id_estatus_pte": "99"}, "El estatus 99 no existe."),
+    ],
+)
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_a_bad_status_change_says_why_and_changes_nothing(app, editor_client, data, message, headers):
+    """Through PTEStatusForm, like the API: a Spanish message in the toast, never a bare 400."""
+    with app.app_context():
+        pid = factories.make_pte("PEP-S-1", estatus_pte=EstatusPTEId.EN_ELABORACION).id
+        db.session.commit()
+    r = editor_client.auth.post(f"/pte/{pid}/estatus", data=data, headers=headers)
+    if headers:
+        assert r.status_code == 204 and r.headers["HX-Redirect"] == f"/pte/{pid}"
+    else:
+        assert r.status_code == 303 and r.headers["Location"] == f"/pte/{pid}"
+    assert message in editor_client.get(f"/pte/{pid}").get_data(as_text=True)
+    with app.app_context():
+        pte = db.session.get(PTEHeader, pid)
+        assert (pte.id_estatus_pte, pte.version) == (EstatusPTEId.EN_ELABORACION, 1)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ("id_cliente=Pemex", "El parámetro id_cliente no es un identificador válido."),
+        ("id_estatus_pte=-1", "El parámetro id_estatus_pte no es un identificador válido."),
+        ("page=dos", "El parámetro page debe ser un entero entre 1 y 100,000."),
+    ],
+)
+def test_a_bad_list_argument_is_a_spanish_400(lector_client, args, message):
+    r = lector_client.get(f"/pte?{args}")
+    assert r.status_code == 400 and message in r.get_data(as_text=True)
+    r = lector_client.get(f"/pte?{args}", headers=HX)
+    assert (
+        r.status_code == 400
+        and message in r.get_data(as_text=True)
+        and "<html" not in r.get_data(as_text=True)
+    )
