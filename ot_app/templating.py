@@ -3,7 +3,7 @@
 from markupsafe import Markup, escape
 
 from .formatting import fecha, money
-from .models import FIXED_IDS, EstatusOTId, Registro
+from .models import FIXED_IDS, EstatusOTId, EstatusPTEId, Registro
 
 ESTATUS_OT_CLASS = {
     EstatusOTId.PROGRAMADA: "badge-info",
@@ -18,6 +18,21 @@ def estatus_badge(id_estatus_ot, nombre) -> Markup:
     """The OT status as a coloured badge. Python, not a macro: it runs 50 times per list page."""
     return Markup(  # noqa: S704 - the only text is escaped; the class comes from our own table
         f'<span class="badge {ESTATUS_OT_CLASS.get(id_estatus_ot, "")}">{escape(nombre or "—")}</span>'
+    )
+
+
+ESTATUS_PTE_CLASS = {
+    EstatusPTEId.EN_ELABORACION: "",
+    EstatusPTEId.ENVIADA: "badge-info",
+    EstatusPTEId.APROBADA: "badge-ok",
+    EstatusPTEId.CANCELADA: "badge-err",
+}
+
+
+def estatus_pte_badge(id_estatus_pte, nombre) -> Markup:
+    """The PTE status as a coloured badge (the PTE list's rows and the PTE's page)."""
+    return Markup(  # noqa: S704 - the only text is escaped; the class comes from our own table
+        f'<span class="badge {ESTATUS_PTE_CLASS.get(id_estatus_pte, "")}">{escape(nombre or "—")}</span>'
     )
 
 
@@ -52,6 +67,7 @@ def register_templating(app):
     app.jinja_env.globals.update(
         estatus_badge=estatus_badge, progress_bar=progress_bar, registro_badge=registro_badge
     )
+    app.jinja_env.globals["estatus_pte_badge"] = estatus_pte_badge
     # The fixed ids by name: a template compares `ot.id_tipo == TipoId.REPROGRAMADA`, never 5.
     app.jinja_env.globals.update({enum.__name__: enum for enum in FIXED_IDS})
     app.jinja_env.trim_blocks = True

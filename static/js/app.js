@@ -42,9 +42,3 @@
     toast("No hay conexión con el servidor. Revise su red e inténtelo de nuevo.", "error");
   });
 })();
-
-// Buttons that need a second thought: <button data-confirm="¿...?"> inside a normal form.
-document.addEventListener("submit", function (e) {
-  const button = e.submitter;
-  if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) e.preventDefault();
-});

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ot_app.extensions import db
-from ot_app.models import OTE, Patio
+from ot_app.models import OTE, EstatusPTEId, Patio, PTEHeader, Registro, Usuario
 
 from .. import factories
 from .conftest import screenshot
@@ -111,3 +111,69 @@ def test_a_deactivated_yard_is_no_longer_offered(app, page, live_server, browser
     options = page.locator("#id_patio option")
     expect(options.filter(has_text="Patio Tampico")).to_have_count(1)
     expect(options.filter(has_text="Patio Cerrado")).to_have_count(0)
+
+
+def _console_errors(page) -> list[str]:
+    errors: list[str] = []
+
+    def on_console(message):
+        # The browser's own favicon request is a 404 (no favicon is served): not these pages' doing.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            errors.append(f"{message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+def test_confirmations_are_htmx_and_a_cancelled_one_sends_nothing(app, page, live_server, browser_login):
+    errors = _console_errors(page)
+    with app.app_context():
+        pid = factories.make_pte("PEP-CONFIRMA", estatus_pte=EstatusPTEId.EN_ELABORACION).id
+        uid = factories.make_user("rperez", rol="editor").id
+        db.session.commit()
+    browser_login(page, "admin", rol="admin")
+    page.goto(f"{live_server}/pte/{pid}")
+    asked, posts = [], []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.get_by_role("button", name="Eliminar").click()
+    page.wait_for_timeout(300)
+    assert not posts  # a dismissed confirmation posts nothing
+    assert asked == ["¿Eliminar la PTE PEP-CONFIRMA? Podrá recuperarse desde la base de datos."]
+    with app.app_context():
+        assert db.session.get(PTEHeader, pid).estatus == Registro.ACTIVA
+
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Eliminar").click()
+    expect(page).to_have_url(f"{live_server}/pte")
+    expect(page.locator("#toasts")).to_contain_text("PTE eliminada correctamente")
+
+    page.goto(f"{live_server}/usuarios/{uid}")
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Desactivar").click()
+    expect(page.locator("h1")).to_contain_text("Inactivo")
+    expect(page.locator("#toasts")).to_contain_text("Usuario rperez desactivado")
+    with app.app_context():
+        assert db.session.get(Usuario, uid).activo is False
+    assert not errors, errors
+
+
+def test_the_pte_pager_swaps_the_results_and_pushes_the_url(app, page, live_server, browser_login):
+    errors = _console_errors(page)
+    with app.app_context():
+        for i in range(51):
+            factories.make_pte(f"PEP-PAG-{i:03d}")
+        db.session.commit()
+    browser_login(page, "lector", rol="lector")
+    page.goto(f"{live_server}/pte?q=PEP-PAG")
+    expect(page.locator("#pte-results")).to_contain_text("Página 1 de 2")
+    page.get_by_role("link", name="Siguiente →").click()
+    expect(page.locator("#pte-results")).to_contain_text("Página 2 de 2")
+    expect(page).to_have_url(re.compile(r"/pte\?q=PEP-PAG&page=2$"))
+    expect(page.locator("#q")).to_have_value("PEP-PAG")  # only the results were swapped
+    expect(page.locator("#pte-rows tr")).to_have_count(1)
+    page.get_by_role("link", name="← Anterior").click()
+    expect(page).to_have_url(re.compile(r"/pte\?q=PEP-PAG&page=1$"))
+    expect(page.locator("#pte-rows tr")).to_have_count(50)
+    assert not errors, errors

@@ -176,3 +176,35 @@ def test_a_bad_list_argument_is_a_spanish_400(lector_client, args, message):
         and message in r.get_data(as_text=True)
         and "<html" not in r.get_data(as_text=True)
     )
+
+
+def test_the_status_buttons_post_through_htmx_with_a_confirmation(app, editor_client):
+    with app.app_context():
+        pid = factories.make_pte("PEP-S-2", estatus_pte=EstatusPTEId.ENVIADA).id
+        db.session.commit()
+    html = editor_client.get(f"/pte/{pid}").get_data(as_text=True)
+    assert (
+        f'hx-post="/pte/{pid}/estatus"' in html and 'hx-confirm="¿Cambiar la PTE PEP-S-2 a Aprobada?"' in html
+    )
+    assert 'hx-confirm="¿Eliminar la PTE PEP-S-2?' in html and "data-confirm" not in html
+    r = editor_client.auth.post(
+        f"/pte/{pid}/estatus", data={"id_estatus_pte": "3", "version": "1"}, headers=HX
+    )
+    assert r.status_code == 204 and r.headers["HX-Redirect"] == f"/pte/{pid}"
+    assert "La PTE PEP-S-2 ahora está Aprobada." in editor_client.get(f"/pte/{pid}").get_data(as_text=True)
+
+
+def test_an_empty_list_says_whether_filters_hide_the_ptes(app, lector_client):
+    assert "Aún no hay PTE." in lector_client.get("/pte").get_data(as_text=True)
+    with app.app_context():
+        factories.make_pte("PEP-E-1")
+        db.session.commit()
+    assert "No hay PTE con esos filtros." in lector_client.get("/pte?id_estatus_pte=4").get_data(as_text=True)
+    assert "Ninguna PTE coincide con «zzz»." in lector_client.get("/pte?q=zzz").get_data(as_text=True)
+
+
+def test_the_form_reads_labels_and_lengths_off_pteform(editor_client):
+    html = editor_client.get("/pte/nueva").get_data(as_text=True)
+    assert '<label for="oficio_pte" class="req">Oficio de la PTE</label>' in html
+    assert 'maxlength="100"' in html and 'maxlength="5000"' in html
+    assert "data-focus-error" not in html
