@@ -8,7 +8,7 @@ moment between the request's read and its write. On PostgreSQL the same tests mu
 
 import threading
 
-from ot_app.catalogs import service as catalogs
+from ot_app.catalogs import commands as catalogs
 from ot_app.extensions import db
 from ot_app.models import ApiToken, Patio, Usuario
 
