@@ -1,9 +1,12 @@
 """Catalog pages: the same data-driven pages for every simple catalog; writes for admins only."""
 
+import json
+
 import pytest
 
+from ot_app.catalogs.registry import CATALOGOS
 from ot_app.extensions import db
-from ot_app.models import PasoOt, Patio, ReglaPaso
+from ot_app.models import Frente, PasoOt, Patio, ReglaPaso
 
 from .. import factories
 
@@ -24,7 +27,11 @@ def test_every_simple_catalog_page_and_inline_add(app, admin_client, slug):
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert "Registro nuevo" in html and 'hx-swap-oob="true"' in html
-    assert "toast" in r.headers["HX-Trigger"]
+    assert json.loads(r.headers["HX-Trigger"])["toast"]["message"] == "«Registro nuevo» agregado."
+    with app.app_context():
+        model = CATALOGOS[slug].model
+        row = db.session.scalar(db.select(model).where(model.nombre == "Registro nuevo"))
+        assert row is not None and row.activo  # stored with its spaces collapsed, active
 
 
 def test_search_answers_the_rows_fragment_with_vary(app, admin_client):
@@ -81,9 +88,10 @@ def test_deactivate_and_referenced_row_cannot_be_deleted(app, admin_client):
 def test_fixed_catalog_is_read_only(admin_client):
     html = admin_client.get("/catalogos/frentes").get_data(as_text=True)
     assert "Catálogo fijo" in html and "Costa afuera" in html and "data-edit" not in html
-    assert (
-        admin_client.auth.post("/catalogos/frentes", data={"nombre": "Aire"}, headers=HX).status_code == 403
-    )
+    r = admin_client.auth.post("/catalogos/frentes", data={"nombre": "Aire"}, headers=HX)
+    assert r.status_code == 403 and "es fijo" in r.get_data(as_text=True)
+    with admin_client.application.app_context():
+        assert not db.session.scalar(db.select(Frente).where(Frente.nombre == "Aire"))
 
 
 @pytest.mark.parametrize("who", ["editor_client", "lector_client"])

@@ -37,4 +37,5 @@ def test_pte_api_validation_and_roles(api, api_lector):
         ).status_code
         == 403
     )
+    assert api_lector.get("/api/pte/listar").get_json()["datos"] == []  # neither post created one
     assert api_lector.get("/api/pte/listar").status_code == 200

@@ -280,6 +280,15 @@ def test_deactivating_asks_first_through_htmx_and_answers_with_a_redirect(app, a
     assert not _user(app, "rperez").activo
 
 
+def test_a_refused_htmx_deactivation_comes_back_as_the_page_to_swap(app, admin):
+    uid = _user(app, "jefa").id
+    r = post_form(admin, f"/usuarios/{uid}/activo", {"activo": "0"}, headers={"HX-Request": "true"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409 and '<main id="main"' in html  # the form's hx-select takes its <main>
+    assert "sin un administrador activo" in _field_error(html, "activo")
+    assert _user(app, "jefa").activo
+
+
 def test_unknown_user_is_404(admin):
     assert admin.get("/usuarios/9999").status_code == 404
     assert post_form(admin, "/usuarios/9999/rol", {"rol": "editor"}).status_code == 404
