@@ -130,7 +130,7 @@ def update_step(paso_id: int, descripcion: str | None, activo: bool | None, acto
 def _check_rule(id_tipo, id_cliente, tipo_paso, exclude_id=None) -> dict:
     """The tipo and client exist and no other rule has that pair (forms.RuleForm checks the shapes)."""
     errors = {}
-    if db.session.get(TipoDocumento, id_tipo) is None:
+    if db.session.get(TipoDocumento, id_tipo or 0) is None:
         errors["id_tipo"] = f"El tipo de OT con ID {id_tipo} no existe."
     if id_cliente is not None and db.session.get(Cliente, id_cliente) is None:
         errors["id_cliente"] = f"El cliente con ID {id_cliente} no existe."
