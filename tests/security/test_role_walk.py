@@ -60,7 +60,9 @@ ACCESS: dict[str, str] = {
     "pte.lista": READ,
     "pte.detalle": READ,
     "pte.nueva": EDIT,
+    "pte.crear": EDIT,
     "pte.editar": EDIT,
+    "pte.guardar": EDIT,
     "pte.eliminar": EDIT,
     "pte.estatus": EDIT,
     # catalogs, step templates, rules
