@@ -141,7 +141,7 @@ def _conflict(pte: PTEHeader) -> Conflict:
     )
 
 
-def check_writable(pte: PTEHeader) -> None:
+def ensure_editable(pte: PTEHeader) -> None:
     """A deleted PTE is read-only, whatever the way in (edit page, status buttons, API): the one
     place that says so. Deleting it again is its own warning (see delete_pte)."""
     if pte.eliminada:
@@ -155,7 +155,7 @@ def update_pte(values: dict, actor) -> PTEResult:
     try:
         with write_transaction():
             pte = _load_for_write(pte_id, values.get("version"))
-            check_writable(pte)
+            ensure_editable(pte)
             before = snapshot(pte)
             errors: dict = {}
             with db.session.no_autoflush:
@@ -187,7 +187,7 @@ def change_status(pte_id, nuevo: int, actor, sent_version=None) -> PTEResult:
     try:
         with write_transaction():
             pte = _load_for_write(pte_id, sent_version)
-            check_writable(pte)
+            ensure_editable(pte)
             names = status_names()
             if nuevo not in names:
                 raise ValidationFailed.from_errors({"id_estatus_pte": f"El estatus {nuevo} no existe."})

@@ -2,7 +2,6 @@
 a form from pte/forms.py, then pte/commands.py, which also says when a PTE cannot be changed."""
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask.views import MethodView
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -77,62 +76,62 @@ def _get(pte_id: int):
         abort(404)
 
 
-# One endpoint per page, one method per view: GET shows the form (HEAD too), POST saves it.
-class NuevaPTE(MethodView):
-    decorators = [requires_role("editor")]
-
-    def get(self):
-        return _form_page({}, None)
-
-    def post(self):
-        form = PTEForm(formdata=request.form)
-        if not form.validate():
-            return _form_page(request.form, form.first_errors(), status=422)
-        try:
-            result = commands.create_pte(form.present_values(), current_user)
-        except ValidationFailed as err:
-            return _form_page(request.form, err.errores, status=422)
-        return go(url_for(".detalle", pte_id=result.pte.id), result.detalles)
+@bp.get("/nueva")
+@requires_role("editor")
+def nueva():
+    return _form_page({}, None)
 
 
-class EditarPTE(MethodView):
-    decorators = [requires_role("editor")]
-
-    @staticmethod
-    def _writable(pte_id: int):
-        """The PTE, or the answer that sends back to its detail saying why it cannot be edited."""
-        pte = _get(pte_id)
-        try:
-            commands.check_writable(pte)
-        except ServiceError as err:
-            return None, go(url_for(".detalle", pte_id=pte_id), err.detalles, "error")
-        return pte, None
-
-    def get(self, pte_id: int):
-        pte, refused = self._writable(pte_id)
-        return refused or _form_page(_vals(pte), None, pte=pte)
-
-    def post(self, pte_id: int):
-        pte, refused = self._writable(pte_id)
-        if refused:
-            return refused
-        form = PTEForm(formdata=request.form, partial=True)
-        if not form.validate():
-            return _form_page(request.form, form.first_errors(), pte=pte, status=422)
-        try:
-            result = commands.update_pte({**form.present_values(), "id": pte_id}, current_user)
-        except ValidationFailed as err:
-            return _form_page(request.form, err.errores, pte=pte, status=422)
-        except ServiceError as err:
-            vals = dict(request.form)
-            if err.status == 409 and err.extra.get("version_actual"):
-                vals["version"] = err.extra["version_actual"]  # saving again keeps the user's values
-            return _form_page(vals, None, pte=_get(pte_id), status=err.status, general=err.detalles)
-        return go(url_for(".detalle", pte_id=pte_id), result.detalles)
+@bp.post("/nueva")
+@requires_role("editor")
+def crear():
+    form = PTEForm(formdata=request.form)
+    if not form.validate():
+        return _form_page(request.form, form.first_errors(), status=422)
+    try:
+        result = commands.create_pte(form.present_values(), current_user)
+    except ValidationFailed as err:
+        return _form_page(request.form, err.errores, status=422)
+    return go(url_for(".detalle", pte_id=result.pte.id), result.detalles)
 
 
-bp.add_url_rule("/nueva", view_func=NuevaPTE.as_view("nueva"))
-bp.add_url_rule("/<int:pte_id>/editar", view_func=EditarPTE.as_view("editar"))
+def _editable(pte_id: int):
+    """The PTE, or the answer that sends back to its detail with the service's reason it cannot be
+    edited (a deleted PTE is read-only)."""
+    pte = _get(pte_id)
+    try:
+        commands.ensure_editable(pte)
+    except ServiceError as err:
+        return None, go(url_for(".detalle", pte_id=pte_id), err.detalles, "error")
+    return pte, None
+
+
+@bp.get("/<int:pte_id>/editar")
+@requires_role("editor")
+def editar(pte_id: int):
+    pte, refused = _editable(pte_id)
+    return refused or _form_page(_vals(pte), None, pte=pte)
+
+
+@bp.post("/<int:pte_id>/editar")
+@requires_role("editor")
+def guardar(pte_id: int):
+    pte, refused = _editable(pte_id)
+    if refused:
+        return refused
+    form = PTEForm(formdata=request.form, partial=True)
+    if not form.validate():
+        return _form_page(request.form, form.first_errors(), pte=pte, status=422)
+    try:
+        result = commands.update_pte({**form.present_values(), "id": pte_id}, current_user)
+    except ValidationFailed as err:
+        return _form_page(request.form, err.errores, pte=pte, status=422)
+    except ServiceError as err:
+        vals = dict(request.form)
+        if err.status == 409 and err.extra.get("version_actual"):
+            vals["version"] = err.extra["version_actual"]  # saving again keeps the user's values
+        return _form_page(vals, None, pte=_get(pte_id), status=err.status, general=err.detalles)
+    return go(url_for(".detalle", pte_id=pte_id), result.detalles)
 
 
 @bp.get("/<int:pte_id>")

@@ -1,5 +1,5 @@
 """A deleted PTE is read-only for every way in: the edit page (GET and POST), the status buttons,
-delete again, and the API. The rule lives in pte/commands.py; the pages show its message."""
+delete again, and the API. The rule lives in pte/commands.py (ensure_editable); the pages show its message."""
 
 import pytest
 
