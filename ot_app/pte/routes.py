@@ -92,6 +92,8 @@ def crear():
         result = commands.create_pte(form.present_values(), current_user)
     except ValidationFailed as err:
         return _form_page(request.form, err.errores, status=422)
+    except ServiceError as err:  # the same oficio saved by someone else a moment ago: keep what was typed
+        return _form_page(request.form, None, status=err.status, general=err.detalles)
     return go(url_for(".detalle", pte_id=result.pte.id), result.detalles)
 
 

@@ -208,3 +208,17 @@ def test_the_form_reads_labels_and_lengths_off_pteform(editor_client):
     assert '<label for="oficio_pte" class="req">Oficio de la PTE</label>' in html
     assert 'maxlength="100"' in html and 'maxlength="5000"' in html
     assert "data-focus-error" not in html
+
+
+def test_a_create_that_collides_with_another_save_keeps_what_was_typed(app, editor_client, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from ot_app.pte import commands
+
+    def collide(values, actor):  # the unique index refused it: someone saved that oficio just now
+        raise IntegrityError("INSERT INTO pte_header ...", {}, Exception("UNIQUE constraint failed"))
+
+    monkeypatch.setattr(commands, "_create_pte", collide)
+    r = editor_client.auth.post("/pte/nueva", data=form(descripcion="Texto que no se pierde"))
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409 and "al mismo tiempo" in html and "Texto que no se pierde" in html
