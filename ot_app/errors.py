@@ -41,7 +41,7 @@ TITLES = {
 
 def _login_url() -> str:
     """Login URL that brings the user back to the page they were on."""
-    target = request.full_path if request.method == "GET" else request.referrer or "/"
+    target = request.full_path if request.method in ("GET", "HEAD") else request.referrer or "/"
     if is_htmx():
         # For an htmx request, come back to the page in the address bar, not to the fragment.
         target = request.headers.get("HX-Current-URL") or target
