@@ -39,12 +39,12 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .auth import security
-    from .catalogs.routes import bp as catalogs_bp
+    from .catalogs import bp as catalogs_bp
     from .errors import register_error_handlers
     from .main import bp as main_bp
     from .orders import bp as orders_bp
-    from .pte.routes import bp as pte_bp
-    from .users.routes import bp as users_bp
+    from .pte import bp as pte_bp
+    from .users import bp as users_bp
 
     security.init_app(app)
     input_guard.init_app(app)  # after the login check: an anonymous client still gets its 401

@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 from wtforms import Field
 from wtforms.widgets import TextInput
 
+from .formatting import amount
+
 MONEY_MAX = Decimal("9999999999999999.99")  # Numeric(18, 2)
 # An amount as typed (surrounding whitespace aside): "1,234.50", "1234.5", "1234.", ".5". The one
 # definition: parse_money matches it and the OpenAPI document publishes it, so it is written to mean
@@ -78,6 +80,16 @@ def parse_whole(raw, maximum: int = 100_000) -> int | None:
     return value
 
 
+def parse_activo(raw) -> bool | None:
+    """A record's state as posted: "1" active, "0" inactive, "" absent (None)."""
+    text = "" if raw is None else str(raw).strip()
+    if text == "":
+        return None
+    if text not in ("0", "1"):
+        raise ValueError("debe ser 1 (activo) o 0 (inactivo)")
+    return text == "1"
+
+
 class ParsedField(Field):
     """A text input whose value is parsed by `parser`; the error names the field's label."""
 
@@ -117,7 +129,7 @@ class MoneyField(ParsedField):
 
     @staticmethod
     def format(value) -> str:
-        return f"{value:.2f}"
+        return amount(value)
 
 
 class IsoDateField(ParsedField):
@@ -134,3 +146,9 @@ class IdField(ParsedField):
 
 class WholeField(ParsedField):
     parser = staticmethod(parse_whole)
+
+
+class ActivoField(ParsedField):
+    """A record's state as posted: "1" active, "0" inactive (a typed bool, None when absent)."""
+
+    parser = staticmethod(parse_activo)

@@ -1,4 +1,5 @@
-"""Jinja filters: money, dates and labels as a Mexican office reads them."""
+"""Jinja filters and globals: money and dates (from formatting), status badges, step progress, and
+the fixed-id enums by name."""
 
 from markupsafe import Markup, escape
 
@@ -14,11 +15,15 @@ ESTATUS_OT_CLASS = {
 }
 
 
+def _badge(classes: dict, status_id, nombre) -> Markup:
+    return Markup(  # noqa: S704 - the only text is escaped; the class comes from our own table
+        f'<span class="badge {classes.get(status_id, "")}">{escape(nombre or "—")}</span>'
+    )
+
+
 def estatus_badge(id_estatus_ot, nombre) -> Markup:
     """The OT status as a coloured badge. Python, not a macro: it runs 50 times per list page."""
-    return Markup(  # noqa: S704 - the only text is escaped; the class comes from our own table
-        f'<span class="badge {ESTATUS_OT_CLASS.get(id_estatus_ot, "")}">{escape(nombre or "—")}</span>'
-    )
+    return _badge(ESTATUS_OT_CLASS, id_estatus_ot, nombre)
 
 
 ESTATUS_PTE_CLASS = {
@@ -31,9 +36,7 @@ ESTATUS_PTE_CLASS = {
 
 def estatus_pte_badge(id_estatus_pte, nombre) -> Markup:
     """The PTE status as a coloured badge (the PTE list's rows and the PTE's page)."""
-    return Markup(  # noqa: S704 - the only text is escaped; the class comes from our own table
-        f'<span class="badge {ESTATUS_PTE_CLASS.get(id_estatus_pte, "")}">{escape(nombre or "—")}</span>'
-    )
+    return _badge(ESTATUS_PTE_CLASS, id_estatus_pte, nombre)
 
 
 REGISTRO_BADGE = {

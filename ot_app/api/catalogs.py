@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..catalogs.read import options
 from ..catalogs.registry import MODELS
 from ..envelope import envelope
 from ..errors import fail
-from ..extensions import db
 from ..shapes import Shape
 from .spec import Answer, Param, operation
 
@@ -33,6 +33,6 @@ def catalogo(nombre: str):
     model = MODELS.get(nombre)
     if model is None:
         fail(404, f"No existe el catálogo {nombre}. Catálogos: {', '.join(MODELS)}.")
-    rows = db.session.execute(db.select(model.id, model.nombre, model.activo).order_by(model.id))
-    datos = [Catalogo(id=r.id, nombre=r.nombre, activo=bool(r.activo)).to_json() for r in rows]
+    rows = options(nombre)[nombre]
+    datos = [Catalogo(id=r.id, nombre=r.nombre, activo=r.activo).to_json() for r in rows]
     return envelope(True, f"{len(datos)} registros", datos=datos)

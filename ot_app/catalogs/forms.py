@@ -5,22 +5,13 @@ a step-set rule. They check what a value must look like; the services check it a
 from wtforms import StringField
 from wtforms.validators import Length
 
-from ..fields import IdField, ParsedField, parse_whole
+from ..fields import ActivoField, IdField, ParsedField, parse_whole
 from ..forms import BaseForm, Required
 
 NOMBRE_MAX = 150
 DESCRIPCION_PASO_MAX = 300
 STEP_SET_MAX = 9999
 DEFAULT_STEP_SET = 5  # the set the steps page opens on (the seed's everyday set)
-
-
-def parse_activo(raw) -> bool | None:
-    text = "" if raw is None else str(raw).strip()
-    if text == "":
-        return None
-    if text not in ("0", "1"):
-        raise ValueError("debe ser 1 (activo) o 0 (inactivo)")
-    return text == "1"
 
 
 def parse_step_set(raw) -> int | None:
@@ -31,12 +22,6 @@ def parse_step_set(raw) -> int | None:
     if value == 0:
         raise ValueError(f"debe ser un número entre 1 y {STEP_SET_MAX:,}")
     return value
-
-
-class ActivoField(ParsedField):
-    """A record's state as posted: "1" active, "0" inactive (a typed bool, None when absent)."""
-
-    parser = staticmethod(parse_activo)
 
 
 class StepSetField(ParsedField):

@@ -3,7 +3,9 @@ what a new OT would get. No writes here (those are in commands.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import NamedTuple
+
+from sqlalchemy import func, literal, select, union_all
 
 from ..extensions import db
 from ..models import (
@@ -17,10 +19,11 @@ from ..models import (
     Patio,
     Plataforma,
     PTEHeader,
+    Registro,
     ReglaPaso,
     ResponsableProyecto,
 )
-from .registry import get_catalogo
+from .registry import MODELS, get_catalogo
 
 # Who uses a row of each catalog: (column, what to call the users).
 REFERENCES: dict[type, list[tuple]] = {
@@ -130,3 +133,78 @@ def preview(id_tipo: int, id_cliente: int | None) -> dict:
     step_set = step_set_for(id_tipo, id_cliente)
     pasos = [p for p in list_steps_plain(step_set) if p["activo"]]
     return {"tipo_paso": step_set, "pasos": pasos}
+
+
+# --------------------------------------------------------------------------- options for selects
+
+
+class Option(NamedTuple):
+    id: int
+    nombre: str
+    activo: bool
+
+
+class Catalogs(dict):
+    """{catalog: [Option, ...]} plus `name(catalog, id)` for labels."""
+
+    def name(self, catalog: str, value) -> str:
+        if value in (None, ""):
+            return ""
+        for option in self.get(catalog, ()):
+            if str(option.id) == str(value):
+                return option.nombre
+        return f"ID {value}"
+
+
+def options(*names: str, ptes: bool = False) -> Catalogs:
+    """Every requested catalog in ONE statement (UNION ALL); `ptes` adds the live PTEs."""
+    names = names or tuple(MODELS)
+    parts = [
+        select(
+            literal(name).label("cat"),
+            MODELS[name].id,
+            MODELS[name].nombre,
+            MODELS[name].activo,
+        )
+        for name in names
+    ]
+    if ptes:
+        parts.append(
+            select(
+                literal("ptes").label("cat"),
+                PTEHeader.id,
+                PTEHeader.oficio_pte,
+                PTEHeader.aprobada.label("activo"),
+            ).where(PTEHeader.estatus != Registro.ELIMINADA)
+        )
+    out = Catalogs({name: [] for name in names})
+    if ptes:
+        out["ptes"] = []
+    rows = db.session.execute(union_all(*parts)).all()
+    for cat, id_, nombre, activo in sorted(rows, key=lambda r: (r[0], r[2] if r[0] == "ptes" else r[1])):
+        out[cat].append(Option(id_, nombre, bool(activo)))
+    return out
+
+
+def names_of(wanted: dict[str, set]) -> Catalogs:
+    """Names for just these ids ({catalog: {id, ...}}, "ptes" included), in ONE statement."""
+    parts = []
+    for cat, ids in wanted.items():
+        ids = {int(i) for i in ids if str(i).isdigit()}
+        if not ids:
+            continue
+        if cat == "ptes":
+            model, name_col, active = (
+                PTEHeader,
+                PTEHeader.oficio_pte,
+                PTEHeader.aprobada,
+            )
+        else:
+            model = MODELS[cat]
+            name_col, active = model.nombre, model.activo
+        parts.append(select(literal(cat).label("cat"), model.id, name_col, active).where(model.id.in_(ids)))
+    out = Catalogs({cat: [] for cat in wanted})
+    if parts:
+        for cat, id_, nombre, activo in db.session.execute(union_all(*parts)).all():
+            out[cat].append(Option(id_, nombre, bool(activo)))
+    return out

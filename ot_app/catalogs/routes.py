@@ -2,7 +2,7 @@
 Every write: a form from forms.py, then a service in commands.py; a bad value is said beside its
 field (the new row, the row being edited) or in a toast (the small row and step actions)."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from ..auth.security import requires_role
@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Cliente, TipoDocumento
 from ..service_errors import ServiceError, ValidationFailed
 from ..views import action_error, render, with_toast
-from . import commands, read
+from . import bp, commands, read
 from .forms import (
     DEFAULT_STEP_SET,
     CatalogRowEditForm,
@@ -23,8 +23,6 @@ from .forms import (
     StepSetForm,
 )
 from .registry import CATALOGOS, Catalogo, get_catalogo
-
-bp = Blueprint("catalogs", __name__, url_prefix="/catalogos")
 
 
 @bp.context_processor

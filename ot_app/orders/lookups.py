@@ -1,13 +1,11 @@
-"""Read-only lookups for the OT pages: catalog options for selects, the approved-PTE and
-initial-OT pickers, one list row, and the history as people read it. No rule lives here."""
+"""Read-only lookups for the OT pages: the approved-PTE and initial-OT pickers, and the history as
+people read it. No rule lives here (catalog options come from catalogs.read)."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from sqlalchemy import func, or_, select
 
-from sqlalchemy import func, literal, or_, select, union_all
-
-from ..catalogs.registry import MODELS
+from ..catalogs.read import Catalogs, names_of
 from ..extensions import db
 from ..formatting import fecha, money
 from ..models import (
@@ -20,57 +18,6 @@ from ..models import (
 from . import read
 from .commands import FIELD_COLUMNS
 from .forms import OTForm
-
-CATALOG_MODELS = MODELS
-
-
-class Option(NamedTuple):
-    id: int
-    nombre: str
-    activo: bool
-
-
-class Catalogs(dict):
-    """{catalog: [Option, ...]} plus `name(catalog, id)` for labels."""
-
-    def name(self, catalog: str, value) -> str:
-        if value in (None, ""):
-            return ""
-        for option in self.get(catalog, ()):
-            if str(option.id) == str(value):
-                return option.nombre
-        return f"ID {value}"
-
-
-def catalogs(*names: str, ptes: bool = False) -> Catalogs:
-    """Every requested catalog in ONE statement (UNION ALL); `ptes` adds the live PTEs."""
-    names = names or tuple(CATALOG_MODELS)
-    parts = [
-        select(
-            literal(name).label("cat"),
-            CATALOG_MODELS[name].id,
-            CATALOG_MODELS[name].nombre,
-            CATALOG_MODELS[name].activo,
-        )
-        for name in names
-    ]
-    if ptes:
-        parts.append(
-            select(
-                literal("ptes").label("cat"),
-                PTEHeader.id,
-                PTEHeader.oficio_pte,
-                PTEHeader.aprobada.label("activo"),
-            ).where(PTEHeader.estatus != Registro.ELIMINADA)
-        )
-    out = Catalogs({name: [] for name in names})
-    if ptes:
-        out["ptes"] = []
-    rows = db.session.execute(union_all(*parts)).all()
-    for cat, id_, nombre, activo in sorted(rows, key=lambda r: (r[0], r[2] if r[0] == "ptes" else r[1])):
-        out[cat].append(Option(id_, nombre, bool(activo)))
-    return out
-
 
 # --------------------------------------------------------------------------- pickers
 
@@ -199,30 +146,6 @@ def display(field: str, value, cats: Catalogs) -> str:
         except ArithmeticError:  # typed text that is not an amount: show it as typed
             return str(value)
     return str(value)
-
-
-def names_of(wanted: dict[str, set]) -> Catalogs:
-    """Names for just these ids ({catalog: {id, ...}}, "ptes" included), in ONE statement."""
-    parts = []
-    for cat, ids in wanted.items():
-        ids = {int(i) for i in ids if str(i).isdigit()}
-        if not ids:
-            continue
-        if cat == "ptes":
-            model, name_col, active = (
-                PTEHeader,
-                PTEHeader.oficio_pte,
-                PTEHeader.aprobada,
-            )
-        else:
-            model = CATALOG_MODELS[cat]
-            name_col, active = model.nombre, model.activo
-        parts.append(select(literal(cat).label("cat"), model.id, name_col, active).where(model.id.in_(ids)))
-    out = Catalogs({cat: [] for cat in wanted})
-    if parts:
-        for cat, id_, nombre, activo in db.session.execute(union_all(*parts)).all():
-            out[cat].append(Option(id_, nombre, bool(activo)))
-    return out
 
 
 def history(ot_id: int) -> list[dict]:

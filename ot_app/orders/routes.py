@@ -20,6 +20,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ..auth.security import is_htmx, requires_role
+from ..catalogs.read import options as catalog_options
 from ..extensions import db
 from ..formatting import form_text
 from ..models import (
@@ -122,7 +123,7 @@ def lista():
     page = read.list_orders(query, current_user)
     context = {"page": page, "query": query, "list_url": list_url, "default_orden": read.DEFAULT_SORT}
     if not wants_fragment():
-        context["cats"] = lookups.catalogs("clientes", "tipos", "estatus_ot", "frentes")
+        context["cats"] = catalog_options("clientes", "tipos", "estatus_ot", "frentes")
     return render("orders/list.html", "orders/_results.html", **context)
 
 
@@ -151,7 +152,7 @@ def fila_editar(ot_id: int):
 
 
 def _row_edit(o, vals, errores=None, conflict=None, status=200):
-    cats = lookups.catalogs("responsables", "estatus_ot")
+    cats = catalog_options("responsables", "estatus_ot")
     return make_response(
         render_template(
             "orders/_row_edit.html", o=o, vals=vals, errores=errores or {}, cats=cats, conflict=conflict
@@ -244,7 +245,7 @@ def paso_guardar(paso_id: int):
 
 
 def _form_page(vals: dict, errores=None, ot=None, conflict=None, theirs=None, status=200, general=None):
-    cats = lookups.catalogs(*FORM_CATALOGS)
+    cats = catalog_options(*FORM_CATALOGS)
     tipo = vals.get("id_tipo") or str(TipoId.INICIAL)
     context = {
         "vals": vals,
@@ -450,7 +451,7 @@ def form_sitio():
         "orders/_sitio.html",
         vals=vals,
         errores={},
-        cats=lookups.catalogs("embarcaciones", "plataformas", "intercoms", "patios"),
+        cats=catalog_options("embarcaciones", "plataformas", "intercoms", "patios"),
     )
 
 

@@ -1,7 +1,7 @@
 """PTE pages: list, detail with its OTs, create/edit, status workflow, logical delete. Each write:
 a form from pte/forms.py, then pte/commands.py, which also says when a PTE cannot be changed."""
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -10,11 +10,9 @@ from ..extensions import db
 from ..models import Cliente, EstatusPTE, ResponsableProyecto
 from ..service_errors import ServiceError, ValidationFailed
 from ..views import go, render
-from . import commands, read
+from . import bp, commands, read
 from .forms import PTEForm, PTEStatusForm
 from .query import pte_query_from_args
-
-bp = Blueprint("pte", __name__, url_prefix="/pte")
 
 
 def _options():

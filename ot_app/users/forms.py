@@ -7,7 +7,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import AnyOf, Length
 
 from ..auth.passwords import MIN_LENGTH
-from ..catalogs.forms import ActivoField
+from ..fields import ActivoField
 from ..forms import BaseForm, Required
 from ..models import ROLES
 from . import service

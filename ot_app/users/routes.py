@@ -2,7 +2,7 @@
 password forms (/usuarios/<id>). Each write: a form from users/forms.py, then users/service.py
 (shared with the CLI); errors beside their field."""
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.passwords import MIN_LENGTH
@@ -10,10 +10,8 @@ from ..auth.security import continue_session, requires_role
 from ..models import ROLES
 from ..service_errors import ServiceError
 from ..views import go
-from . import service
+from . import bp, service
 from .forms import ActiveForm, NewUserForm, PasswordForm, RoleForm
-
-bp = Blueprint("users", __name__, url_prefix="/usuarios")
 
 
 @bp.context_processor
