@@ -41,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ot_app.models import EstatusOTId, EstatusPasoId, EstatusPTEId, FrenteId, Registro, TipoId  # noqa: E402
+
 TODAY = date(2026, 11, 27)  # fixed, so the data does not depend on the day it is generated
 NOW = datetime(2026, 11, 27, 6, 0)
 YEARS = list(range(2019, 2027))
@@ -196,12 +198,14 @@ COMENTARIOS_PASO = [
     "Conciliado con el área de costos.",
 ]
 
-STEP_NAMES = {
-    1: "Pendiente",
-    2: "En proceso",
-    3: "Completado",
-    4: "No aplica",
-}
+STEP_NAMES = EstatusPasoId.names()
+# Short names for the fixed ids this generator writes (the values are ot_app.models' enums).
+INICIAL, REPROGRAMADA = TipoId.INICIAL, TipoId.REPROGRAMADA
+TIERRA, COSTA_AFUERA = FrenteId.TIERRA, FrenteId.COSTA_AFUERA
+PENDIENTE, EN_PROCESO, COMPLETADO, NO_APLICA = EstatusPasoId
+PROGRAMADA, EN_EJECUCION, SUSPENDIDA, TERMINADA, CANCELADA = EstatusOTId
+EN_ELABORACION, ENVIADA, APROBADA, PTE_CANCELADA = EstatusPTEId
+POR_DEFINIR, ELIMINADA, ACTIVA = Registro
 
 
 # --------------------------------------------------------------------------- output backends
@@ -345,8 +349,8 @@ class OT:
     creator: int
     inicio_real: date | None = None
     termino_real: date | None = None
-    estatus_ot: int = 1
-    estatus: int = 1
+    estatus_ot: int = PROGRAMADA
+    estatus: int = ACTIVA
     principal: OT | None = None
     num_reprog: int | None = None
     versions: list = field(default_factory=list)
@@ -451,8 +455,12 @@ class Generator:
             cliente = rnd.choices(self.client_ids, self.client_weights)[0]
             responsable = rnd.choice(self.responsables)
             u = rnd.random()
-            estatus_pte = 3 if u < 0.88 else (2 if u < 0.92 else (1 if u < 0.96 else 4))
-            estatus = 0 if estatus_pte != 3 and rnd.random() < 0.1 else 1
+            estatus_pte = (
+                APROBADA
+                if u < 0.88
+                else (ENVIADA if u < 0.92 else (EN_ELABORACION if u < 0.96 else PTE_CANCELADA))
+            )
+            estatus = ELIMINADA if estatus_pte != APROBADA and rnd.random() < 0.1 else ACTIVA
             plazo = rnd.choice((90, 120, 180, 240, 365, 540))
             sigla = rnd.choice(SIGLAS)
             oficio = f"PEP-{sigla}-PTE-{pte_id:05d}-{fecha.year}"
@@ -481,7 +489,7 @@ class Generator:
                     creator,
                 )
             )
-            if estatus_pte == 3 and estatus == 1:
+            if estatus_pte == APROBADA and estatus == ACTIVA:
                 approved.append((fecha, pte_id, cliente, responsable))
         w.begin()
         for chunk in _chunks(rows, BATCH * 2):
@@ -560,14 +568,14 @@ class Generator:
             created = NOW - timedelta(days=rnd.randint(1, 25), seconds=rnd.randint(0, 36_000))
         return OT(
             key=key,
-            tipo=4,
+            tipo=INICIAL,
             folio=self._new_folio(start),
             oficio=f"PEP-SAP-{rnd.randint(1000, 99999)}-{start.year}" if rnd.random() < 0.92 else None,
             pte=pte,
             cliente=cliente,
             responsable=pte_resp if rnd.random() < 0.7 else rnd.choice(self.responsables_activos),
             contacto=rnd.choice(self.contactos),
-            frente=2 if offshore else 1,
+            frente=COSTA_AFUERA if offshore else TIERRA,
             embarcacion=embarcacion,
             plataforma=plataforma,
             intercom=intercom,
@@ -597,7 +605,7 @@ class Generator:
         factor = 1 + rnd.uniform(0.03, 0.3)
         return OT(
             key=0,
-            tipo=5,
+            tipo=REPROGRAMADA,
             folio=principal.folio,
             oficio=f"{principal.oficio}-R{k}" if principal.oficio else None,
             pte=principal.pte,
@@ -629,15 +637,16 @@ class Generator:
         """The OT's status and real dates follow its programmed dates relative to TODAY."""
         rnd = self.rnd
         if ot.inicio > TODAY:
-            ot.estatus_ot = 5 if rnd.random() < 0.03 else 1
+            ot.estatus_ot = CANCELADA if rnd.random() < 0.03 else PROGRAMADA
             return
         if ot.termino < TODAY - timedelta(days=30):
-            ot.estatus_ot = rnd.choices((4, 5, 3, 2), (86, 6, 4, 4))[0]
+            ot.estatus_ot = rnd.choices((TERMINADA, CANCELADA, SUSPENDIDA, EN_EJECUCION), (86, 6, 4, 4))[0]
         else:
-            ot.estatus_ot = rnd.choices((2, 3, 1, 5), (80, 10, 7, 3))[0]
-        if ot.estatus_ot in (2, 3, 4) or (ot.estatus_ot == 5 and rnd.random() < 0.5):
+            ot.estatus_ot = rnd.choices((EN_EJECUCION, SUSPENDIDA, PROGRAMADA, CANCELADA), (80, 10, 7, 3))[0]
+        started = (EN_EJECUCION, SUSPENDIDA, TERMINADA)
+        if ot.estatus_ot in started or (ot.estatus_ot == CANCELADA and rnd.random() < 0.5):
             ot.inicio_real = min(ot.inicio + timedelta(days=rnd.randint(-3, 15)), TODAY)
-        if ot.estatus_ot == 4:
+        if ot.estatus_ot == TERMINADA:
             end = ot.inicio_real + timedelta(days=int(ot.plazo * rnd.uniform(0.8, 1.4)))
             ot.termino_real = min(end, TODAY)
 
@@ -671,19 +680,19 @@ class Generator:
                 principal.versions.append(version)
                 versions.append(version)
             # A reprogrammed initial OT was suspended or is going on under its versions.
-            if principal.estatus_ot == 4 and rnd.random() < 0.5:
-                principal.estatus_ot = 3
+            if principal.estatus_ot == TERMINADA and rnd.random() < 0.5:
+                principal.estatus_ot = SUSPENDIDA
                 principal.termino_real = None
 
         # Deleted (3 %) and "por definir" (1 %): never an initial OT that has versions.
         loose = [ot for ot in initials if not ot.versions]
         pool = loose + versions
         for ot in rnd.sample(pool, min(len(pool), round(self.n * 0.03))):
-            ot.estatus = 0
-        alive = [ot for ot in loose if ot.estatus == 1]
+            ot.estatus = ELIMINADA
+        alive = [ot for ot in loose if ot.estatus == ACTIVA]
         for ot in rnd.sample(alive, min(len(alive), round(self.n * 0.01))):
-            ot.estatus = -1
-            ot.estatus_ot = 1
+            ot.estatus = POR_DEFINIR
+            ot.estatus_ot = PROGRAMADA
             ot.inicio_real = ot.termino_real = None
 
         orders = initials + versions
@@ -699,16 +708,16 @@ class Generator:
         rnd = self.rnd
         n = len(templates)
         st = ot.estatus_ot
-        if ot.estatus == -1:
+        if ot.estatus == POR_DEFINIR:
             done = rnd.randint(0, 1)
-        elif st == 1:
+        elif st == PROGRAMADA:
             done = rnd.choice((1, 2, 2, 3))
-        elif st == 2:
+        elif st == EN_EJECUCION:
             elapsed = (TODAY - (ot.inicio_real or ot.inicio)).days / max(ot.plazo, 1)
             done = round(n * min(max(elapsed, 0.3), 0.85))
-        elif st == 3:
+        elif st == SUSPENDIDA:
             done = rnd.randint(3, max(3, n - 3))
-        elif st == 4:
+        elif st == TERMINADA:
             done = n
         else:
             done = rnd.randint(1, 4)
@@ -716,15 +725,15 @@ class Generator:
         steps = []
         for i, (paso_id, _) in enumerate(templates):
             if i < done:
-                status = 3
-            elif i == done and st in (2, 3):
-                status = 2
-            elif st == 5:
-                status = 4
+                status = COMPLETADO
+            elif i == done and st in (EN_EJECUCION, SUSPENDIDA):
+                status = EN_PROCESO
+            elif st == CANCELADA:
+                status = NO_APLICA
             else:
-                status = 1
-            if status in (1, 3) and 2 <= i < n - 2 and rnd.random() < 0.04:
-                status = 4
+                status = PENDIENTE
+            if status in (PENDIENTE, COMPLETADO) and 2 <= i < n - 2 and rnd.random() < 0.04:
+                status = NO_APLICA
             steps.append([paso_id, status, "", None])
         # Time stamps in order along the OT's life, up to its end or TODAY.
         begin = ot.created_at
@@ -761,8 +770,8 @@ class Generator:
             "id_pte_header": ot.pte,
             "ot_principal": ot.principal.id if ot.principal else None,
             "num_reprogramacion": ot.num_reprog,
-            "id_estatus_ot": 1,
-            "estatus": -1 if ot.estatus == -1 else 1,
+            "id_estatus_ot": PROGRAMADA,
+            "estatus": POR_DEFINIR if ot.estatus == POR_DEFINIR else ACTIVA,
             "monto_mxn": f"{ot.mxn / 100:.2f}",
             "monto_usd": f"{ot.usd / 100:.2f}",
             "plazo_dias": ot.plazo,
@@ -790,12 +799,12 @@ class Generator:
             rows.append((step[3], uid, uname, "paso", {label: ["Pendiente", STEP_NAMES[step[1]]]}))
         version = 1
         updated_at, updated_by = ot.created_at, ot.creator
-        if ot.estatus_ot != 1 or ot.inicio_real:
+        if ot.estatus_ot != PROGRAMADA or ot.inicio_real:
             when = datetime.combine(ot.inicio_real or min(ot.inicio, TODAY), datetime.min.time()) + timedelta(
                 hours=rnd.randint(8, 18), minutes=rnd.randint(0, 59)
             )
             when = max(when, ot.created_at + timedelta(minutes=5))
-            cambios = {"id_estatus_ot": [1, ot.estatus_ot]}
+            cambios = {"id_estatus_ot": [PROGRAMADA, ot.estatus_ot]}
             if ot.inicio_real:
                 cambios["fecha_inicio_real"] = [None, ot.inicio_real.isoformat()]
             if ot.termino_real:
@@ -804,7 +813,7 @@ class Generator:
             rows.append((when, uid, uname, "editar", cambios))
             version += 1
             updated_at, updated_by = when, uid
-        if ot.estatus == 0:
+        if ot.estatus == ELIMINADA:
             when = max(updated_at, ot.created_at) + timedelta(
                 days=rnd.randint(1, 60), minutes=rnd.randint(0, 600)
             )
@@ -1052,12 +1061,12 @@ def manifest(gen: Generator, rule, step_sets) -> dict:
     typical = [
         o
         for o in orders
-        if o.tipo == 4
-        and o.estatus == 1
+        if o.tipo == INICIAL
+        and o.estatus == ACTIVA
         and len(o.versions) == 2
-        and o.estatus_ot == 2
-        and rule(4, o.cliente) == 5
-    ] or [o for o in orders if o.estatus == 1]
+        and o.estatus_ot == EN_EJECUCION
+        and rule(INICIAL, o.cliente) == 5
+    ] or [o for o in orders if o.estatus == ACTIVA]
     detail = typical[len(typical) // 2]
     # Step ids of live OTs, for the step-change benchmark (ids are sequential per OT).
     first_step = {}
@@ -1065,7 +1074,7 @@ def manifest(gen: Generator, rule, step_sets) -> dict:
     for o in orders:
         first_step[o.id] = next_id
         next_id += len(step_sets[rule(o.tipo, o.cliente)])
-    live = [o for o in orders if o.estatus != 0]
+    live = [o for o in orders if o.estatus != ELIMINADA]
     sample = rnd.sample(live, min(997, len(live)))
     step_ids = sorted(
         first_step[o.id] + rnd.randrange(len(step_sets[rule(o.tipo, o.cliente)])) for o in sample
