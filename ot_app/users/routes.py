@@ -78,31 +78,41 @@ def _after_write(user, message: str):
     return go(url_for("users.detalle", user_id=user.id), message)
 
 
+def _write(user_id: int, form_class, field: str, write):
+    """(the user `write(user, form)` returned, None), or (None, the user's page with the message
+    beside `field`) when the form or the service refused the value."""
+    user = _get(user_id)
+    form = form_class(formdata=request.form)
+    if not form.validate():
+        return None, _user_page(user, form.first_errors(), status=422)
+    try:
+        return write(user, form), None
+    except ServiceError as err:
+        return None, _user_page(_get(user_id), err.errores or {field: err.detalles}, status=_status(err))
+
+
 @bp.post("/<int:user_id>/rol")
 @requires_role("admin")
 def rol(user_id: int):
-    user = _get(user_id)
-    form = RoleForm(formdata=request.form)
-    if not form.validate():
-        return _user_page(user, form.first_errors(), status=422)
-    try:
-        user = service.change_role(user.id, form.rol.data, current_user)
-    except ServiceError as err:
-        return _user_page(_get(user_id), err.errores or {"rol": err.detalles}, status=_status(err))
+    user, refused = _write(
+        user_id, RoleForm, "rol", lambda u, form: service.change_role(u.id, form.rol.data, current_user)
+    )
+    if refused:
+        return refused
     return _after_write(user, f"Rol de {user.username}: {service.ROLE_LABELS[user.rol]}.")
 
 
 @bp.post("/<int:user_id>/activo")
 @requires_role("admin")
 def activo(user_id: int):
-    user = _get(user_id)
-    form = ActiveForm(formdata=request.form)
-    if not form.validate():
-        return _user_page(user, form.first_errors(), status=422)
-    try:
-        user = service.set_active(user.id, form.activo.data, current_user)
-    except ServiceError as err:
-        return _user_page(_get(user_id), err.errores or {"activo": err.detalles}, status=_status(err))
+    user, refused = _write(
+        user_id,
+        ActiveForm,
+        "activo",
+        lambda u, form: service.set_active(u.id, form.activo.data, current_user),
+    )
+    if refused:
+        return refused
     if not user.activo and user.id == current_user.id:
         return go(url_for("auth.login"))  # their own sessions just ended
     estado = "activado" if user.activo else "desactivado: sus sesiones y tokens dejan de valer"
@@ -112,14 +122,14 @@ def activo(user_id: int):
 @bp.post("/<int:user_id>/contrasena")
 @requires_role("admin")
 def contrasena(user_id: int):
-    user = _get(user_id)
-    form = PasswordForm(formdata=request.form)
-    if not form.validate():
-        return _user_page(user, form.first_errors(), status=422)
-    try:
-        user = service.reset_password(user.id, form.password.data, current_user)
-    except ServiceError as err:
-        return _user_page(_get(user_id), err.errores or {"password": err.detalles}, status=_status(err))
+    user, refused = _write(
+        user_id,
+        PasswordForm,
+        "password",
+        lambda u, form: service.reset_password(u.id, form.password.data, current_user),
+    )
+    if refused:
+        return refused
     if user.id == current_user.id:
         # The admin changed their own password: this session goes on with the new token, the others end.
         continue_session(user)
