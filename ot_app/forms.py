@@ -71,6 +71,7 @@ class FieldSpec:
 
     name: str
     label: str
+    subject: str  # how a message names the field: "El monto en MXN"
     kind: type  # the WTForms field class (IdField, MoneyField, StringField, ...)
     required: bool
     max_length: int | None
@@ -103,6 +104,7 @@ def field_specs(form_class) -> Specs:
         out[name] = FieldSpec(
             name=name,
             label=field.args[0] if field.args else field.kwargs.get("label", name),
+            subject=field.kwargs.get("subject") or (field.args[0] if field.args else name),
             kind=field.field_class,
             required=any(isinstance(v, Required) for v in validators),
             max_length=next((v.max for v in validators if isinstance(v, Length) and v.max > 0), None),

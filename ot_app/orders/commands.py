@@ -42,6 +42,7 @@ from ..models import (
 )
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
+from .forms import OTForm
 from .read import folio_taken, step_set_for
 from .serialize import OTDatos
 
@@ -96,17 +97,21 @@ AUDITED = [
     "monto_mxn", "monto_usd", "plazo_dias", "fecha_inicio_programado", "fecha_termino_programado",
     "fecha_inicio_real", "fecha_termino_real", "requiere_patio", "fecha_inicio_patio", "fecha_fin_patio",
 ]  # fmt: skip
-# Catalog fields checked for existence and (for new values) being active.
+# Catalog fields checked for existence and (for new values) being active; messages name them as
+# the form does.
 CATALOGS = {
-    "id_cliente": (Cliente, "El cliente"),
-    "responsable_proyecto": (ResponsableProyecto, "El responsable de proyecto"),
-    "id_estatus_ot": (EstatusOT, "El estatus de la OT"),
-    "id_frente": (Frente, "El frente"),
-    "id_embarcacion": (Embarcacion, "La embarcación"),
-    "id_plataforma": (Plataforma, "La plataforma"),
-    "id_intercom": (Intercom, "El intercom"),
-    "id_patio": (Patio, "El patio"),
-    "id_patio_fase": (Patio, "El patio de la fase de patio"),
+    name: (model, OTForm.specs()[name].subject)
+    for name, model in (
+        ("id_cliente", Cliente),
+        ("responsable_proyecto", ResponsableProyecto),
+        ("id_estatus_ot", EstatusOT),
+        ("id_frente", Frente),
+        ("id_embarcacion", Embarcacion),
+        ("id_plataforma", Plataforma),
+        ("id_intercom", Intercom),
+        ("id_patio", Patio),
+        ("id_patio_fase", Patio),
+    )
 }
 
 
