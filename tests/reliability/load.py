@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import requests
 from sqlalchemy import func, select
 
+from ot_app.orders.commands import DELETED_READ_ONLY
+
 REQUEST_TIMEOUT = 20  # seconds; a request slower than this is a failure, not a hang
 MAX_TURNS = 5000  # per client: the load is bounded in requests as well as in time
 EXPECTED = {
@@ -137,8 +139,11 @@ class Client(threading.Thread):
         return r.status_code, body
 
     def _conflict(self, body: dict | None) -> int | None:
-        """A 409 must say who saved and when; its version_actual lets the client go on."""
+        """A 409 must say who saved and when; its version_actual lets the client go on. The other
+        correct 409: the OT was deleted meanwhile (its owner's turn), and a deleted OT is read-only."""
         self.ledger.conflicts += 1
+        if body and body.get("detalles") == DELETED_READ_ONLY:
+            return None
         if not (body and body.get("quien") and body.get("cuando") and body.get("version_actual")):
             self.ledger.unexpected.append(("409 sin quien/cuando", 409, str(body)[:500]))
             return None
