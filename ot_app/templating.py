@@ -1,10 +1,12 @@
 """Jinja filters and globals: money and dates (from formatting), status badges, step progress, and
 the fixed-id enums by name."""
 
+from typing import NamedTuple
+
 from markupsafe import Markup, escape
 
 from .formatting import fecha, money
-from .models import FIXED_IDS, EstatusOTId, EstatusPTEId, Registro
+from .models import FIXED_IDS, EstatusOTId, EstatusPasoId, EstatusPTEId, Registro
 
 ESTATUS_OT_CLASS = {
     EstatusOTId.PROGRAMADA: "badge-info",
@@ -50,6 +52,21 @@ def registro_badge(estatus) -> Markup:
     return Markup(REGISTRO_BADGE.get(estatus, ""))  # noqa: S704 - fixed markup from our own table
 
 
+class PasoBoton(NamedTuple):
+    key: str  # the keyboard key that presses it: its position, 1 to 4
+    estatus: EstatusPasoId
+    value: int
+    nombre: str
+    slug: str
+
+
+# A step's status buttons, in the order of EstatusPasoId, worked out once (12 steps × 4 per page).
+PASO_BOTONES = tuple(
+    PasoBoton(str(n), e, e.value, e.nombre, e.slug) for n, e in enumerate(EstatusPasoId, start=1)
+)
+PASO_SLUG = {b.value: b.slug for b in PASO_BOTONES}
+
+
 def progress_bar(avance, detail: bool = False) -> Markup:
     """Step progress (an `orders.read.Avance`): the one markup of the list row and the OT's page."""
     done, total, pct = int(avance.done), int(avance.total), int(avance.pct)
@@ -68,7 +85,11 @@ def register_templating(app):
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["fecha"] = fecha
     app.jinja_env.globals.update(
-        estatus_badge=estatus_badge, progress_bar=progress_bar, registro_badge=registro_badge
+        estatus_badge=estatus_badge,
+        progress_bar=progress_bar,
+        registro_badge=registro_badge,
+        PASO_BOTONES=PASO_BOTONES,
+        PASO_SLUG=PASO_SLUG,
     )
     app.jinja_env.globals["estatus_pte_badge"] = estatus_pte_badge
     # The fixed ids by name: a template compares `ot.id_tipo == TipoId.REPROGRAMADA`, never 5.
