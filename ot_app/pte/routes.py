@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..auth.security import requires_role
 from ..extensions import db
+from ..formatting import form_text
 from ..models import Cliente, EstatusPTE, ResponsableProyecto
 from ..service_errors import ServiceError, ValidationFailed
 from ..views import go, render
@@ -54,17 +55,19 @@ def _form_page(template_vals: dict, errores: dict | None, pte=None, status=200, 
 
 
 def _vals(pte) -> dict:
-    return {
+    """The stored PTE as the form's fields show it."""
+    values = {
         "oficio_pte": pte.oficio_pte,
         "descripcion": pte.descripcion,
-        "id_cliente": pte.id_cliente or "",
-        "responsable_proyecto": pte.id_responsable_proyecto or "",
-        "fecha_solicitud": pte.fecha_solicitud.isoformat() if pte.fecha_solicitud else "",
+        "id_cliente": pte.id_cliente,
+        "responsable_proyecto": pte.id_responsable_proyecto,
+        "fecha_solicitud": pte.fecha_solicitud,
         "plazo_dias": pte.plazo_dias,
-        "monto_mxn": f"{pte.monto_mxn:.2f}",
-        "monto_usd": f"{pte.monto_usd:.2f}",
+        "monto_mxn": pte.monto_mxn,
+        "monto_usd": pte.monto_usd,
         "version": pte.version,
     }
+    return {k: form_text(v) for k, v in values.items()}
 
 
 def _get(pte_id: int):
