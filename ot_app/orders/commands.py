@@ -81,6 +81,7 @@ FIELD_COLUMNS = {
     "fecha_termino_programado": "fecha_termino_programado",
     "fecha_inicio_real": "fecha_inicio_real",
     "fecha_termino_real": "fecha_termino_real",
+    "motivo": "motivo",
 }
 YARD_KEYS = (
     "id_frente",
@@ -95,7 +96,7 @@ AUDITED = [
     "id_responsable_proyecto", "id_cliente", "id_frente", "id_embarcacion", "id_plataforma", "id_intercom",
     "id_patio", "id_pte_header", "ot_principal", "num_reprogramacion", "id_estatus_ot", "estatus",
     "monto_mxn", "monto_usd", "plazo_dias", "fecha_inicio_programado", "fecha_termino_programado",
-    "fecha_inicio_real", "fecha_termino_real", "requiere_patio", "fecha_inicio_patio", "fecha_fin_patio",
+    "fecha_inicio_real", "fecha_termino_real", "requiere_patio", "fecha_inicio_patio", "fecha_fin_patio", "motivo",
 ]  # fmt: skip
 # Catalog fields checked for existence and (for new values) being active; messages name them as
 # the form does.
@@ -327,7 +328,7 @@ def _apply_plain(ot: OTE, values: dict) -> None:
             value = value or 0
         elif isinstance(value, str):
             value = value.strip()
-            if value == "" and column in ("oficio_ot",):
+            if value == "" and column in ("oficio_ot", "motivo"):
                 value = None
         setattr(ot, column, value)
     if "orden_trabajo" in values:
