@@ -228,6 +228,10 @@ ERROR_ENVELOPES = {
                 "description": "La versión guardada; reenvíe con ella.",
             },
             "datos": encoding(OTDatos | None).schema,
+            "vigente": {
+                "type": "integer",
+                "description": "ID de la versión vigente de la cadena, cuando la OT fue reemplazada por ella.",
+            },
         },
     ),
 }
@@ -252,7 +256,8 @@ ERROR_TEXT = {
     401: "Sin token o con un token no válido (`Authorization: Bearer <token>`).",
     403: "El rol del usuario no permite la acción (un lector solo consulta).",
     404: "No existe el registro pedido.",
-    409: "Conflicto: alguien guardó antes (`quien`, `cuando`, `version_actual`), o el estado de la OT no "
+    409: "Conflicto: alguien guardó antes (`quien`, `cuando`, `version_actual`), la versión fue reemplazada "
+    "por otra (`vigente`: solo la versión vigente de una cadena se edita), o el estado de la OT no "
     "permite la acción.",
     413: "El cuerpo de la solicitud es demasiado grande.",
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Integer, Text, cast, func, insert, literal, select, update
+from sqlalchemy import Integer, Text, cast, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,10 +40,10 @@ from ..models import (
     normalize_folio,
     utcnow,
 )
-from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
+from ..service_errors import Conflict, NotFound, Replaced, ServiceError, ValidationFailed
 from ..transactions import write_transaction
 from .forms import OTForm
-from .read import folio_taken, step_set_for
+from .read import current_version, folio_taken, step_set_for, version_label
 from .serialize import OTDatos
 
 MSG_REPROGRAMACION_SIN_INICIAL = "Para una reprogramación, debe seleccionar la OT Inicial."
@@ -119,11 +119,26 @@ CATALOGS = {
 DELETED_READ_ONLY = "La OT está eliminada: restáurela para editarla."
 
 
+def replaced_by(current) -> Replaced:
+    label = version_label(current.num_reprogramacion)
+    return Replaced(
+        f"Esta versión fue reemplazada por {label} (ID {current.id}): edite la versión vigente.",
+        vigente=current.id,
+    )
+
+
 def ensure_editable(ot) -> None:
-    """A deleted OT is read-only, its fields and its steps, for every way in (pages, inline row,
-    API) until an admin restores it. `ot` is an OTE or a list row."""
+    """THE rule for "this OT may not be written" (its fields and its steps, for every way in:
+    pages, inline row, API). `ot` is an OTE or a list row.
+
+    - a deleted OT is read-only until an admin restores it;
+    - only a chain's current version is editable: a version replaced by a later live one (and an
+      initial OT that has live versions) answers 409 naming the current version."""
     if ot.estatus == Registro.ELIMINADA:
         raise ServiceError(DELETED_READ_ONLY, status=409)
+    current = current_version(ot)
+    if current is not None and current.id != ot.id:
+        raise replaced_by(current)
 
 
 def snapshot(ot: OTE) -> dict:
@@ -244,13 +259,10 @@ def _update(ot_id: int, values: dict, actor) -> Result:
             ot.id_cliente = pte.id_cliente
         _check_catalogs(values, errors, current=before)
 
-        versions = _active_versions_count(ot.id) if was_tipo == TipoId.INICIAL else 0
+        # ensure_editable let it through: an initial OT here has no live version, so its tipo and
+        # folio are free to change (the chain's folio is fixed once it has versions).
         principal = None
-        if versions and ot.id_tipo != TipoId.INICIAL:
-            errors["id_tipo"] = (
-                f"La OT inicial tiene {versions} reprogramación(es) activa(s): no puede cambiar su tipo."
-            )
-        elif ot.id_tipo == TipoId.REPROGRAMADA:
+        if ot.id_tipo == TipoId.REPROGRAMADA:
             if "ot_principal" not in values and was_tipo == TipoId.REPROGRAMADA:
                 values = {**values, "ot_principal": ot.ot_principal}
             principal = _check_principal(values, ot, errors, current=ot)
@@ -281,16 +293,6 @@ def _update(ot_id: int, values: dict, actor) -> Result:
             )
 
     cambios = audit.diff(before, snapshot(ot))
-    if versions and ot.folio_norm != old_folio_norm:
-        # The chain shares one folio: renaming the initial OT renames its versions with it.
-        renamed = db.session.execute(
-            update(OTE)
-            .where(OTE.ot_principal == ot.id)
-            .values(orden_trabajo=ot.orden_trabajo, folio_norm=ot.folio_norm, version=OTE.version + 1)
-            .returning(OTE.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-        cambios["reprogramaciones_renombradas"] = [None, len(renamed)]
     if not cambios:
         return Result(ot, "Sin cambios: la OT ya tenía esos datos.")
     ot.updated_by = getattr(actor, "id", None)
@@ -556,12 +558,33 @@ def _delete(ot_id, actor: Usuario | None) -> Result:
                     status=409,
                     tipo_aviso="advertencia",
                 )
+        current = current_version(ot)
+        if current is not None and current.id != ot.id:
+            label = version_label(current.num_reprogramacion)
+            raise Replaced(
+                f"Esta versión fue reemplazada por {label} (ID {current.id}): solo la versión vigente "
+                "de una cadena puede eliminarse.",
+                vigente=current.id,
+            )
         before = ot.estatus
         ot.estatus = Registro.ELIMINADA
         ot.updated_by = getattr(actor, "id", None)
         db.session.flush()
-        audit.log(actor, "eliminar", "ot", ot.id, {"estatus": [before, Registro.ELIMINADA]})
-    return Result(ot, "OT eliminada correctamente")
+        cambios = {"estatus": [before, Registro.ELIMINADA]}
+        detalles = "OT eliminada correctamente"
+        if ot.id_tipo == TipoId.REPROGRAMADA:
+            # The previous live version (or the initial OT) is the chain's current one again.
+            now = current_version(ot)
+            if now is not None:
+                cambios["version_vigente"] = [_named(ot), _named(now)]
+                detalles += f"; {_named(now)} vuelve a ser la versión vigente"
+        audit.log(actor, "eliminar", "ot", ot.id, cambios)
+    return Result(ot, detalles)
+
+
+def _named(version) -> str:
+    """ "R3 (ID 42)": a version as messages and the audit log name it."""
+    return f"{version_label(version.num_reprogramacion)} (ID {version.id})"
 
 
 def restore_order(ot_id, actor: Usuario | None) -> Result:
@@ -591,10 +614,24 @@ def restore_order(ot_id, actor: Usuario | None) -> Result:
                         errors["orden_trabajo"] + " Cambie el folio de una de las dos antes de restaurar.",
                         status=409,
                     )
+            cambios = {"estatus": [Registro.ELIMINADA, Registro.ACTIVA]}
+            detalles = "OT restaurada correctamente"
+            if ot.id_tipo == TipoId.REPROGRAMADA:
+                current = current_version(ot)
+                if current is not None and (current.num_reprogramacion or 0) > (ot.num_reprogramacion or 0):
+                    raise Replaced(
+                        f"No se puede restaurar {_named(ot)}: después de eliminarla se creó "
+                        f"{_named(current)}, que es la versión vigente, y solo la última versión de una "
+                        "cadena puede estar vigente. Para volver a esos datos, reprograme la versión vigente.",
+                        vigente=current.id,
+                    )
+                if current is not None:
+                    cambios["version_vigente"] = [_named(current), _named(ot)]
+                    detalles += f"; {_named(ot)} vuelve a ser la versión vigente"
             ot.estatus = Registro.ACTIVA
             ot.updated_by = getattr(actor, "id", None)
             db.session.flush()
-            audit.log(actor, "restaurar", "ot", ot.id, {"estatus": [Registro.ELIMINADA, Registro.ACTIVA]})
+            audit.log(actor, "restaurar", "ot", ot.id, cambios)
     except StaleDataError as exc:
         raise _conflict(ot_id) from exc
-    return Result(ot, "OT restaurada correctamente")
+    return Result(ot, detalles)

@@ -186,6 +186,29 @@ def chain_of(ot: OTE) -> list[Fila]:
     return [Fila(r._mapping) for r in rows]
 
 
+def version_label(num_reprogramacion: int | None) -> str:
+    """How a version is named: R0 is the initial OT, R3 its third reprogramming."""
+    return f"R{num_reprogramacion or 0}"
+
+
+def chain_root(ot) -> int:
+    """The id of the initial OT of the chain this OT (an OTE or a list row) belongs to."""
+    return ot.ot_principal if ot.id_tipo == TipoId.REPROGRAMADA and ot.ot_principal else ot.id
+
+
+def current_version(ot) -> Fila | None:
+    """The chain's current version (`vigente`): its live member with the highest number, the
+    initial OT when it has no live version; None when every member is deleted. One statement."""
+    root = chain_root(ot)
+    row = db.session.execute(
+        select(OTE.id, OTE.num_reprogramacion)
+        .where(or_(OTE.id == root, OTE.ot_principal == root), OTE.estatus != Registro.ELIMINADA)
+        .order_by(func.coalesce(OTE.num_reprogramacion, 0).desc())
+        .limit(1)
+    ).first()
+    return Fila(row._mapping) if row else None
+
+
 def history_of(ot_id: int, limit: int = 200) -> list[ActividadLog]:
     return list(
         db.session.scalars(
