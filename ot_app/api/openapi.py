@@ -246,7 +246,11 @@ def _schemas(operations: list[Operation]) -> dict:
     return {
         **ERROR_ENVELOPES,
         **{name: _answer(answer) for name, answer in answers.items()},
-        **components(OTDatos, *(a.datos for a in answers.values() if a.datos is not None)),
+        **components(
+            OTDatos,
+            *(a.datos for a in answers.values() if a.datos is not None),
+            *(kind for a in answers.values() for kind in a.extra.values()),
+        ),
     }
 
 

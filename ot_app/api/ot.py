@@ -11,7 +11,7 @@ from ..orders import commands, read
 from ..orders.forms import OTForm, StepForm
 from ..orders.query import LIST_INT_PARAMS, list_query_from_args
 from ..orders.read import SORTS
-from ..orders.serialize import OTDatos, OTFila, Paso
+from ..orders.serialize import Advertencia, OTDatos, OTFila, Paso
 from ..service_errors import ValidationFailed
 from .request import body_id, body_values, query_id, validated
 from .spec import (
@@ -113,6 +113,59 @@ def ot_editar():
         raise ValidationFailed("ID del OT no proporcionado", {"id": "ID del OT no proporcionado"})
     result = commands.update_order(validated(OTForm, partial=True, formdata=raw), current_user)
     return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, version=result.ot.version)
+
+
+@operation(
+    "POST",
+    "/ot/reprogramar",
+    tag=TAG,
+    summary="Reprogramar una OT: crear la versión n + 1 de su cadena, prellenada desde la vigente",
+    description="Rol editor. `id` es la versión vigente de la cadena (o la OT inicial si no tiene "
+    "versiones); `motivo` es obligatorio; cualquier campo de la OT que se envíe cambia, los demás se "
+    "toman de la versión vigente (folio fijo; la PTE puede cambiar a otra aprobada; el inicio es el "
+    "término programado de la versión anterior). Otra versión de la cadena, o una reprogramación "
+    "simultánea que ganó, responde 409 con `vigente`. `advertencias` (regla del 25 % contra la "
+    "original, inicio antes del término anterior, datos por definir) nunca impiden guardar.",
+    body=FormBody(
+        OTForm,
+        "`id`, `motivo` y los campos que cambian.",
+        required=("id", "motivo"),
+        partial=True,
+        examples={
+            "ampliar_plazo": (
+                "Nuevo plazo y monto, con su motivo y oficio",
+                {
+                    "id": "1",
+                    "motivo": "Ampliación de alcance solicitada por el cliente",
+                    "oficio_ot": "PEP-SAP-0002-2026",
+                    "plazo_dias": "60",
+                    "monto_mxn": "1,500,000.00",
+                },
+            )
+        },
+    ),
+    answer=Answer(
+        "ReprogramadaRespuesta",
+        ("exito", "advertencia"),
+        extra={"id_nuevo": int, "num_reprogramacion": int, "advertencias": list[Advertencia]},
+    ),
+    ok="Versión creada (`tipo_aviso: advertencia` cuando trae advertencias).",
+    codes=WRITE_CODES,
+)
+@requires_role("editor")
+def ot_reprogramar():
+    raw = body_values()
+    if not raw.get("id", "").strip():
+        raise ValidationFailed("ID de la OT no proporcionado", {"id": "ID de la OT no proporcionado"})
+    result = commands.reprogram_order(validated(OTForm, partial=True, formdata=raw), current_user)
+    return envelope(
+        True,
+        result.detalles,
+        tipo_aviso=result.tipo_aviso,
+        id_nuevo=result.ot.id,
+        num_reprogramacion=result.ot.num_reprogramacion,
+        advertencias=[Advertencia.json_of_row(a) for a in result.advertencias],
+    )
 
 
 @operation(

@@ -8,6 +8,7 @@ that carry a Spanish message, the field errors and the HTTP status.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import Integer, Text, cast, func, insert, literal, select
@@ -42,6 +43,7 @@ from ..models import (
 )
 from ..service_errors import Conflict, NotFound, Replaced, ServiceError, ValidationFailed
 from ..transactions import write_transaction
+from . import baselines
 from .forms import OTForm
 from .read import current_version, folio_taken, step_set_for, version_label
 from .serialize import OTDatos
@@ -164,7 +166,9 @@ def create_order(values: dict, actor: Usuario | None) -> Result:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _create(values: dict, actor) -> Result:
+def _create(values: dict, actor, kept: dict | None = None, accion: str = "crear") -> Result:
+    """`kept`: the snapshot of the version a reprogramming replaces; the values it keeps (its PTE,
+    catalog rows) are accepted even if they could not be chosen anew (a PTE no longer approved)."""
     errors: dict[str, str] = {}
     ot = OTE(estatus=Registro.ACTIVA, version=1)
     ot.id_tipo = values.get("id_tipo")
@@ -175,7 +179,7 @@ def _create(values: dict, actor) -> Result:
     if (values.get("por_definir") or "").lower() in ("on", "1", "true", "si", "sí"):
         ot.estatus = Registro.POR_DEFINIR
 
-    pte = _check_pte(values.get("id_pte_header"), errors, current=None)
+    pte = _check_pte(values.get("id_pte_header"), errors, current=(kept or {}).get("id_pte_header"))
     principal = None
     if ot.id_tipo == TipoId.REPROGRAMADA:
         principal = _check_principal(values, ot, errors, current=None)
@@ -188,7 +192,7 @@ def _create(values: dict, actor) -> Result:
         ot.num_reprogramacion = None
     if ot.id_cliente is None and pte is not None:
         ot.id_cliente = pte.id_cliente
-    _check_catalogs(values, errors, current=None)
+    _check_catalogs(values, errors, current=kept)
     _apply_yard(ot, values, errors, current=None)
     _check_dates(ot, errors)
     if ot.id_tipo == TipoId.INICIAL:
@@ -204,7 +208,7 @@ def _create(values: dict, actor) -> Result:
 
     step_set = step_set_for(ot.id_tipo, ot.id_cliente)
     created_steps = _create_steps(ot.id, step_set)
-    audit.log(actor, "crear", "ot", ot.id, audit.diff({}, snapshot(ot)))
+    audit.log(actor, accion, "ot", ot.id, audit.diff({}, snapshot(ot)))
     if created_steps == 0:
         return Result(
             ot,
@@ -213,6 +217,106 @@ def _create(values: dict, actor) -> Result:
             "advertencia",
         )
     return Result(ot, "OT creada correctamente")
+
+
+# What a reprogramming takes from the version it replaces when the request does not say: the
+# issue's list (folio and PTE, client, site and yard phase, description, responsables, plazo, both
+# amounts). Not the oficio, comment, status or real dates: those belong to each version.
+PREFILLED = (
+    "id_pte_header", "id_cliente", "id_frente", "id_embarcacion", "id_plataforma", "id_intercom",
+    "descripcion_trabajo", "responsable_cliente", "responsable_proyecto", "plazo_dias",
+    "monto_mxn", "monto_usd",
+)  # fmt: skip
+MOTIVO_REQUIRED = "El motivo de la reprogramación es obligatorio."
+
+
+@dataclass
+class Reprogrammed(Result):
+    advertencias: list = field(default_factory=list)
+
+
+def reprogram_order(values: dict, actor: Usuario | None) -> Reprogrammed:
+    """Create version n + 1 of the chain whose current version is `values["id"]` (or the initial
+    OT when it has none), through the same creation path as `create_order` with tipo 5, prefilled
+    from that version for every field not given. Any other member of the chain is refused (409
+    naming the current version); so is the loser of two reprogrammings of one version at once."""
+    ot_id = values.get("id")
+    if not ot_id:
+        raise ValidationFailed("ID de la OT no proporcionado", {"id": "ID de la OT no proporcionado"})
+    if not (values.get("motivo") or "").strip():
+        raise ValidationFailed(MOTIVO_REQUIRED, {"motivo": MOTIVO_REQUIRED})
+    for attempt in range(3):
+        try:
+            with write_transaction():
+                return _reprogram(ot_id, values, actor)
+        except IntegrityError as exc:
+            # Someone took the number at the same moment: run again, the check now sees their
+            # version as the current one and names it.
+            if attempt == 2:
+                raise Conflict(
+                    "Otra persona reprogramó esta OT al mismo tiempo. Inténtelo de nuevo."
+                ) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
+    ot = db.session.get(OTE, ot_id)
+    if ot is None:
+        raise NotFound(f"No existe la OT con ID {ot_id}.")
+    if ot.estatus == Registro.ELIMINADA:
+        raise ServiceError("La OT está eliminada: restáurela para reprogramarla.", status=409)
+    current = current_version(ot)
+    if current is not None and current.id != ot.id:
+        raise Replaced(
+            f"Esta versión fue reemplazada por {_named(current)}: reprograme la versión vigente.",
+            vigente=current.id,
+        )
+    root = ot if ot.id_tipo == TipoId.INICIAL else db.session.get(OTE, ot.ot_principal)
+    given = {k: v for k, v in values.items() if k not in ("id", "version")}
+    if given.get("ot_principal") not in (None, root.id):
+        raise ValidationFailed.from_errors(
+            {
+                "ot_principal": f"La reprogramación de {root.orden_trabajo} apunta a su OT inicial (ID {root.id})."
+            }
+        )
+    kept = snapshot(ot)
+    prefill = {name: kept[FIELD_COLUMNS[name]] for name in PREFILLED}
+    if not any(k in given for k in YARD_KEYS):
+        prefill.update(
+            id_patio=ot.id_patio,
+            check_fase_patio="on" if ot.requiere_patio else "",
+            id_patio_fase=ot.id_patio if ot.requiere_patio else None,
+            fecha_inicio_patio=ot.fecha_inicio_patio,
+            fecha_fin_patio=ot.fecha_fin_patio,
+        )
+    elif "id_frente" not in given:
+        prefill["id_frente"] = ot.id_frente
+    merged = {**prefill, **given}
+    if "fecha_inicio_programado" not in given:
+        merged["fecha_inicio_programado"] = ot.fecha_termino_programado
+    start, plazo = merged["fecha_inicio_programado"], merged.get("plazo_dias")
+    if "fecha_termino_programado" not in given:
+        # Calendar days, as a version starts the day its predecessor ends.
+        merged["fecha_termino_programado"] = start + timedelta(days=plazo) if start and plazo else None
+    merged.update(
+        id_tipo=TipoId.REPROGRAMADA,
+        ot_principal=root.id,
+        orden_trabajo=given.get("orden_trabajo") or root.orden_trabajo,
+    )
+    result = _create(merged, actor, kept=kept, accion="reprogramar")
+    new = result.ot
+    advertencias = baselines.warnings(new, previous=ot, original=root)
+    detalles = f"Reprogramación {_named(new)} de {root.orden_trabajo} creada correctamente"
+    if result.tipo_aviso != "exito":
+        detalles = result.detalles.replace("OT creada correctamente", detalles)
+    elif advertencias:
+        detalles += f", con {len(advertencias)} advertencia(s)"
+    return Reprogrammed(
+        new,
+        detalles,
+        "advertencia" if advertencias or result.tipo_aviso != "exito" else "exito",
+        advertencias=advertencias,
+    )
 
 
 def update_order(values: dict, actor: Usuario | None) -> Result:

@@ -25,6 +25,14 @@ class Reprogramacion(Shape):
 
 
 @dataclass(frozen=True, slots=True)
+class Advertencia(Shape):
+    """A warning on a version (`baselines.warnings`): never a block."""
+
+    campo: Annotated[str, "El campo al que se refiere (nombre de la solicitud)."]
+    mensaje: str
+
+
+@dataclass(frozen=True, slots=True)
 class OTDatos(Shape):
     """The seed's `obtener_datos_ot` keys, dates ISO, amounts as 2-decimal strings."""
 

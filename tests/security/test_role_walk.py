@@ -96,6 +96,7 @@ ACCESS: dict[str, str] = {
     "api.pte_obtener": READ,
     "api.ot_crear": EDIT,
     "api.ot_editar": EDIT,
+    "api.ot_reprogramar": EDIT,
     "api.ot_eliminar": EDIT,
     "api.ot_paso_editar": EDIT,
     "api.pte_crear": EDIT,
