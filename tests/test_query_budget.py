@@ -37,6 +37,7 @@ BUDGET = [
     ("API listar", "GET", "/api/ot/listar?per_page=50", "api", None, 5),
     ("API obtener", "GET", "/api/ot/obtener?id={ot}", "api", None, 3),
     ("API pasos", "GET", "/api/ot/pasos?id={ot}", "api", None, 3),
+    ("API versiones (lineage)", "GET", "/api/ot/versiones?id={ot}", "api", None, 3),
     ("API catalogos", "GET", "/api/catalogos/patios", "api", None, 2),
     ("API pte listar", "GET", "/api/pte/listar", "api", None, 2),
     ("API pte obtener", "GET", "/api/pte/obtener?id={pte}", "api", None, 2),

@@ -11,7 +11,7 @@ from ..orders import commands, read
 from ..orders.forms import OTForm, StepForm
 from ..orders.query import LIST_INT_PARAMS, list_query_from_args
 from ..orders.read import SORTS
-from ..orders.serialize import Advertencia, OTDatos, OTFila, Paso
+from ..orders.serialize import Advertencia, OTDatos, OTFila, Paso, Versiones
 from ..service_errors import ValidationFailed
 from .request import body_id, body_values, query_id, validated
 from .spec import (
@@ -181,6 +181,28 @@ def ot_reprogramar():
 def ot_obtener():
     ot = read.get_order(query_id("id", message="ID del OT no proporcionado"))
     return envelope(True, "OT encontrada", datos=OTDatos.from_model(ot, read.chain_of(ot)).to_json())
+
+
+@operation(
+    "GET",
+    "/ot/versiones",
+    tag=TAG,
+    summary="El linaje de la cadena de una OT: cada versión con sus cambios y advertencias",
+    description="`id` de cualquier miembro de la cadena. Cada versión (R0 la OT inicial) trae sus "
+    "cambios contra la anterior y contra la original (`{campo: {de, a, diferencia, porcentaje}}`) y "
+    "sus advertencias (regla del 25 %, inicio antes del término anterior, datos por definir). Las "
+    "versiones eliminadas no forman parte del linaje.",
+    parameters=(OT_ID,),
+    answer=Answer("VersionesRespuesta", datos=Versiones),
+    ok="El linaje.",
+    codes=READ_CODES,
+)
+def ot_versiones():
+    ot = read.get_order(query_id("id", message="ID del OT no proporcionado"))
+    lineage = read.versions_of(ot)
+    return envelope(
+        True, f"{len(lineage.versiones)} versiones", datos=Versiones.from_lineage(lineage).to_json()
+    )
 
 
 @operation(

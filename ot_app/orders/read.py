@@ -28,10 +28,12 @@ from ..models import (
     ResponsableProyecto,
     TipoDocumento,
     TipoId,
+    Usuario,
     normalize_folio,
 )
 from ..search import search_condition
 from ..service_errors import Forbidden, NotFound
+from . import baselines
 
 DEFAULT_STEP_SET = 5  # the seed's "everything else"
 
@@ -188,7 +190,7 @@ def chain_of(ot: OTE) -> list[Fila]:
 
 def version_label(num_reprogramacion: int | None) -> str:
     """How a version is named: R0 is the initial OT, R3 its third reprogramming."""
-    return f"R{num_reprogramacion or 0}"
+    return baselines.label(num_reprogramacion)
 
 
 def chain_root(ot) -> int:
@@ -207,6 +209,57 @@ def current_version(ot) -> Fila | None:
         .limit(1)
     ).first()
     return Fila(row._mapping) if row else None
+
+
+@dataclass
+class Lineage:
+    """A chain as baselines: its folio, its initial OT, its current version and every live version
+    (R0 first) with its changes against the previous one and the original, and its warnings."""
+
+    folio: str
+    ot_principal: int
+    vigente: int | None
+    versiones: list[Fila]
+
+
+def versions_of(ot) -> Lineage:
+    """The lineage of the chain of any member (an OTE or a row): one statement whatever its length.
+    Deleted members are not part of it; the current version is the last live one."""
+    root = chain_root(ot)
+    rows = db.session.execute(
+        select(
+            OTE.id,
+            OTE.orden_trabajo,
+            func.coalesce(OTE.num_reprogramacion, 0).label("num_reprogramacion"),
+            OTE.fecha_inicio_programado,
+            OTE.fecha_termino_programado,
+            OTE.plazo_dias,
+            OTE.monto_mxn,
+            OTE.monto_usd,
+            OTE.id_pte_header,
+            OTE.oficio_ot,
+            OTE.motivo,
+            func.coalesce(Usuario.nombre, Usuario.username).label("creada_por"),
+            OTE.created_at.label("creada_en"),
+        )
+        .outerjoin(Usuario, Usuario.id == OTE.created_by)
+        .where(or_(OTE.id == root, OTE.ot_principal == root), OTE.estatus != Registro.ELIMINADA)
+        .order_by(func.coalesce(OTE.num_reprogramacion, 0))
+    ).all()
+    versions = [Fila(r._mapping) for r in rows]
+    vigente = versions[-1]["id"] if versions else None
+    original = versions[0] if versions and versions[0]["num_reprogramacion"] == 0 else None
+    previous = None
+    for version in versions:
+        version["vigente"] = version["id"] == vigente
+        version["cambios_vs_anterior"] = baselines.changes(previous, version) if previous else {}
+        version["cambios_vs_original"] = (
+            baselines.changes(original, version) if original is not None and version is not original else {}
+        )
+        version["advertencias"] = baselines.warnings(version, previous=previous, original=original)
+        previous = version
+    folio = versions[0]["orden_trabajo"] if versions else ot.orden_trabajo
+    return Lineage(folio=folio, ot_principal=root, vigente=vigente, versiones=versions)
 
 
 def history_of(ot_id: int, limit: int = 200) -> list[ActividadLog]:

@@ -225,3 +225,56 @@ def test_two_users_reprogramming_one_version_at_once_one_wins(app, api_token, ba
         assert db.session.scalars(db.select(OTE.num_reprogramacion).where(OTE.ot_principal == r0)).all() == [
             1
         ]
+
+
+# --------------------------------------------------------------------------- lineage
+
+
+def test_versiones_is_the_lineage_of_any_member_with_changes_and_warnings(app, api, base):
+    r0 = create(api, base, orden_trabajo="OT-LIN-1", monto_mxn="1,000,000.00", plazo_dias="40",
+                fecha_inicio_programado="2026-01-01", fecha_termino_programado="2026-02-10")  # fmt: skip
+    r1 = reprogram(api, r0, motivo="Ajuste menor", monto_mxn="1,200,000.00").get_json()["id_nuevo"]
+    r2 = reprogram(api, r1, motivo="Ampliación", monto_mxn="1,300,000.00", oficio_ot="PEP-R2").get_json()[
+        "id_nuevo"
+    ]
+    for member in (r0, r1, r2):
+        r = api.get(f"/api/ot/versiones?id={member}")
+        assert r.status_code == 200
+        datos = r.get_json()["datos"]
+        assert (datos["folio"], datos["ot_principal"], datos["vigente"]) == ("OT-LIN-1", r0, r2)
+    v0, v1, v2 = datos["versiones"]
+    assert [(v["id"], v["num_reprogramacion"], v["vigente"]) for v in (v0, v1, v2)] == [
+        (r0, 0, False),
+        (r1, 1, False),
+        (r2, 2, True),
+    ]
+    assert (v0["cambios_vs_anterior"], v0["cambios_vs_original"], v0["advertencias"]) == ({}, {}, [])
+    assert v1["fecha_inicio_programado"] == "2026-02-10" and v1["fecha_termino_programado"] == "2026-03-22"
+    assert v2["cambios_vs_anterior"]["monto_mxn"] == {
+        "de": "1200000.00",
+        "a": "1300000.00",
+        "diferencia": "100000.00",
+        "porcentaje": "8.33",
+    }
+    assert v2["cambios_vs_original"]["monto_mxn"]["porcentaje"] == "30.00"
+    assert v2["cambios_vs_anterior"]["fecha_inicio_programado"] == {
+        "de": "2026-02-10",
+        "a": "2026-03-22",
+        "diferencia": "40",
+        "porcentaje": None,
+    }
+    assert [w["campo"] for w in v2["advertencias"]] == ["monto_mxn"]
+    assert v1["advertencias"] == []  # 20 %
+    assert (v2["motivo"], v2["oficio_ot"], v1["motivo"]) == ("Ampliación", "PEP-R2", "Ajuste menor")
+    assert v2["creada_por"] and v2["creada_en"].endswith("Z")
+    # Deleting the current version: the lineage ends at R1, which is current again.
+    api.post("/api/ot/eliminar", data={"id": r2})
+    datos = api.get(f"/api/ot/versiones?id={r0}").get_json()["datos"]
+    assert datos["vigente"] == r1 and [v["id"] for v in datos["versiones"]] == [r0, r1]
+
+
+def test_versiones_of_a_lone_initial_ot(api, base):
+    r0 = create(api, base, orden_trabajo="OT-LIN-2")
+    datos = api.get(f"/api/ot/versiones?id={r0}").get_json()["datos"]
+    assert datos["vigente"] == r0 and len(datos["versiones"]) == 1
+    assert api.get("/api/ot/versiones?id=99999").status_code == 404

@@ -91,6 +91,7 @@ ACCESS: dict[str, str] = {
     "api.catalogo": READ,
     "api.ot_listar": READ,
     "api.ot_obtener": READ,
+    "api.ot_versiones": READ,
     "api.ot_pasos": READ,
     "api.pte_listar": READ,
     "api.pte_obtener": READ,
@@ -110,6 +111,7 @@ ACCESS: dict[str, str] = {
 QUERY = {
     "api.ot_obtener": lambda d: {"id": d["ot"]},
     "api.ot_pasos": lambda d: {"id": d["ot"]},
+    "api.ot_versiones": lambda d: {"id": d["ot"]},
     "api.pte_obtener": lambda d: {"id": d["pte"]},
 }
 
