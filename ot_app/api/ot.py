@@ -260,6 +260,11 @@ def ot_restaurar():
             f"{Registro.POR_DEFINIR.value} por definir, {Registro.ELIMINADA.value} eliminadas, "
             f"{Registro.ACTIVA.value} activas.",
         ),
+        Param(
+            "vigentes",
+            {"type": "integer", "enum": [0, 1]},
+            "1: una fila por cadena, su versión vigente (con `reprogramaciones` de la cadena).",
+        ),
         Param("orden", {"type": "string", "enum": ORDENES}, "Columna; con - descendente."),
         Param("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Página (desde 1)."),
         Param("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "Filas por página."),

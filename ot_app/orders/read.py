@@ -300,6 +300,7 @@ class ListQuery:
     ot_principal: int | None = None
     estatus: int | None = None  # None: active and por definir; -1, 0 or 1 to pick one
     id: int | None = None  # one OT whatever its estatus (a row refreshed after an inline edit)
+    vigentes: bool = False  # one row per chain: its current version
     orden: str = DEFAULT_SORT
     page: int = 1
     per_page: int = 50
@@ -357,10 +358,29 @@ def _filters(query: ListQuery) -> list:
             func.lower(PTEHeader.oficio_pte).contains(query.pte.lower(), autoescape=True)
         )
         conditions.append(OTE.id_pte_header.in_(ptes))
+    if query.vigentes:
+        conditions.append(_is_current())
     found = search_condition(query.q, db.session.get_bind().dialect.name)
     if found is not None:
         conditions.append(found)
     return conditions
+
+
+def _is_current():
+    """SQL for "this row is its chain's current version": no later live member in its chain (a
+    correlated NOT EXISTS on ix ote.ot_principal, part of the list's statements: no query per row)."""
+    later = aliased(OTE)
+    root = func.coalesce(OTE.ot_principal, OTE.id)
+    return ~(
+        select(later.id)
+        .where(
+            later.ot_principal == root,
+            later.estatus != Registro.ELIMINADA,
+            func.coalesce(later.num_reprogramacion, 0) > func.coalesce(OTE.num_reprogramacion, 0),
+        )
+        .correlate(OTE)
+        .exists()
+    )
 
 
 ONLY_ADMINS_SEE_DELETED = "Solo un administrador puede ver las OT eliminadas."
@@ -453,7 +473,12 @@ def list_orders(query: ListQuery, actor=None) -> Page:
                 .group_by(OTDetalle.id_ot)
             )
         }
-        initial = [item["id"] for item in items if item["id_tipo"] == TipoId.INICIAL]
+        # With vigentes=1 a version row stands for its chain: it gets the chain's count too.
+        initial = [
+            item["id"] if item["id_tipo"] == TipoId.INICIAL else item["ot_principal"]
+            for item in items
+            if item["id_tipo"] == TipoId.INICIAL or (query.vigentes and item["ot_principal"])
+        ]
         if initial:
             versions = dict(
                 db.session.execute(
@@ -467,7 +492,12 @@ def list_orders(query: ListQuery, actor=None) -> Page:
         item["pasos_completados"] = int(done or 0)
         item["pasos_total"] = int(total_steps or 0)
         item["avance"] = Avance(item["pasos_completados"], item["pasos_total"])
-        item["reprogramaciones"] = versions.get(item["id"], 0) if item["id_tipo"] == TipoId.INICIAL else None
+        if item["id_tipo"] == TipoId.INICIAL:
+            item["reprogramaciones"] = versions.get(item["id"], 0)
+        elif query.vigentes and item["ot_principal"]:
+            item["reprogramaciones"] = versions.get(item["ot_principal"], 0)
+        else:
+            item["reprogramaciones"] = None
     return Page(items=items, total=total, page=query.page, per_page=query.per_page)
 
 

@@ -124,7 +124,10 @@ class OTFila(Shape):
     monto_usd: Money
     ot_principal: int | None
     num_reprogramacion: int | None
-    reprogramaciones: Annotated[int | None, "Versiones activas de una OT inicial; null en una versión."]
+    reprogramaciones: Annotated[
+        int | None,
+        "Versiones activas de una OT inicial; en una versión, las de su cadena con `vigentes=1`, si no null.",
+    ]
     pasos_completados: int
     pasos_total: int
     version: int

@@ -278,3 +278,25 @@ def test_versiones_of_a_lone_initial_ot(api, base):
     datos = api.get(f"/api/ot/versiones?id={r0}").get_json()["datos"]
     assert datos["vigente"] == r0 and len(datos["versiones"]) == 1
     assert api.get("/api/ot/versiones?id=99999").status_code == 404
+
+
+# --------------------------------------------------------------------------- the list, one row per chain
+
+
+def test_listar_vigentes_is_one_row_per_chain_the_current_version(app, api, base):
+    a0 = create(api, base, orden_trabajo="OT-VL-A")
+    a1 = reprogram(api, a0).get_json()["id_nuevo"]
+    a2 = reprogram(api, a1).get_json()["id_nuevo"]
+    b0 = create(api, base, orden_trabajo="OT-VL-B")
+    c0 = create(api, base, orden_trabajo="OT-VL-C")
+    c1 = reprogram(api, c0).get_json()["id_nuevo"]
+    api.post("/api/ot/eliminar", data={"id": c1})  # C's current version is its initial OT again
+    body = api.get("/api/ot/listar?vigentes=1&orden=id").get_json()
+    rows = {row["id"]: row for row in body["datos"]}
+    assert sorted(rows) == sorted([a2, b0, c0]) and body["total"] == 3
+    assert (rows[a2]["num_reprogramacion"], rows[a2]["reprogramaciones"]) == (2, 2)
+    assert (rows[b0]["reprogramaciones"], rows[c0]["reprogramaciones"]) == (0, 0)
+    assert api.get("/api/ot/listar").get_json()["total"] == 5
+    assert api.get("/api/ot/listar?vigentes=0").get_json()["total"] == 5
+    r = api.get("/api/ot/listar?vigentes=si")
+    assert r.status_code == 400 and "vigentes" in r.get_json()["detalles"]
