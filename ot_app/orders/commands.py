@@ -45,7 +45,7 @@ from ..service_errors import Conflict, NotFound, Replaced, ServiceError, Validat
 from ..transactions import write_transaction
 from . import baselines
 from .forms import OTForm
-from .read import current_version, folio_taken, step_set_for, version_label
+from .read import chain_root, current_version, folio_taken, step_set_for, version_label
 from .serialize import OTDatos
 
 MSG_REPROGRAMACION_SIN_INICIAL = "Para una reprogramación, debe seleccionar la OT Inicial."
@@ -263,6 +263,11 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
     ot = db.session.get(OTE, ot_id)
     if ot is None:
         raise NotFound(f"No existe la OT con ID {ot_id}.")
+    # Two reprogrammings of one chain at once take turns here: the initial OT's row is locked
+    # (PostgreSQL; SQLite's BEGIN IMMEDIATE already serializes), so the second one sees the first's
+    # version as current below and is refused, instead of numbering itself after it.
+    db.session.execute(select(OTE.id).where(OTE.id == chain_root(ot)).with_for_update())
+    db.session.refresh(ot)
     if ot.estatus == Registro.ELIMINADA:
         raise ServiceError("La OT está eliminada: restáurela para reprogramarla.", status=409)
     current = current_version(ot)
