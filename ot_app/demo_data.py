@@ -132,39 +132,40 @@ def load_demo() -> int:
         _progress(rnd, result.ot, start, plazo, today)
         initial_ots.append(result.ot)
 
-    # A few initial OTs with 1-4 reprogrammed versions each, as in the old system's data.
-    for ot in initial_ots[:6]:
+    # A few initial OTs with 1-4 reprogrammed versions each, as in the old system's data: made by
+    # reprogramming the current version (prefilled, with a motivo; some without oficio), and the
+    # first chain's amount grows by more than the client's 25 % (a warning, never a block).
+    for i, ot in enumerate(initial_ots[:6]):
+        current = ot
         for k in range(rnd.randint(1, 4)):
-            start = (ot.fecha_inicio_programado or today) + timedelta(days=30 * (k + 1))
-            plazo = (ot.plazo_dias or 60) + 15 * (k + 1)
+            plazo = (current.plazo_dias or 60) + 15
+            factor = Decimal("1.40") if i == 0 and k == 0 else Decimal(rnd.choice(["1.00", "1.05", "1.10"]))
             values = {
-                **_values(
-                    rnd,
-                    0,
-                    ot.pte,
-                    start,
-                    plazo,
-                    not ot.en_tierra,
-                    responsables,
-                    embarcaciones,
-                    plataformas,
-                    intercoms,
-                    patios,
-                ),
-                "orden_trabajo": ot.orden_trabajo,
-                "id_tipo": TipoId.REPROGRAMADA,
-                "ot_principal": ot.id,
-                "id_cliente": ot.id_cliente,
+                "id": current.id,
+                "motivo": rnd.choice(MOTIVOS),
+                "plazo_dias": plazo,
+                "monto_mxn": (current.monto_mxn * factor).quantize(Decimal("0.01")),
                 "descripcion_trabajo": f"Reprogramación {k + 1}: {ot.descripcion_trabajo}",
-                "oficio_ot": f"{ot.oficio_ot}-R{k + 1}",
             }
-            result = commands.create_order(values, None)
+            if rnd.random() < 0.6:
+                values["oficio_ot"] = f"{ot.oficio_ot}-R{k + 1}"
+            result = commands.reprogram_order(values, None)
             added += 1
-            _progress(rnd, result.ot, start, plazo, today)
+            current = result.ot
+            _progress(rnd, current, current.fecha_inicio_programado or today, plazo, today)
 
     for ot in initial_ots[-3:]:
         commands.delete_order(ot.id, None)
     return added
+
+
+MOTIVOS = [
+    "Ampliación de alcance solicitada por el cliente.",
+    "Condiciones meteorológicas adversas (frente frío).",
+    "Falta de disponibilidad de la embarcación.",
+    "Ajuste de volúmenes de obra tras la inspección.",
+    "Reprogramación por permisos de trabajo pendientes.",
+]
 
 
 def _values(

@@ -378,6 +378,8 @@ class OTE(db.Model):
     monto_mxn: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     monto_usd: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     plazo_dias: Mapped[int] = mapped_column(Integer, default=0)
+    # Why a reprogrammed version was made (required by `reprogram_order`, free on other writes).
+    motivo: Mapped[str | None] = mapped_column(Text)
     fecha_inicio_programado: Mapped[date | None] = mapped_column(Date)
     fecha_termino_programado: Mapped[date | None] = mapped_column(Date)
     fecha_inicio_real: Mapped[date | None] = mapped_column(Date)

@@ -35,7 +35,16 @@ class Forbidden(ServiceError):
 
 
 class Conflict(ServiceError):
+    """Someone else saved first (a lost update): pages show both versions."""
+
     status = 409
 
 
-__all__ = ["ServiceError", "ValidationFailed", "NotFound", "Forbidden", "Conflict"]
+class Replaced(ServiceError):
+    """A chain member that is not (or may not become) the current version: `vigente` names the one
+    that is. A 409 like Conflict, but not a lost update, so pages show only the message."""
+
+    status = 409
+
+
+__all__ = ["ServiceError", "ValidationFailed", "NotFound", "Forbidden", "Conflict", "Replaced"]

@@ -9,7 +9,7 @@ what `to_json()` emits and the JSON Schema `schema()` publishes, so the two cann
         versiones: list[Version]                            # array of $ref Version
 
 Annotations understood: int, str, bool, date (sent ISO), Money, IdOrEmpty, `X | None`, another
-Shape, `list[X]`, and `Annotated[X, "description"]`. Schemas are strict like the document's: every
+Shape, `list[X]`, `dict[str, X]` (an object keyed by name), and `Annotated[X, "description"]`. Schemas are strict like the document's: every
 key required, no other key allowed. What each field needs is worked out once per class."""
 
 from __future__ import annotations
@@ -95,6 +95,16 @@ def encoding(annotation) -> Encoding:
             schema = {"anyOf": [schema, {"type": "null"}]}
         encode = inner.encode if inner.keeps_none or not inner.encode else _unless_none(inner.encode)
         return Encoding(schema, encode, keeps_none=True)
+    if get_origin(annotation) is dict:
+        key, item = get_args(annotation)
+        if key is not str:
+            raise TypeError(f"{annotation}: only dict[str, X] is supported")
+        inner = encoding(item)
+        encode = inner.encode
+        return Encoding(
+            {"type": "object", "additionalProperties": inner.schema},
+            encode and (lambda values: {k: encode(v) for k, v in values.items()}),
+        )
     if get_origin(annotation) is list:
         (item,) = get_args(annotation)
         inner = encoding(item)

@@ -2,6 +2,7 @@
 
 from ot_app.extensions import db
 from ot_app.models import OTE, Cliente, OTDetalle, PTEHeader
+from ot_app.orders import read
 
 
 def test_demo_is_idempotent_and_realistic(app, runner):
@@ -14,6 +15,19 @@ def test_demo_is_idempotent_and_realistic(app, runner):
         approved = db.session.scalar(db.select(db.func.count()).where(PTEHeader.id_estatus_pte == 3))
         assert approved > db.session.scalar(db.select(db.func.count()).select_from(PTEHeader)) / 2
         assert db.session.scalar(db.select(db.func.count()).where(OTE.id_tipo == 5)) >= 6
+        # issue 12: every version has its motivo, and one chain changed its amount by more than 25 %
+        assert (
+            db.session.scalar(db.select(db.func.count()).where(OTE.id_tipo == 5, OTE.motivo.is_(None))) == 0
+        )
+        initials = db.session.scalars(db.select(OTE).where(OTE.id.in_(db.select(OTE.ot_principal)))).all()
+        warned = [
+            w
+            for ot in initials
+            for v in read.versions_of(ot).versiones
+            for w in v["advertencias"]
+            if w["campo"] == "monto_mxn" and "más del 25.00 %" in w["mensaje"]
+        ]
+        assert warned
         assert db.session.scalar(db.select(db.func.count()).where(OTE.estatus == -1)) >= 1
         assert db.session.scalar(db.select(db.func.count()).where(OTE.estatus == 0)) >= 1
         assert db.session.scalar(db.select(db.func.count(OTE.id_estatus_ot.distinct()))) >= 4

@@ -22,9 +22,9 @@ BUDGET = [
     ("OT list search", "GET", "/?q=budget", HX, None, 5),
     ("OT list by client, date, page 1", "GET", "/?id_cliente=2&orden=fecha_inicio_programado", HX, None, 5),
     ("OT detail", "GET", "/ot/{ot}", None, None, 6),
-    ("OT edit form", "GET", "/ot/{ot}/editar", None, None, 4),
+    ("OT edit form", "GET", "/ot/{ot}/editar", None, None, 6),
     ("OT new form", "GET", "/ot/nueva", None, None, 3),
-    ("OT row", "GET", "/ot/{ot}/fila", HX, None, 5),
+    ("OT row", "GET", "/ot/{ot}/fila", HX, None, 4),
     ("OT row edit", "GET", "/ot/{ot}/fila/editar", HX, None, 6),
     ("PTE list", "GET", "/pte", None, None, 6),
     ("PTE detail", "GET", "/pte/{pte}", None, None, 4),
@@ -35,19 +35,22 @@ BUDGET = [
     ("Step-set rules", "GET", "/catalogos/reglas?id_tipo=5&id_cliente=2", None, None, 10),
     ("Users", "GET", "/usuarios", None, None, 2),
     ("API listar", "GET", "/api/ot/listar?per_page=50", "api", None, 5),
+    ("API listar vigentes", "GET", "/api/ot/listar?per_page=50&vigentes=1", "api", None, 5),
     ("API obtener", "GET", "/api/ot/obtener?id={ot}", "api", None, 3),
     ("API pasos", "GET", "/api/ot/pasos?id={ot}", "api", None, 3),
+    ("API versiones (lineage)", "GET", "/api/ot/versiones?id={ot}", "api", None, 3),
     ("API catalogos", "GET", "/api/catalogos/patios", "api", None, 2),
     ("API pte listar", "GET", "/api/pte/listar", "api", None, 2),
     ("API pte obtener", "GET", "/api/pte/obtener?id={pte}", "api", None, 2),
-    ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 6),
-    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 6),
+    ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 7),
+    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 7),
 ]
 
 
 def build(app, n: int) -> dict:
-    """An initial OT with n-1 versions on one PTE (n OTs in the list), n history entries on it,
-    and n yards in the catalog."""
+    """An initial OT with n versions and a lone initial OT on one PTE (n + 2 OTs in the list), n - 1 step changes in the
+    history of its current version, and n yards in the catalog. `ot` is the current version: the
+    only member of a chain that may be edited (issue 12), and the one whose chain is n long."""
     with app.app_context():
         pte = factories.make_pte("PEP-BUDGET-1", id_cliente=2)
         resp = factories.make_responsable()
@@ -60,8 +63,8 @@ def build(app, n: int) -> dict:
             orden_trabajo="OT-BUDGET",
             descripcion_trabajo="Rehabilitación",
         )
-        for _ in range(n - 1):
-            factories.make_ot(
+        for _ in range(n):
+            current = factories.make_ot(
                 pte=pte,
                 responsable=resp,
                 patio=patios[0],
@@ -69,10 +72,13 @@ def build(app, n: int) -> dict:
                 id_tipo=5,
                 ot_principal=first.id,
             )
-        pasos = db.session.scalars(db.select(OTDetalle.id).where(OTDetalle.id_ot == first.id)).all()
+        # A lone initial OT, newest: every list page holds an initial OT whatever n is (the list
+        # counts an initial OT's versions in one grouped query, skipped on a page of versions only).
+        factories.make_ot(pte=pte, responsable=resp, patio=patios[0], orden_trabajo="OT-BUDGET-SOLA")
+        pasos = db.session.scalars(db.select(OTDetalle.id).where(OTDetalle.id_ot == current.id)).all()
         for i in range(n - 1):
             commands.set_step({"id": pasos[i % len(pasos)], "comentario": f"nota {i}"}, None)
-        return {"ot": first.id, "pte": pte.id, "paso": pasos[0]}
+        return {"ot": current.id, "inicial": first.id, "pte": pte.id, "paso": pasos[0]}
 
 
 def measure(app, queries, admin_client, api, ids, case, round_):

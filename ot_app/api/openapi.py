@@ -228,6 +228,10 @@ ERROR_ENVELOPES = {
                 "description": "La versión guardada; reenvíe con ella.",
             },
             "datos": encoding(OTDatos | None).schema,
+            "vigente": {
+                "type": "integer",
+                "description": "ID de la versión vigente de la cadena, cuando la OT fue reemplazada por ella.",
+            },
         },
     ),
 }
@@ -242,7 +246,11 @@ def _schemas(operations: list[Operation]) -> dict:
     return {
         **ERROR_ENVELOPES,
         **{name: _answer(answer) for name, answer in answers.items()},
-        **components(OTDatos, *(a.datos for a in answers.values() if a.datos is not None)),
+        **components(
+            OTDatos,
+            *(a.datos for a in answers.values() if a.datos is not None),
+            *(kind for a in answers.values() for kind in a.extra.values()),
+        ),
     }
 
 
@@ -252,7 +260,8 @@ ERROR_TEXT = {
     401: "Sin token o con un token no válido (`Authorization: Bearer <token>`).",
     403: "El rol del usuario no permite la acción (un lector solo consulta).",
     404: "No existe el registro pedido.",
-    409: "Conflicto: alguien guardó antes (`quien`, `cuando`, `version_actual`), o el estado de la OT no "
+    409: "Conflicto: alguien guardó antes (`quien`, `cuando`, `version_actual`), la versión fue reemplazada "
+    "por otra (`vigente`: solo la versión vigente de una cadena se edita), o el estado de la OT no "
     "permite la acción.",
     413: "El cuerpo de la solicitud es demasiado grande.",
 }

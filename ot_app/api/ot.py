@@ -11,7 +11,7 @@ from ..orders import commands, read
 from ..orders.forms import OTForm, StepForm
 from ..orders.query import LIST_INT_PARAMS, list_query_from_args
 from ..orders.read import SORTS
-from ..orders.serialize import OTDatos, OTFila, Paso
+from ..orders.serialize import Advertencia, OTDatos, OTFila, Paso, Versiones
 from ..service_errors import ValidationFailed
 from .request import body_id, body_values, query_id, validated
 from .spec import (
@@ -116,6 +116,59 @@ def ot_editar():
 
 
 @operation(
+    "POST",
+    "/ot/reprogramar",
+    tag=TAG,
+    summary="Reprogramar una OT: crear la versión n + 1 de su cadena, prellenada desde la vigente",
+    description="Rol editor. `id` es la versión vigente de la cadena (o la OT inicial si no tiene "
+    "versiones); `motivo` es obligatorio; cualquier campo de la OT que se envíe cambia, los demás se "
+    "toman de la versión vigente (folio fijo; la PTE puede cambiar a otra aprobada; el inicio es el "
+    "término programado de la versión anterior). Otra versión de la cadena, o una reprogramación "
+    "simultánea que ganó, responde 409 con `vigente`. `advertencias` (regla del 25 % contra la "
+    "original, inicio antes del término anterior, datos por definir) nunca impiden guardar.",
+    body=FormBody(
+        OTForm,
+        "`id`, `motivo` y los campos que cambian.",
+        required=("id", "motivo"),
+        partial=True,
+        examples={
+            "ampliar_plazo": (
+                "Nuevo plazo y monto, con su motivo y oficio",
+                {
+                    "id": "1",
+                    "motivo": "Ampliación de alcance solicitada por el cliente",
+                    "oficio_ot": "PEP-SAP-0002-2026",
+                    "plazo_dias": "60",
+                    "monto_mxn": "1,500,000.00",
+                },
+            )
+        },
+    ),
+    answer=Answer(
+        "ReprogramadaRespuesta",
+        ("exito", "advertencia"),
+        extra={"id_nuevo": int, "num_reprogramacion": int, "advertencias": list[Advertencia]},
+    ),
+    ok="Versión creada (`tipo_aviso: advertencia` cuando trae advertencias).",
+    codes=WRITE_CODES,
+)
+@requires_role("editor")
+def ot_reprogramar():
+    raw = body_values()
+    if not raw.get("id", "").strip():
+        raise ValidationFailed("ID de la OT no proporcionado", {"id": "ID de la OT no proporcionado"})
+    result = commands.reprogram_order(validated(OTForm, partial=True, formdata=raw), current_user)
+    return envelope(
+        True,
+        result.detalles,
+        tipo_aviso=result.tipo_aviso,
+        id_nuevo=result.ot.id,
+        num_reprogramacion=result.ot.num_reprogramacion,
+        advertencias=[Advertencia.json_of_row(a) for a in result.advertencias],
+    )
+
+
+@operation(
     "GET",
     "/ot/obtener",
     tag=TAG,
@@ -128,6 +181,28 @@ def ot_editar():
 def ot_obtener():
     ot = read.get_order(query_id("id", message="ID del OT no proporcionado"))
     return envelope(True, "OT encontrada", datos=OTDatos.from_model(ot, read.chain_of(ot)).to_json())
+
+
+@operation(
+    "GET",
+    "/ot/versiones",
+    tag=TAG,
+    summary="El linaje de la cadena de una OT: cada versión con sus cambios y advertencias",
+    description="`id` de cualquier miembro de la cadena. Cada versión (R0 la OT inicial) trae sus "
+    "cambios contra la anterior y contra la original (`{campo: {de, a, diferencia, porcentaje}}`) y "
+    "sus advertencias (regla del 25 %, inicio antes del término anterior, datos por definir). Las "
+    "versiones eliminadas no forman parte del linaje.",
+    parameters=(OT_ID,),
+    answer=Answer("VersionesRespuesta", datos=Versiones),
+    ok="El linaje.",
+    codes=READ_CODES,
+)
+def ot_versiones():
+    ot = read.get_order(query_id("id", message="ID del OT no proporcionado"))
+    lineage = read.versions_of(ot)
+    return envelope(
+        True, f"{len(lineage.versiones)} versiones", datos=Versiones.from_lineage(lineage).to_json()
+    )
 
 
 @operation(
@@ -184,6 +259,11 @@ def ot_restaurar():
             {"type": "integer", "enum": [r.value for r in Registro]},
             f"{Registro.POR_DEFINIR.value} por definir, {Registro.ELIMINADA.value} eliminadas, "
             f"{Registro.ACTIVA.value} activas.",
+        ),
+        Param(
+            "vigentes",
+            {"type": "integer", "enum": [0, 1]},
+            "1: una fila por cadena, su versión vigente (con `reprogramaciones` de la cadena).",
         ),
         Param("orden", {"type": "string", "enum": ORDENES}, "Columna; con - descendente."),
         Param("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Página (desde 1)."),

@@ -8,9 +8,10 @@ that carry a Spanish message, the field errors and the HTTP status.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import Integer, Text, cast, func, insert, literal, select, update
+from sqlalchemy import Integer, Text, cast, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,10 +41,11 @@ from ..models import (
     normalize_folio,
     utcnow,
 )
-from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
+from ..service_errors import Conflict, NotFound, Replaced, ServiceError, ValidationFailed
 from ..transactions import write_transaction
+from . import baselines
 from .forms import OTForm
-from .read import folio_taken, step_set_for
+from .read import chain_root, current_version, folio_taken, step_set_for, version_label
 from .serialize import OTDatos
 
 MSG_REPROGRAMACION_SIN_INICIAL = "Para una reprogramación, debe seleccionar la OT Inicial."
@@ -81,6 +83,7 @@ FIELD_COLUMNS = {
     "fecha_termino_programado": "fecha_termino_programado",
     "fecha_inicio_real": "fecha_inicio_real",
     "fecha_termino_real": "fecha_termino_real",
+    "motivo": "motivo",
 }
 YARD_KEYS = (
     "id_frente",
@@ -95,7 +98,7 @@ AUDITED = [
     "id_responsable_proyecto", "id_cliente", "id_frente", "id_embarcacion", "id_plataforma", "id_intercom",
     "id_patio", "id_pte_header", "ot_principal", "num_reprogramacion", "id_estatus_ot", "estatus",
     "monto_mxn", "monto_usd", "plazo_dias", "fecha_inicio_programado", "fecha_termino_programado",
-    "fecha_inicio_real", "fecha_termino_real", "requiere_patio", "fecha_inicio_patio", "fecha_fin_patio",
+    "fecha_inicio_real", "fecha_termino_real", "requiere_patio", "fecha_inicio_patio", "fecha_fin_patio", "motivo",
 ]  # fmt: skip
 # Catalog fields checked for existence and (for new values) being active; messages name them as
 # the form does.
@@ -118,11 +121,26 @@ CATALOGS = {
 DELETED_READ_ONLY = "La OT está eliminada: restáurela para editarla."
 
 
+def replaced_by(current) -> Replaced:
+    label = version_label(current.num_reprogramacion)
+    return Replaced(
+        f"Esta versión fue reemplazada por {label} (ID {current.id}): edite la versión vigente.",
+        vigente=current.id,
+    )
+
+
 def ensure_editable(ot) -> None:
-    """A deleted OT is read-only, its fields and its steps, for every way in (pages, inline row,
-    API) until an admin restores it. `ot` is an OTE or a list row."""
+    """THE rule for "this OT may not be written" (its fields and its steps, for every way in:
+    pages, inline row, API). `ot` is an OTE or a list row.
+
+    - a deleted OT is read-only until an admin restores it;
+    - only a chain's current version is editable: a version replaced by a later live one (and an
+      initial OT that has live versions) answers 409 naming the current version."""
     if ot.estatus == Registro.ELIMINADA:
         raise ServiceError(DELETED_READ_ONLY, status=409)
+    current = current_version(ot)
+    if current is not None and current.id != ot.id:
+        raise replaced_by(current)
 
 
 def snapshot(ot: OTE) -> dict:
@@ -148,7 +166,9 @@ def create_order(values: dict, actor: Usuario | None) -> Result:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _create(values: dict, actor) -> Result:
+def _create(values: dict, actor, kept: dict | None = None, accion: str = "crear") -> Result:
+    """`kept`: the snapshot of the version a reprogramming replaces; the values it keeps (its PTE,
+    catalog rows) are accepted even if they could not be chosen anew (a PTE no longer approved)."""
     errors: dict[str, str] = {}
     ot = OTE(estatus=Registro.ACTIVA, version=1)
     ot.id_tipo = values.get("id_tipo")
@@ -159,7 +179,7 @@ def _create(values: dict, actor) -> Result:
     if (values.get("por_definir") or "").lower() in ("on", "1", "true", "si", "sí"):
         ot.estatus = Registro.POR_DEFINIR
 
-    pte = _check_pte(values.get("id_pte_header"), errors, current=None)
+    pte = _check_pte(values.get("id_pte_header"), errors, current=(kept or {}).get("id_pte_header"))
     principal = None
     if ot.id_tipo == TipoId.REPROGRAMADA:
         principal = _check_principal(values, ot, errors, current=None)
@@ -172,7 +192,7 @@ def _create(values: dict, actor) -> Result:
         ot.num_reprogramacion = None
     if ot.id_cliente is None and pte is not None:
         ot.id_cliente = pte.id_cliente
-    _check_catalogs(values, errors, current=None)
+    _check_catalogs(values, errors, current=kept)
     _apply_yard(ot, values, errors, current=None)
     _check_dates(ot, errors)
     if ot.id_tipo == TipoId.INICIAL:
@@ -188,7 +208,7 @@ def _create(values: dict, actor) -> Result:
 
     step_set = step_set_for(ot.id_tipo, ot.id_cliente)
     created_steps = _create_steps(ot.id, step_set)
-    audit.log(actor, "crear", "ot", ot.id, audit.diff({}, snapshot(ot)))
+    audit.log(actor, accion, "ot", ot.id, audit.diff({}, snapshot(ot)))
     if created_steps == 0:
         return Result(
             ot,
@@ -197,6 +217,111 @@ def _create(values: dict, actor) -> Result:
             "advertencia",
         )
     return Result(ot, "OT creada correctamente")
+
+
+# What a reprogramming takes from the version it replaces when the request does not say: the
+# issue's list (folio and PTE, client, site and yard phase, description, responsables, plazo, both
+# amounts). Not the oficio, comment, status or real dates: those belong to each version.
+PREFILLED = (
+    "id_pte_header", "id_cliente", "id_frente", "id_embarcacion", "id_plataforma", "id_intercom",
+    "descripcion_trabajo", "responsable_cliente", "responsable_proyecto", "plazo_dias",
+    "monto_mxn", "monto_usd",
+)  # fmt: skip
+MOTIVO_REQUIRED = "El motivo de la reprogramación es obligatorio."
+
+
+@dataclass
+class Reprogrammed(Result):
+    advertencias: list = field(default_factory=list)
+
+
+def reprogram_order(values: dict, actor: Usuario | None) -> Reprogrammed:
+    """Create version n + 1 of the chain whose current version is `values["id"]` (or the initial
+    OT when it has none), through the same creation path as `create_order` with tipo 5, prefilled
+    from that version for every field not given. Any other member of the chain is refused (409
+    naming the current version); so is the loser of two reprogrammings of one version at once."""
+    ot_id = values.get("id")
+    if not ot_id:
+        raise ValidationFailed("ID de la OT no proporcionado", {"id": "ID de la OT no proporcionado"})
+    if not (values.get("motivo") or "").strip():
+        raise ValidationFailed(MOTIVO_REQUIRED, {"motivo": MOTIVO_REQUIRED})
+    for attempt in range(3):
+        try:
+            with write_transaction():
+                return _reprogram(ot_id, values, actor)
+        except IntegrityError as exc:
+            # Someone took the number at the same moment: run again, the check now sees their
+            # version as the current one and names it.
+            if attempt == 2:
+                raise Conflict(
+                    "Otra persona reprogramó esta OT al mismo tiempo. Inténtelo de nuevo."
+                ) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
+    ot = db.session.get(OTE, ot_id)
+    if ot is None:
+        raise NotFound(f"No existe la OT con ID {ot_id}.")
+    # Two reprogrammings of one chain at once take turns here: the initial OT's row is locked
+    # (PostgreSQL; SQLite's BEGIN IMMEDIATE already serializes), so the second one sees the first's
+    # version as current below and is refused, instead of numbering itself after it.
+    db.session.execute(select(OTE.id).where(OTE.id == chain_root(ot)).with_for_update())
+    db.session.refresh(ot)
+    if ot.estatus == Registro.ELIMINADA:
+        raise ServiceError("La OT está eliminada: restáurela para reprogramarla.", status=409)
+    current = current_version(ot)
+    if current is not None and current.id != ot.id:
+        raise Replaced(
+            f"Esta versión fue reemplazada por {_named(current)}: reprograme la versión vigente.",
+            vigente=current.id,
+        )
+    root = ot if ot.id_tipo == TipoId.INICIAL else db.session.get(OTE, ot.ot_principal)
+    given = {k: v for k, v in values.items() if k not in ("id", "version")}
+    if given.get("ot_principal") not in (None, root.id):
+        raise ValidationFailed.from_errors(
+            {
+                "ot_principal": f"La reprogramación de {root.orden_trabajo} apunta a su OT inicial (ID {root.id})."
+            }
+        )
+    kept = snapshot(ot)
+    prefill = {name: kept[FIELD_COLUMNS[name]] for name in PREFILLED}
+    if not any(k in given for k in YARD_KEYS):
+        prefill.update(
+            id_patio=ot.id_patio,
+            check_fase_patio="on" if ot.requiere_patio else "",
+            id_patio_fase=ot.id_patio if ot.requiere_patio else None,
+            fecha_inicio_patio=ot.fecha_inicio_patio,
+            fecha_fin_patio=ot.fecha_fin_patio,
+        )
+    elif "id_frente" not in given:
+        prefill["id_frente"] = ot.id_frente
+    merged = {**prefill, **given}
+    if "fecha_inicio_programado" not in given:
+        merged["fecha_inicio_programado"] = ot.fecha_termino_programado
+    start, plazo = merged["fecha_inicio_programado"], merged.get("plazo_dias")
+    if "fecha_termino_programado" not in given:
+        # Calendar days, as a version starts the day its predecessor ends.
+        merged["fecha_termino_programado"] = start + timedelta(days=plazo) if start and plazo else None
+    merged.update(
+        id_tipo=TipoId.REPROGRAMADA,
+        ot_principal=root.id,
+        orden_trabajo=given.get("orden_trabajo") or root.orden_trabajo,
+    )
+    result = _create(merged, actor, kept=kept, accion="reprogramar")
+    new = result.ot
+    advertencias = baselines.warnings(new, previous=ot, original=root)
+    detalles = f"Reprogramación {_named(new)} de {root.orden_trabajo} creada correctamente"
+    if result.tipo_aviso != "exito":
+        detalles = result.detalles.replace("OT creada correctamente", detalles)
+    elif advertencias:
+        detalles += f", con {len(advertencias)} advertencia(s)"
+    return Reprogrammed(
+        new,
+        detalles,
+        "advertencia" if advertencias or result.tipo_aviso != "exito" else "exito",
+        advertencias=advertencias,
+    )
 
 
 def update_order(values: dict, actor: Usuario | None) -> Result:
@@ -243,13 +368,10 @@ def _update(ot_id: int, values: dict, actor) -> Result:
             ot.id_cliente = pte.id_cliente
         _check_catalogs(values, errors, current=before)
 
-        versions = _active_versions_count(ot.id) if was_tipo == TipoId.INICIAL else 0
+        # ensure_editable let it through: an initial OT here has no live version, so its tipo and
+        # folio are free to change (the chain's folio is fixed once it has versions).
         principal = None
-        if versions and ot.id_tipo != TipoId.INICIAL:
-            errors["id_tipo"] = (
-                f"La OT inicial tiene {versions} reprogramación(es) activa(s): no puede cambiar su tipo."
-            )
-        elif ot.id_tipo == TipoId.REPROGRAMADA:
+        if ot.id_tipo == TipoId.REPROGRAMADA:
             if "ot_principal" not in values and was_tipo == TipoId.REPROGRAMADA:
                 values = {**values, "ot_principal": ot.ot_principal}
             principal = _check_principal(values, ot, errors, current=ot)
@@ -280,16 +402,6 @@ def _update(ot_id: int, values: dict, actor) -> Result:
             )
 
     cambios = audit.diff(before, snapshot(ot))
-    if versions and ot.folio_norm != old_folio_norm:
-        # The chain shares one folio: renaming the initial OT renames its versions with it.
-        renamed = db.session.execute(
-            update(OTE)
-            .where(OTE.ot_principal == ot.id)
-            .values(orden_trabajo=ot.orden_trabajo, folio_norm=ot.folio_norm, version=OTE.version + 1)
-            .returning(OTE.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-        cambios["reprogramaciones_renombradas"] = [None, len(renamed)]
     if not cambios:
         return Result(ot, "Sin cambios: la OT ya tenía esos datos.")
     ot.updated_by = getattr(actor, "id", None)
@@ -327,7 +439,7 @@ def _apply_plain(ot: OTE, values: dict) -> None:
             value = value or 0
         elif isinstance(value, str):
             value = value.strip()
-            if value == "" and column in ("oficio_ot",):
+            if value == "" and column in ("oficio_ot", "motivo"):
                 value = None
         setattr(ot, column, value)
     if "orden_trabajo" in values:
@@ -555,12 +667,33 @@ def _delete(ot_id, actor: Usuario | None) -> Result:
                     status=409,
                     tipo_aviso="advertencia",
                 )
+        current = current_version(ot)
+        if current is not None and current.id != ot.id:
+            label = version_label(current.num_reprogramacion)
+            raise Replaced(
+                f"Esta versión fue reemplazada por {label} (ID {current.id}): solo la versión vigente "
+                "de una cadena puede eliminarse.",
+                vigente=current.id,
+            )
         before = ot.estatus
         ot.estatus = Registro.ELIMINADA
         ot.updated_by = getattr(actor, "id", None)
         db.session.flush()
-        audit.log(actor, "eliminar", "ot", ot.id, {"estatus": [before, Registro.ELIMINADA]})
-    return Result(ot, "OT eliminada correctamente")
+        cambios = {"estatus": [before, Registro.ELIMINADA]}
+        detalles = "OT eliminada correctamente"
+        if ot.id_tipo == TipoId.REPROGRAMADA:
+            # The previous live version (or the initial OT) is the chain's current one again.
+            now = current_version(ot)
+            if now is not None:
+                cambios["version_vigente"] = [_named(ot), _named(now)]
+                detalles += f"; {_named(now)} vuelve a ser la versión vigente"
+        audit.log(actor, "eliminar", "ot", ot.id, cambios)
+    return Result(ot, detalles)
+
+
+def _named(version) -> str:
+    """ "R3 (ID 42)": a version as messages and the audit log name it."""
+    return f"{version_label(version.num_reprogramacion)} (ID {version.id})"
 
 
 def restore_order(ot_id, actor: Usuario | None) -> Result:
@@ -590,10 +723,24 @@ def restore_order(ot_id, actor: Usuario | None) -> Result:
                         errors["orden_trabajo"] + " Cambie el folio de una de las dos antes de restaurar.",
                         status=409,
                     )
+            cambios = {"estatus": [Registro.ELIMINADA, Registro.ACTIVA]}
+            detalles = "OT restaurada correctamente"
+            if ot.id_tipo == TipoId.REPROGRAMADA:
+                current = current_version(ot)
+                if current is not None and (current.num_reprogramacion or 0) > (ot.num_reprogramacion or 0):
+                    raise Replaced(
+                        f"No se puede restaurar {_named(ot)}: después de eliminarla se creó "
+                        f"{_named(current)}, que es la versión vigente, y solo la última versión de una "
+                        "cadena puede estar vigente. Para volver a esos datos, reprograme la versión vigente.",
+                        vigente=current.id,
+                    )
+                if current is not None:
+                    cambios["version_vigente"] = [_named(current), _named(ot)]
+                    detalles += f"; {_named(ot)} vuelve a ser la versión vigente"
             ot.estatus = Registro.ACTIVA
             ot.updated_by = getattr(actor, "id", None)
             db.session.flush()
-            audit.log(actor, "restaurar", "ot", ot.id, {"estatus": [Registro.ELIMINADA, Registro.ACTIVA]})
+            audit.log(actor, "restaurar", "ot", ot.id, cambios)
     except StaleDataError as exc:
         raise _conflict(ot_id) from exc
-    return Result(ot, "OT restaurada correctamente")
+    return Result(ot, detalles)

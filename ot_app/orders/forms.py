@@ -8,6 +8,7 @@ from ..forms import BaseForm, Required
 from ..models import EstatusPasoId, TipoId
 
 TEXT_MAX = 5000
+MOTIVO_MAX = 2000
 
 
 def _alternatives(enum, names: bool = True) -> str:
@@ -83,6 +84,10 @@ class OTForm(BaseForm):
         validators=[Length(max=TEXT_MAX, message=f"El comentario admite hasta {TEXT_MAX:,} caracteres.")],
     )
     por_definir = StringField("Por definir")
+    motivo = TextAreaField(
+        "Motivo de la reprogramación",
+        validators=[Length(max=MOTIVO_MAX, message=f"El motivo admite hasta {MOTIVO_MAX:,} caracteres.")],
+    )
 
     def validate_id_pte_header(self, field):
         # Said with the other errors in one pass; a reprogramming may inherit its initial OT's PTE.

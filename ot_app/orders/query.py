@@ -22,6 +22,11 @@ def list_query_from_args(args, max_per_page: int = 200) -> read.ListQuery:
         if estatus not in ("-1", "0", "1"):
             fail(400, "El parámetro estatus debe ser -1 (por definir), 0 (eliminadas) o 1 (activas).")
         query.estatus = int(estatus)
+    vigentes = args.get("vigentes", "").strip()
+    if vigentes:
+        if vigentes not in ("0", "1"):
+            fail(400, "El parámetro vigentes debe ser 1 (una fila por cadena: su versión vigente) o 0.")
+        query.vigentes = vigentes == "1"
     orden = args.get("orden", "").strip() or read.DEFAULT_SORT
     if orden.lstrip("-") not in read.SORTS:
         fail(400, f"El parámetro orden admite: {', '.join(sorted(read.SORTS))} (con - para descendente).")

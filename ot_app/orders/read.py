@@ -28,10 +28,12 @@ from ..models import (
     ResponsableProyecto,
     TipoDocumento,
     TipoId,
+    Usuario,
     normalize_folio,
 )
 from ..search import search_condition
 from ..service_errors import Forbidden, NotFound
+from . import baselines
 
 DEFAULT_STEP_SET = 5  # the seed's "everything else"
 
@@ -186,6 +188,80 @@ def chain_of(ot: OTE) -> list[Fila]:
     return [Fila(r._mapping) for r in rows]
 
 
+def version_label(num_reprogramacion: int | None) -> str:
+    """How a version is named: R0 is the initial OT, R3 its third reprogramming."""
+    return baselines.label(num_reprogramacion)
+
+
+def chain_root(ot) -> int:
+    """The id of the initial OT of the chain this OT (an OTE or a list row) belongs to."""
+    return ot.ot_principal if ot.id_tipo == TipoId.REPROGRAMADA and ot.ot_principal else ot.id
+
+
+def current_version(ot) -> Fila | None:
+    """The chain's current version (`vigente`): its live member with the highest number, the
+    initial OT when it has no live version; None when every member is deleted. One statement."""
+    root = chain_root(ot)
+    row = db.session.execute(
+        select(OTE.id, OTE.num_reprogramacion)
+        .where(or_(OTE.id == root, OTE.ot_principal == root), OTE.estatus != Registro.ELIMINADA)
+        .order_by(func.coalesce(OTE.num_reprogramacion, 0).desc())
+        .limit(1)
+    ).first()
+    return Fila(row._mapping) if row else None
+
+
+@dataclass
+class Lineage:
+    """A chain as baselines: its folio, its initial OT, its current version and every live version
+    (R0 first) with its changes against the previous one and the original, and its warnings."""
+
+    folio: str
+    ot_principal: int
+    vigente: int | None
+    versiones: list[Fila]
+
+
+def versions_of(ot) -> Lineage:
+    """The lineage of the chain of any member (an OTE or a row): one statement whatever its length.
+    Deleted members are not part of it; the current version is the last live one."""
+    root = chain_root(ot)
+    rows = db.session.execute(
+        select(
+            OTE.id,
+            OTE.orden_trabajo,
+            func.coalesce(OTE.num_reprogramacion, 0).label("num_reprogramacion"),
+            OTE.fecha_inicio_programado,
+            OTE.fecha_termino_programado,
+            OTE.plazo_dias,
+            OTE.monto_mxn,
+            OTE.monto_usd,
+            OTE.id_pte_header,
+            OTE.oficio_ot,
+            OTE.motivo,
+            func.coalesce(Usuario.nombre, Usuario.username).label("creada_por"),
+            OTE.created_at.label("creada_en"),
+        )
+        .outerjoin(Usuario, Usuario.id == OTE.created_by)
+        .where(or_(OTE.id == root, OTE.ot_principal == root), OTE.estatus != Registro.ELIMINADA)
+        .order_by(func.coalesce(OTE.num_reprogramacion, 0))
+    ).all()
+    versions = [Fila(r._mapping) for r in rows]
+    vigente = versions[-1]["id"] if versions else None
+    original = versions[0] if versions and versions[0]["num_reprogramacion"] == 0 else None
+    previous = None
+    for version in versions:
+        version["vigente"] = version["id"] == vigente
+        version["cambios_vs_anterior"] = baselines.changes(previous, version) if previous else {}
+        version["cambios_vs_original"] = (
+            baselines.changes(original, version) if original is not None and version is not original else {}
+        )
+        version["advertencias"] = baselines.warnings(version, previous=previous, original=original)
+        previous = version
+    folio = versions[0]["orden_trabajo"] if versions else ot.orden_trabajo
+    return Lineage(folio=folio, ot_principal=root, vigente=vigente, versiones=versions)
+
+
 def history_of(ot_id: int, limit: int = 200) -> list[ActividadLog]:
     return list(
         db.session.scalars(
@@ -224,6 +300,7 @@ class ListQuery:
     ot_principal: int | None = None
     estatus: int | None = None  # None: active and por definir; -1, 0 or 1 to pick one
     id: int | None = None  # one OT whatever its estatus (a row refreshed after an inline edit)
+    vigentes: bool = False  # one row per chain: its current version
     orden: str = DEFAULT_SORT
     page: int = 1
     per_page: int = 50
@@ -281,10 +358,29 @@ def _filters(query: ListQuery) -> list:
             func.lower(PTEHeader.oficio_pte).contains(query.pte.lower(), autoescape=True)
         )
         conditions.append(OTE.id_pte_header.in_(ptes))
+    if query.vigentes:
+        conditions.append(_is_current())
     found = search_condition(query.q, db.session.get_bind().dialect.name)
     if found is not None:
         conditions.append(found)
     return conditions
+
+
+def _is_current():
+    """SQL for "this row is its chain's current version": no later live member in its chain (a
+    correlated NOT EXISTS on ix ote.ot_principal, part of the list's statements: no query per row)."""
+    later = aliased(OTE)
+    root = func.coalesce(OTE.ot_principal, OTE.id)
+    return ~(
+        select(later.id)
+        .where(
+            later.ot_principal == root,
+            later.estatus != Registro.ELIMINADA,
+            func.coalesce(later.num_reprogramacion, 0) > func.coalesce(OTE.num_reprogramacion, 0),
+        )
+        .correlate(OTE)
+        .exists()
+    )
 
 
 ONLY_ADMINS_SEE_DELETED = "Solo un administrador puede ver las OT eliminadas."
@@ -377,7 +473,12 @@ def list_orders(query: ListQuery, actor=None) -> Page:
                 .group_by(OTDetalle.id_ot)
             )
         }
-        initial = [item["id"] for item in items if item["id_tipo"] == TipoId.INICIAL]
+        # With vigentes=1 a version row stands for its chain: it gets the chain's count too.
+        initial = [
+            item["id"] if item["id_tipo"] == TipoId.INICIAL else item["ot_principal"]
+            for item in items
+            if item["id_tipo"] == TipoId.INICIAL or (query.vigentes and item["ot_principal"])
+        ]
         if initial:
             versions = dict(
                 db.session.execute(
@@ -391,7 +492,12 @@ def list_orders(query: ListQuery, actor=None) -> Page:
         item["pasos_completados"] = int(done or 0)
         item["pasos_total"] = int(total_steps or 0)
         item["avance"] = Avance(item["pasos_completados"], item["pasos_total"])
-        item["reprogramaciones"] = versions.get(item["id"], 0) if item["id_tipo"] == TipoId.INICIAL else None
+        if item["id_tipo"] == TipoId.INICIAL:
+            item["reprogramaciones"] = versions.get(item["id"], 0)
+        elif query.vigentes and item["ot_principal"]:
+            item["reprogramaciones"] = versions.get(item["ot_principal"], 0)
+        else:
+            item["reprogramaciones"] = None
     return Page(items=items, total=total, page=query.page, per_page=query.per_page)
 
 

@@ -25,6 +25,14 @@ class Reprogramacion(Shape):
 
 
 @dataclass(frozen=True, slots=True)
+class Advertencia(Shape):
+    """A warning on a version (`baselines.warnings`): never a block."""
+
+    campo: Annotated[str, "El campo al que se refiere (nombre de la solicitud)."]
+    mensaje: str
+
+
+@dataclass(frozen=True, slots=True)
 class OTDatos(Shape):
     """The seed's `obtener_datos_ot` keys, dates ISO, amounts as 2-decimal strings."""
 
@@ -116,7 +124,10 @@ class OTFila(Shape):
     monto_usd: Money
     ot_principal: int | None
     num_reprogramacion: int | None
-    reprogramaciones: Annotated[int | None, "Versiones activas de una OT inicial; null en una versión."]
+    reprogramaciones: Annotated[
+        int | None,
+        "Versiones activas de una OT inicial; en una versión, las de su cadena con `vigentes=1`, si no null.",
+    ]
     pasos_completados: int
     pasos_total: int
     version: int
@@ -131,3 +142,66 @@ class Paso(Shape):
     paso: str
     estatus_paso: int
     comentario: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cambio(Shape):
+    """How one figure changed between two versions, as text (dates ISO, amounts with 2 decimals)."""
+
+    de: str | None
+    a: str | None
+    diferencia: Annotated[str | None, "Días entre fechas, o la diferencia del plazo o del monto."]
+    porcentaje: Annotated[str | None, "Con 2 decimales; null sin base de comparación (original 0)."]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionOT(Shape):
+    """One version of a chain as a baseline (a `read.versions_of` version)."""
+
+    id: int
+    num_reprogramacion: Annotated[int, "0 para la OT inicial."]
+    vigente: bool
+    fecha_inicio_programado: date | None
+    fecha_termino_programado: date | None
+    plazo_dias: int | None
+    monto_mxn: Money
+    monto_usd: Money
+    id_pte_header: int
+    oficio_ot: str | None
+    motivo: str | None
+    creada_por: str | None
+    creada_en: Annotated[str | None, "UTC, ISO 8601."]
+    cambios_vs_anterior: dict[str, Cambio]
+    cambios_vs_original: dict[str, Cambio]
+    advertencias: list[Advertencia]
+
+    @classmethod
+    def from_version(cls, row) -> VersionOT:
+        return cls.from_row(
+            {
+                **row,
+                "creada_en": row["creada_en"].isoformat() + "Z" if row["creada_en"] else None,
+                "cambios_vs_anterior": {k: Cambio(**v) for k, v in row["cambios_vs_anterior"].items()},
+                "cambios_vs_original": {k: Cambio(**v) for k, v in row["cambios_vs_original"].items()},
+                "advertencias": [Advertencia(**a) for a in row["advertencias"]],
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Versiones(Shape):
+    """A chain's lineage (`read.versions_of`)."""
+
+    folio: str
+    ot_principal: Annotated[int, "ID de la OT inicial de la cadena."]
+    vigente: Annotated[int | None, "ID de la versión vigente."]
+    versiones: list[VersionOT]
+
+    @classmethod
+    def from_lineage(cls, lineage) -> Versiones:
+        return cls(
+            folio=lineage.folio,
+            ot_principal=lineage.ot_principal,
+            vigente=lineage.vigente,
+            versiones=[VersionOT.from_version(v) for v in lineage.versiones],
+        )

@@ -165,20 +165,17 @@ def test_edit_yard_land_front_compares_values_not_types(app, api, base):
     assert (ot.id_frente, ot.id_patio, ot.requiere_patio) == (1, base.ids.patio2, False)
 
 
-def test_chain_initial_with_versions_cannot_change_tipo(app, api, base):
-    first = created(api, base, orden_trabajo="OT-CH-1")
-    created(api, base, orden_trabajo="OT-CH-1", id_tipo=5, ot_principal=first)
-    r = api.post("/api/ot/editar", data={"id": first, "id_tipo": "5", "ot_principal": "1"})
-    assert r.status_code == 400
-    assert "no puede cambiar su tipo" in r.get_json()["errores"]["id_tipo"]
-
-
-def test_chain_renaming_the_initial_folio_renames_its_versions(app, api, base):
+def test_chain_initial_with_versions_is_replaced_so_not_editable(app, api, base):
+    """Issue 12: an initial OT with a live version is replaced by it. Before, its tipo could not
+    change but its folio could (renaming the chain); now neither can: every edit is a 409."""
     first = created(api, base, orden_trabajo="OT-CH-1")
     version = created(api, base, orden_trabajo="OT-CH-1", id_tipo=5, ot_principal=first)
-    r = api.post("/api/ot/editar", data={"id": first, "orden_trabajo": "OT-CH-1-BIS"})
-    assert r.status_code == 200, r.get_json()
-    assert row(app, version).orden_trabajo == "OT-CH-1-BIS"
+    message = f"Esta versión fue reemplazada por R1 (ID {version}): edite la versión vigente."
+    for data in ({"id_tipo": "5", "ot_principal": "1"}, {"orden_trabajo": "OT-CH-1-BIS"}):
+        r = api.post("/api/ot/editar", data={"id": first, **data})
+        assert r.status_code == 409
+        assert (r.get_json()["detalles"], r.get_json()["vigente"]) == (message, version)
+    assert row(app, version).orden_trabajo == row(app, first).orden_trabajo == "OT-CH-1"
 
 
 def test_chain_version_folio_cannot_change_alone(app, api, base):

@@ -91,11 +91,13 @@ ACCESS: dict[str, str] = {
     "api.catalogo": READ,
     "api.ot_listar": READ,
     "api.ot_obtener": READ,
+    "api.ot_versiones": READ,
     "api.ot_pasos": READ,
     "api.pte_listar": READ,
     "api.pte_obtener": READ,
     "api.ot_crear": EDIT,
     "api.ot_editar": EDIT,
+    "api.ot_reprogramar": EDIT,
     "api.ot_eliminar": EDIT,
     "api.ot_paso_editar": EDIT,
     "api.pte_crear": EDIT,
@@ -109,6 +111,7 @@ ACCESS: dict[str, str] = {
 QUERY = {
     "api.ot_obtener": lambda d: {"id": d["ot"]},
     "api.ot_pasos": lambda d: {"id": d["ot"]},
+    "api.ot_versiones": lambda d: {"id": d["ot"]},
     "api.pte_obtener": lambda d: {"id": d["pte"]},
 }
 
