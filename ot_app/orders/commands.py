@@ -150,20 +150,26 @@ def snapshot(ot: OTE) -> dict:
 # --------------------------------------------------------------------------- create / edit
 
 
-def create_order(values: dict, actor: Usuario | None) -> Result:
-    """Create an initial OT (tipo 4) or a reprogrammed version (tipo 5) with its steps."""
+def _retrying(write, clash: str):
+    """Run `write()` in a write transaction; when a concurrent write took the same folio or version
+    number (IntegrityError), run it again: its checks now see the other row and say so. After three
+    tries, a Conflict with `clash`."""
     for attempt in range(3):
         try:
             with write_transaction():
-                return _create(values, actor)
+                return write()
         except IntegrityError as exc:
-            # A concurrent create took the folio or the version number: re-run the checks once
-            # more (they now see the other row) and answer with a clear message.
             if attempt == 2:
-                raise Conflict(
-                    "Otra persona registró una OT con los mismos datos al mismo tiempo. Inténtelo de nuevo."
-                ) from exc
+                raise Conflict(clash) from exc
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def create_order(values: dict, actor: Usuario | None) -> Result:
+    """Create an initial OT (tipo 4) or a reprogrammed version (tipo 5) with its steps."""
+    return _retrying(
+        lambda: _create(values, actor),
+        "Otra persona registró una OT con los mismos datos al mismo tiempo. Inténtelo de nuevo.",
+    )
 
 
 def _create(values: dict, actor, kept: dict | None = None, accion: str = "crear") -> Result:
@@ -245,18 +251,11 @@ def reprogram_order(values: dict, actor: Usuario | None) -> Reprogrammed:
         raise ValidationFailed("ID de la OT no proporcionado", {"id": "ID de la OT no proporcionado"})
     if not (values.get("motivo") or "").strip():
         raise ValidationFailed(MOTIVO_REQUIRED, {"motivo": MOTIVO_REQUIRED})
-    for attempt in range(3):
-        try:
-            with write_transaction():
-                return _reprogram(ot_id, values, actor)
-        except IntegrityError as exc:
-            # Someone took the number at the same moment: run again, the check now sees their
-            # version as the current one and names it.
-            if attempt == 2:
-                raise Conflict(
-                    "Otra persona reprogramó esta OT al mismo tiempo. Inténtelo de nuevo."
-                ) from exc
-    raise AssertionError("unreachable")  # pragma: no cover
+    # Someone who took the number at the same moment is, on the next try, the current version.
+    return _retrying(
+        lambda: _reprogram(ot_id, values, actor),
+        "Otra persona reprogramó esta OT al mismo tiempo. Inténtelo de nuevo.",
+    )
 
 
 def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
