@@ -143,6 +143,13 @@ def ensure_editable(ot) -> None:
         raise replaced_by(current)
 
 
+def lock_chain(ot: OTE) -> None:
+    """Writes to one chain take turns: lock its initial OT's row (PostgreSQL; SQLite's BEGIN
+    IMMEDIATE already serializes), so an edit or a step change racing a reprogramming sees the new
+    version as current once it gets the lock, and is refused by `ensure_editable`."""
+    db.session.execute(select(OTE.id).where(OTE.id == chain_root(ot)).with_for_update())
+
+
 def snapshot(ot: OTE) -> dict:
     return {name: getattr(ot, name) for name in AUDITED}
 
@@ -265,7 +272,7 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
     # Two reprogrammings of one chain at once take turns here: the initial OT's row is locked
     # (PostgreSQL; SQLite's BEGIN IMMEDIATE already serializes), so the second one sees the first's
     # version as current below and is refused, instead of numbering itself after it.
-    db.session.execute(select(OTE.id).where(OTE.id == chain_root(ot)).with_for_update())
+    lock_chain(ot)
     db.session.refresh(ot)
     if ot.estatus == Registro.ELIMINADA:
         raise ServiceError("La OT está eliminada: restáurela para reprogramarla.", status=409)
@@ -344,6 +351,7 @@ def _update(ot_id: int, values: dict, actor) -> Result:
     ot = db.session.get(OTE, ot_id)
     if ot is None:
         raise NotFound(f"No existe la OT con ID {ot_id}.")
+    lock_chain(ot)
     ensure_editable(ot)
     sent_version = values.get("version")
     if sent_version is not None and sent_version != ot.version:
@@ -614,6 +622,7 @@ def set_step(values: dict, actor: Usuario | None) -> Result:
         if detalle is None:
             raise NotFound(f"No existe el paso con ID {detalle_id}.")
         ot = db.session.get(OTE, detalle.id_ot)
+        lock_chain(ot)
         ensure_editable(ot)
         names = dict(db.session.execute(select(EstatusPaso.id, EstatusPaso.nombre)).all())
         label = f"Paso «{detalle.paso.descripcion}»"
