@@ -10,19 +10,23 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..formatting import amount
+from .forms import OTForm
 
 # The client's rule: an amount (each currency on its own) or a plazo that differs from the original's
 # by MORE than this is flagged. A warning, never a block: real chains exceed it routinely.
 LIMIT_PCT = Decimal("25.00")
 CENT = Decimal("0.01")
 
-# The figures compared between versions, with how a message names them.
+# The figures compared between versions, named as the form labels them.
 COMPARED = {
-    "fecha_inicio_programado": "Inicio programado",
-    "fecha_termino_programado": "Término programado",
-    "plazo_dias": "Plazo (días)",
-    "monto_mxn": "Monto MXN",
-    "monto_usd": "Monto USD",
+    name: OTForm.specs()[name].label
+    for name in (
+        "fecha_inicio_programado",
+        "fecha_termino_programado",
+        "plazo_dias",
+        "monto_mxn",
+        "monto_usd",
+    )
 }
 LIMITED = ("monto_mxn", "monto_usd", "plazo_dias")  # the 25 % rule's figures
 

@@ -248,6 +248,18 @@ class Reprogrammed(Result):
     advertencias: list = field(default_factory=list)
 
 
+def programmed_end(start, plazo):
+    """The programmed end of a version that runs `plazo` calendar days from `start` (None without both)."""
+    return start + timedelta(days=plazo) if start and plazo else None
+
+
+def reprogram_dates(current: OTE) -> tuple:
+    """A new version's default programme: it starts the day its predecessor ends and keeps its plazo.
+    The service and the Reprogramar form both start from this."""
+    start = current.fecha_termino_programado
+    return start, programmed_end(start, current.plazo_dias)
+
+
 def reprogram_order(values: dict, actor: Usuario | None) -> Reprogrammed:
     """Create version n + 1 of the chain whose current version is `values["id"]` (or the initial
     OT when it has none), through the same creation path as `create_order` with tipo 5, prefilled
@@ -282,6 +294,9 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
             f"Esta versión fue reemplazada por {_named(current)}: reprograme la versión vigente.",
             vigente=current.id,
         )
+    if values.get("version") is not None and values["version"] != ot.version:
+        # The form was prefilled from an older state of the current version: show what changed.
+        raise _conflict(ot.id, ot)
     root = ot if ot.id_tipo == TipoId.INICIAL else db.session.get(OTE, ot.ot_principal)
     given = {k: v for k, v in values.items() if k not in ("id", "version")}
     if given.get("ot_principal") not in (None, root.id):
@@ -304,11 +319,11 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
         prefill["id_frente"] = ot.id_frente
     merged = {**prefill, **given}
     if "fecha_inicio_programado" not in given:
-        merged["fecha_inicio_programado"] = ot.fecha_termino_programado
-    start, plazo = merged["fecha_inicio_programado"], merged.get("plazo_dias")
+        merged["fecha_inicio_programado"] = reprogram_dates(ot)[0]
     if "fecha_termino_programado" not in given:
-        # Calendar days, as a version starts the day its predecessor ends.
-        merged["fecha_termino_programado"] = start + timedelta(days=plazo) if start and plazo else None
+        merged["fecha_termino_programado"] = programmed_end(
+            merged["fecha_inicio_programado"], merged.get("plazo_dias")
+        )
     merged.update(
         id_tipo=TipoId.REPROGRAMADA,
         ot_principal=root.id,

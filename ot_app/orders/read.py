@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
@@ -286,6 +286,7 @@ SORTS = {
     "cliente": OTE.id_cliente,
 }
 DEFAULT_SORT = "-id"
+CHAIN_ROWS_MAX = 200  # a chain's rows under its current version (real chains reach 11)
 
 
 @dataclass
@@ -301,6 +302,7 @@ class ListQuery:
     estatus: int | None = None  # None: active and por definir; -1, 0 or 1 to pick one
     id: int | None = None  # one OT whatever its estatus (a row refreshed after an inline edit)
     vigentes: bool = False  # one row per chain: its current version
+    cadena: int | None = None  # every member of the chain whose initial OT has this id
     orden: str = DEFAULT_SORT
     page: int = 1
     per_page: int = 50
@@ -353,6 +355,8 @@ def _filters(query: ListQuery) -> list:
         value = getattr(query, name)
         if value is not None:
             conditions.append(getattr(OTE, name) == value)
+    if query.cadena is not None:
+        conditions.append(or_(OTE.id == query.cadena, OTE.ot_principal == query.cadena))
     if query.pte:
         ptes = select(PTEHeader.id).where(
             func.lower(PTEHeader.oficio_pte).contains(query.pte.lower(), autoescape=True)
@@ -447,6 +451,8 @@ def list_orders(query: ListQuery, actor=None) -> Page:
             ResponsableProyecto.nombre.label("responsable"),
             EstatusOT.nombre.label("estatus_ot"),
             TipoDocumento.nombre.label("tipo"),
+            # Grouped, every row is its chain's current version; otherwise ask for the page's rows only.
+            (literal(True) if query.vigentes else _is_current()).label("vigente"),
         )
         .outerjoin(pte, pte.id == OTE.id_pte_header)
         .outerjoin(Cliente, Cliente.id == OTE.id_cliente)
@@ -461,6 +467,8 @@ def list_orders(query: ListQuery, actor=None) -> Page:
         .order_by(*order)
     )
     items = [Fila(row._mapping) for row in db.session.execute(stmt)]
+    for item in items:
+        item["vigente"] = bool(item["vigente"])
     ids = [item["id"] for item in items]
     progress = {}
     versions = {}
@@ -473,11 +481,11 @@ def list_orders(query: ListQuery, actor=None) -> Page:
                 .group_by(OTDetalle.id_ot)
             )
         }
-        # With vigentes=1 a version row stands for its chain: it gets the chain's count too.
+        # A chain's current version stands for its chain: it gets the chain's count too.
         initial = [
             item["id"] if item["id_tipo"] == TipoId.INICIAL else item["ot_principal"]
             for item in items
-            if item["id_tipo"] == TipoId.INICIAL or (query.vigentes and item["ot_principal"])
+            if item["id_tipo"] == TipoId.INICIAL or (item["vigente"] and item["ot_principal"])
         ]
         if initial:
             versions = dict(
@@ -494,7 +502,7 @@ def list_orders(query: ListQuery, actor=None) -> Page:
         item["avance"] = Avance(item["pasos_completados"], item["pasos_total"])
         if item["id_tipo"] == TipoId.INICIAL:
             item["reprogramaciones"] = versions.get(item["id"], 0)
-        elif query.vigentes and item["ot_principal"]:
+        elif item["vigente"] and item["ot_principal"]:
             item["reprogramaciones"] = versions.get(item["ot_principal"], 0)
         else:
             item["reprogramaciones"] = None
