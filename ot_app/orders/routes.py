@@ -475,13 +475,13 @@ FIGURES = ("fecha_inicio_programado", "fecha_termino_programado", "plazo_dias", 
 
 def _reprogram_warnings(current, vals: dict) -> list[dict]:
     """The warnings the new version would carry with these (typed) figures: the same
-    `baselines.warnings` the service answers with, before saving. Unparseable figures are left out
-    (their field shows its own error on save)."""
+    `baselines.warnings` the service answers with, before saving. A figure that does not parse counts
+    as unchanged here (its field shows its own error on save)."""
     form = OTForm(formdata=MultiDict({k: vals.get(k, "") for k in FIGURES}), partial=True)
     form.validate()
     bad = form.first_errors()
-    values = {k: v for k, v in form.present_values().items() if k in FIGURES and k not in bad}
-    version = {name: values.get(name) for name in FIGURES}
+    values = form.present_values()
+    version = {name: getattr(current, name) if name in bad else values.get(name) for name in FIGURES}
     version["num_reprogramacion"] = (current.num_reprogramacion or 0) + 1
     original = current if current.inicial else current.principal
     return baselines.warnings(version, previous=current, original=original)
