@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..formatting import amount
+from ..formatting import amount, money
 from .forms import OTForm
 
 # The client's rule: an amount (each currency on its own) or a plazo that differs from the original's
@@ -55,6 +55,11 @@ def _text(value) -> str | None:
     if isinstance(value, Decimal):
         return amount(value)
     return str(value)
+
+
+def _shown(value) -> str:
+    """A figure as a message names it: amounts as the office reads them (1,250,000.00)."""
+    return money(value) if isinstance(value, Decimal) else _text(value)
 
 
 def _value(row, name):
@@ -118,8 +123,8 @@ def warnings(version, previous=None, original=None) -> list[dict]:
                 out.append(
                     {
                         "campo": name,
-                        "mensaje": f"{what} difiere {pct:+.2f} % del original (R0: {_text(base)} → "
-                        f"{_text(value)}): más del {LIMIT_PCT} %.",
+                        "mensaje": f"{what} difiere {pct:+.2f} % del original (R0: {_shown(base)} → "
+                        f"{_shown(value)}): más del {LIMIT_PCT} %.",
                     }
                 )
     if previous is not None:

@@ -125,11 +125,13 @@ CATALOG_OF = {
 }
 ACCIONES = {
     "crear": "creó la OT",
+    "reprogramar": "creó esta versión (reprogramación)",
     "editar": "editó",
     "eliminar": "eliminó la OT",
     "restaurar": "restauró la OT",
     "paso": "actualizó un paso",
 }
+CREATIONS = ("crear", "reprogramar")
 
 
 def display(field: str, value, cats: Catalogs) -> str:
@@ -168,7 +170,7 @@ def history(ot_id: int) -> list[dict]:
         cambios = []
         for field, pair in (row.cambios or {}).items():
             old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-            if row.accion == "crear" and old is None and new in (None, "", False):
+            if row.accion in CREATIONS and old is None and new in (None, "", False):
                 continue
             label = LABELS.get(field, field)
             cambios.append((label, display(field, old, cats), display(field, new, cats)))
@@ -177,6 +179,7 @@ def history(ot_id: int) -> list[dict]:
                 "fecha": row.fecha,
                 "usuario": row.usuario,
                 "accion": ACCIONES.get(row.accion, row.accion),
+                "alta": row.accion in CREATIONS,  # only new values to show
                 "cambios": cambios,
             }
         )
