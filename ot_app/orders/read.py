@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
@@ -201,7 +201,12 @@ def chain_root(ot) -> int:
 def current_version(ot) -> Fila | None:
     """The chain's current version (`vigente`): its live member with the highest number, the
     initial OT when it has no live version; None when every member is deleted. One statement."""
-    root = chain_root(ot)
+    return current_of_chain(chain_root(ot))
+
+
+def current_of_chain(root: int) -> Fila | None:
+    """`current_version` of the chain whose initial OT is `root`: THE rule, in one statement (the
+    `OTE.vigente` flag the list filters on is kept from it by `commands.mark_current`)."""
     row = db.session.execute(
         select(OTE.id, OTE.num_reprogramacion)
         .where(or_(OTE.id == root, OTE.ot_principal == root), OTE.estatus != Registro.ELIMINADA)
@@ -363,28 +368,11 @@ def _filters(query: ListQuery) -> list:
         )
         conditions.append(OTE.id_pte_header.in_(ptes))
     if query.vigentes:
-        conditions.append(_is_current())
+        conditions.append(OTE.vigente)
     found = search_condition(query.q, db.session.get_bind().dialect.name)
     if found is not None:
         conditions.append(found)
     return conditions
-
-
-def _is_current():
-    """SQL for "this row is its chain's current version": no later live member in its chain (a
-    correlated NOT EXISTS on ix ote.ot_principal, part of the list's statements: no query per row)."""
-    later = aliased(OTE)
-    root = func.coalesce(OTE.ot_principal, OTE.id)
-    return ~(
-        select(later.id)
-        .where(
-            later.ot_principal == root,
-            later.estatus != Registro.ELIMINADA,
-            func.coalesce(later.num_reprogramacion, 0) > func.coalesce(OTE.num_reprogramacion, 0),
-        )
-        .correlate(OTE)
-        .exists()
-    )
 
 
 ONLY_ADMINS_SEE_DELETED = "Solo un administrador puede ver las OT eliminadas."
@@ -451,8 +439,7 @@ def list_orders(query: ListQuery, actor=None) -> Page:
             ResponsableProyecto.nombre.label("responsable"),
             EstatusOT.nombre.label("estatus_ot"),
             TipoDocumento.nombre.label("tipo"),
-            # Grouped, every row is its chain's current version; otherwise ask for the page's rows only.
-            (literal(True) if query.vigentes else _is_current()).label("vigente"),
+            OTE.vigente,
         )
         .outerjoin(pte, pte.id == OTE.id_pte_header)
         .outerjoin(Cliente, Cliente.id == OTE.id_cliente)
