@@ -34,13 +34,14 @@ END
 
 
 def upgrade():
-    with op.batch_alter_table('ote', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('vigente', sa.Boolean(), server_default=sa.text('true'), nullable=False))
-        batch_op.create_index('ix_ote_vigente_estatus_id', ['vigente', 'estatus', 'id'], unique=False)
+    # Plain ALTER TABLE on both databases: a batch (move-and-copy) on SQLite would drop the search
+    # index's triggers on ote (tests/test_migrations.py checks they survive).
+    op.add_column('ote', sa.Column('vigente', sa.Boolean(), server_default=sa.text('true'), nullable=False))
+    op.create_index('ix_ote_vigente_estatus_id', 'ote', ['vigente', 'estatus', 'id'], unique=False)
     op.execute(BACKFILL)
 
 
 def downgrade():
+    op.drop_index('ix_ote_vigente_estatus_id', table_name='ote')
     with op.batch_alter_table('ote', schema=None) as batch_op:
-        batch_op.drop_index('ix_ote_vigente_estatus_id')
         batch_op.drop_column('vigente')
