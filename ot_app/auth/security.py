@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import csrf, db, login_manager
+from ..fields import id_or_none
 from ..models import ApiToken, Usuario, utcnow
 from ..transactions import write_transaction
 from .events import security_event
@@ -102,9 +103,10 @@ def _check_idle() -> None:
 def load_user(user_id: str):
     """The cookie carries id:session_token; a rotated token (logout, new password) ends it."""
     uid, _, token = (user_id or "").partition(":")
-    if not uid.isdigit() or not token:
+    uid = id_or_none(uid)
+    if uid is None or not token:
         return None
-    user = db.session.get(Usuario, int(uid))
+    user = db.session.get(Usuario, uid)
     if user is None or not user.activo or user.session_token != token:
         return None
     return user

@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from ..auth.security import is_htmx, requires_role
 from ..catalogs.read import options as catalog_options
 from ..extensions import db
+from ..fields import id_or_none
 from ..formatting import form_text
 from ..models import (
     EstatusOTId,
@@ -470,8 +471,7 @@ def form_folio():
     folio = request.args.get("orden_trabajo", "").strip()
     if not folio or request.args.get("id_tipo", str(TipoId.INICIAL)) != str(TipoId.INICIAL):
         return ""
-    raw_id = request.args.get("id", "").strip()
-    exclude = int(raw_id) if raw_id.isdigit() else None
+    exclude = id_or_none(request.args.get("id"))
     return render_template("orders/_folio_check.html", taken=read.folio_taken(folio, exclude))
 
 
