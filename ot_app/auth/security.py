@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, current_app, flash, g, request, session
+from flask import abort, current_app, flash, g, make_response, request, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -16,6 +16,7 @@ from ..extensions import csrf, db, login_manager
 from ..fields import id_or_none
 from ..models import ApiToken, Usuario, utcnow
 from ..transactions import write_transaction
+from . import throttle
 from .events import security_event
 
 # Endpoints reachable without logging in.
@@ -44,7 +45,7 @@ def init_app(app):
     if security_log.level == logging.NOTSET:
         security_log.setLevel(logging.INFO)
 
-    from . import headers, throttle
+    from . import headers
 
     throttle.init_app(app)
     headers.init_app(app)
@@ -157,8 +158,14 @@ def _require_login_and_csrf():
             csrf.protect()
         return None
     if is_bearer_request():
-        # A bearer token must be valid; such clients are not browsers and need no CSRF token.
+        # A bearer token must be valid; such clients are not browsers and need no CSRF token. A bad
+        # token counts like a failed login against the client IP's ceiling (auth/throttle.py).
+        refused = throttle.blocked()
+        if refused:
+            return _too_many_tokens(*refused)
         if not current_user.is_authenticated or "api_token" not in g:
+            throttle.record_failure()
+            security_event("token_invalido", usuario="-")
             abort(401)
         _touch_token(g.api_token)
         return None
@@ -167,6 +174,20 @@ def _require_login_and_csrf():
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
     return None
+
+
+def _too_many_tokens(clave: str, seconds: int):
+    from ..errors import error_response
+
+    security_event("login_bloqueado", usuario="-", por=clave, espera_s=seconds)
+    minutos = max(1, -(-seconds // 60))
+    message = (
+        "Demasiados intentos fallidos desde esta dirección (inicios de sesión o tokens no válidos). "
+        f"Espere {minutos} minuto{'' if minutos == 1 else 's'} e inténtelo de nuevo."
+    )
+    response = make_response(error_response(429, message))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _log_refusals(response):
