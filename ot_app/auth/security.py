@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, current_app, flash, g, make_response, request, session
+from flask import abort, current_app, flash, g, has_request_context, make_response, request, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -205,6 +205,17 @@ def _touch_token(token: ApiToken) -> None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         with write_transaction():
             token.last_used_at = now
+
+
+def sees_deleted(actor=None) -> bool:
+    """The one rule for deleted records (OTs, PTEs): only admins see them; the read services answer
+    404 to everyone else (issue 16, finding 4). `actor` defaults to who is asking in this request,
+    page or API alike; outside a request (CLI, demo data) nobody is hidden anything."""
+    if actor is None:
+        if not has_request_context():
+            return True
+        actor = current_user
+    return bool(getattr(actor, "is_authenticated", False)) and actor.puede("admin")
 
 
 def requires_role(rol: str):
