@@ -124,7 +124,7 @@ def load_user_from_request(req):
     row = db.session.execute(
         db.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token), ApiToken.activo.is_(True))
     ).scalar_one_or_none()
-    if row is None or not row.usuario.activo:
+    if row is None or row.vencido() or not row.usuario.activo:
         return None
     g.api_token = row
     return row.usuario

@@ -86,6 +86,10 @@ ACCESS: dict[str, str] = {
     "users.rol": ADMIN,
     "users.activo": ADMIN,
     "users.contrasena": ADMIN,
+    "users.token_revocar": ADMIN,
+    "users.tokens_revocar": ADMIN,
+    "users.mis_tokens": READ,  # every logged-in user, their own tokens only
+    "users.mi_token_revocar": READ,
     # JSON API
     "api.openapi_document": READ,
     "api.catalogo": READ,
@@ -125,6 +129,7 @@ def _url_values(d: dict) -> dict[str, object]:
         "row_id": d["patio"],
         "rule_id": d["regla"],
         "user_id": d["otro_usuario"],
+        "token_id": d["token"],
         "slug": "patios",
         "nombre": "patios",
         "filename": "css/app.css",
@@ -143,6 +148,7 @@ def dataset(app):
         paso = db.session.scalar(select(OTDetalle.id).where(OTDetalle.id_ot == ot.id).order_by(OTDetalle.id))
         patio = factories.make_patio("Patio sin usar")
         otro = factories.make_user("otro_usuario", rol="lector")
+        token, _ = factories.make_token(otro)
         db.session.commit()
         return {
             "ot": ot.id,
@@ -152,6 +158,7 @@ def dataset(app):
             "regla": db.session.scalar(select(ReglaPaso.id).order_by(ReglaPaso.id)),
             "plantilla_paso": db.session.scalar(select(PasoOt.id).order_by(PasoOt.id)),
             "otro_usuario": otro.id,
+            "token": token.id,
         }
 
 
