@@ -264,8 +264,19 @@ class ApiToken(db.Model):
     activo: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Optional: past it the token gets 401 (`flask users token --expira-dias`). Revoked: activo false.
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     usuario: Mapped[Usuario] = relationship(lazy="joined")
+
+    def vencido(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or utcnow())
+
+    @property
+    def vigente(self) -> bool:
+        """Usable: not revoked and not expired (its user's state is checked apart)."""
+        return bool(self.activo) and not self.vencido()
 
     @staticmethod
     def hash(token: str) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
+from ..auth.security import sees_deleted
 from ..extensions import db
 from ..models import (
     OTE,
@@ -137,14 +138,20 @@ def steps_of(ot_id: int) -> list[dict]:
 
 
 def ot_of_step(paso_id: int) -> int:
-    """The OT a step belongs to."""
-    id_ot = db.session.scalar(select(OTDetalle.id_ot).where(OTDetalle.id == paso_id))
+    """The OT a step belongs to (a step of a deleted OT is not found below admin)."""
+    row = db.session.execute(
+        select(OTDetalle.id_ot, OTE.estatus)
+        .join(OTE, OTE.id == OTDetalle.id_ot)
+        .where(OTDetalle.id == paso_id)
+    ).first()
+    id_ot = row[0] if row and (row[1] != Registro.ELIMINADA or sees_deleted()) else None
     if id_ot is None:
         raise NotFound(f"No existe el paso con ID {paso_id}.")
     return id_ot
 
 
-def get_order(ot_id) -> OTE:
+def get_order(ot_id, actor=None) -> OTE:
+    """One OT; a deleted one only for admins (404 otherwise; `actor` defaults to the request's user)."""
     ot = db.session.get(
         OTE,
         ot_id,
@@ -163,12 +170,12 @@ def get_order(ot_id) -> OTE:
             joinedload(OTE.editor),
         ],
     )
-    if ot is None:
+    if ot is None or (ot.eliminada and not sees_deleted(actor)):
         raise NotFound(f"No existe la OT con ID {ot_id}.")
     return ot
 
 
-def chain_of(ot: OTE) -> list[Fila]:
+def chain_of(ot: OTE, actor=None) -> list[Fila]:
     """The versions of the chain this OT belongs to (its initial OT's versions), oldest first, as
     stored (dates, Decimals): `serialize.Reprogramacion` is what the API sends of one."""
     root = ot.ot_principal or ot.id
@@ -182,7 +189,7 @@ def chain_of(ot: OTE) -> list[Fila]:
             OTE.monto_mxn,
             OTE.monto_usd,
         )
-        .where(OTE.ot_principal == root)
+        .where(OTE.ot_principal == root, true() if sees_deleted(actor) else OTE.estatus != Registro.ELIMINADA)
         .order_by(OTE.num_reprogramacion)
     ).all()
     return [Fila(r._mapping) for r in rows]
@@ -496,9 +503,9 @@ def list_orders(query: ListQuery, actor=None) -> Page:
     return Page(items=items, total=total, page=query.page, per_page=query.per_page)
 
 
-def list_row(ot_id: int) -> dict:
-    """One OT as a list row (the same keys as `list_orders` items)."""
+def list_row(ot_id: int, actor=None) -> dict:
+    """One OT as a list row (the same keys as `list_orders` items); a deleted one for admins only."""
     page = list_orders(ListQuery(id=ot_id, per_page=1))
-    if not page.items:
+    if not page.items or (page.items[0]["estatus"] == Registro.ELIMINADA and not sees_deleted(actor)):
         raise NotFound(f"No existe la OT con ID {ot_id}.")
     return page.items[0]

@@ -23,7 +23,7 @@ from ..auth.security import is_htmx, requires_role
 from ..catalogs.read import options as catalog_options
 from ..errors import fail
 from ..extensions import db
-from ..fields import parse_id
+from ..fields import id_or_none, parse_id
 from ..formatting import form_text
 from ..models import (
     EstatusOTId,
@@ -657,8 +657,7 @@ def form_folio():
     folio = request.args.get("orden_trabajo", "").strip()
     if not folio or request.args.get("id_tipo", str(TipoId.INICIAL)) != str(TipoId.INICIAL):
         return ""
-    raw_id = request.args.get("id", "").strip()
-    exclude = int(raw_id) if raw_id.isdigit() else None
+    exclude = id_or_none(request.args.get("id"))
     return render_template("orders/_folio_check.html", taken=read.folio_taken(folio, exclude))
 
 

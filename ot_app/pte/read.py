@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload
 
+from ..auth.security import sees_deleted
 from ..extensions import db
 from ..models import (
     OTE,
@@ -23,7 +24,8 @@ def status_names() -> dict[int, str]:
     return dict(db.session.execute(select(EstatusPTE.id, EstatusPTE.nombre)).all())
 
 
-def get_pte(pte_id) -> PTEHeader:
+def get_pte(pte_id, actor=None) -> PTEHeader:
+    """One PTE; a deleted one only for admins (404 otherwise; `actor` defaults to the request's user)."""
     pte = db.session.get(
         PTEHeader,
         pte_id,
@@ -33,14 +35,14 @@ def get_pte(pte_id) -> PTEHeader:
             joinedload(PTEHeader.estatus_pte),
         ],
     )
-    if pte is None:
+    if pte is None or (pte.eliminada and not sees_deleted(actor)):
         raise NotFound(f"No existe la PTE con ID {pte_id}.")
     return pte
 
 
-def ots_of(pte_id: int) -> list[dict]:
+def ots_of(pte_id: int, actor=None) -> list[dict]:
     """The PTE's OTs, each initial OT followed by its versions (a version whose initial OT belongs to
-    another PTE is listed on its own)."""
+    another PTE is listed on its own); deleted ones for admins only."""
     rows = db.session.execute(
         select(
             OTE.id,
@@ -55,7 +57,9 @@ def ots_of(pte_id: int) -> list[dict]:
             OTE.monto_mxn,
             OTE.monto_usd,
         )
-        .where(OTE.id_pte_header == pte_id)
+        .where(
+            OTE.id_pte_header == pte_id, true() if sees_deleted(actor) else OTE.estatus != Registro.ELIMINADA
+        )
         .order_by(OTE.folio_norm, OTE.num_reprogramacion.is_not(None), OTE.num_reprogramacion, OTE.id)
     ).all()
     items = [dict(r._mapping) for r in rows]
