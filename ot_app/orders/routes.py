@@ -31,7 +31,7 @@ from ..models import (
     Registro,
     TipoId,
 )
-from ..service_errors import Conflict, ServiceError, ValidationFailed
+from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..views import action_error, go, render, wants_fragment, with_toast
 from . import baselines, bp, commands, lookups, read
 from .forms import OTForm, StepForm
@@ -514,7 +514,9 @@ def vals_for_reprogram(current) -> dict:
 def reprogramar(ot_id: int):
     try:
         current = _current_or_refuse(ot_id)
-    except ServiceError as err:
+    except NotFound:
+        raise
+    except ServiceError as err:  # deleted (seen by an admin): back to its page, saying why
         flash(err.detalles, "error")
         return redirect(url_for("orders.detalle", ot_id=ot_id))
     if current.id != ot_id:
