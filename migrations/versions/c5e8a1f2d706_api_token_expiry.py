@@ -1,7 +1,7 @@
 """api_token.expires_at and revoked_at: tokens expire and are revoked (issue 16)
 
 Revision ID: c5e8a1f2d706
-Revises: b7d41f0c9a23
+Revises: c5e2a8d71f04
 Create Date: 2026-12-01 13:15:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c5e8a1f2d706'
-down_revision = 'b7d41f0c9a23'
+down_revision = 'c5e2a8d71f04'
 branch_labels = None
 depends_on = None
 
