@@ -119,6 +119,7 @@ CATALOGS = {
 
 
 DELETED_READ_ONLY = "La OT está eliminada: restáurela para editarla."
+DELETED_NOT_REPROGRAMMABLE = "La OT está eliminada: restáurela para reprogramarla."
 
 
 def replaced_by(current) -> Replaced:
@@ -304,7 +305,7 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
     lock_chain(ot)
     db.session.refresh(ot)
     if ot.estatus == Registro.ELIMINADA:
-        raise ServiceError("La OT está eliminada: restáurela para reprogramarla.", status=409)
+        raise ServiceError(DELETED_NOT_REPROGRAMMABLE, status=409)
     current = current_version(ot)
     if current is not None and current.id != ot.id:
         raise Replaced(

@@ -491,7 +491,7 @@ def _current_or_refuse(ot_id: int):
     """The OT to reprogram: the chain's current version (from any member); a deleted OT is refused."""
     ot = read.get_order(ot_id)
     if ot.eliminada:
-        raise ServiceError("La OT está eliminada: restáurela para reprogramarla.", status=409)
+        raise ServiceError(commands.DELETED_NOT_REPROGRAMMABLE, status=409)
     current = read.current_version(ot)
     return ot if current is None or current.id == ot.id else read.get_order(current.id)
 
