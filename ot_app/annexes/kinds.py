@@ -130,7 +130,7 @@ class AnexoC:
         if priced:
             self.line(report, cells, partida, concepto, unidad)
         elif partida and is_chapter_code(partida):
-            self.capitulo, self.subencabezado = partida.rstrip(".").strip() or partida, None
+            self.capitulo, self.subencabezado = (partida.rstrip(".").strip() or partida)[:60], None
             report.capitulos += 1
         else:
             self.subencabezado = concepto or partida
@@ -144,6 +144,13 @@ class AnexoC:
             cells.error("partida", None, "partida requerida")
         if not concepto:
             cells.error("concepto", None, "concepto requerido")
+        for role, value, size in (
+            ("partida", partida, 60),
+            ("unidad", unidad, 40),
+            ("anexo", cells.text("anexo"), 40),
+        ):
+            if len(value) > size:
+                cells.error(role, value[:80], f"más de {size} caracteres")
         cantidad = cells.number("cantidad", rules.quantity, pending)
         pu_mxn = cells.number("pu_mxn", rules.unit_price, None)  # blank: priced in the other currency
         pu_usd = cells.number("pu_usd", rules.unit_price, None)

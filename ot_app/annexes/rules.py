@@ -143,7 +143,8 @@ def clean_text(value) -> str:
         return ""
     if isinstance(value, float) and value == int(value):
         value = int(value)
-    return str(value).strip()
+    # No database stores a NUL in text (PostgreSQL refuses it); nothing else is changed.
+    return str(value).replace("\x00", "").strip()
 
 
 def concept_key(concepto: str) -> str:

@@ -105,6 +105,10 @@ ACCESS: dict[str, str] = {
     "api.pte_eliminar": EDIT,
     "api.pte_estatus": EDIT,
     "api.ot_restaurar": ADMIN,
+    "api.ot_anexos": READ,
+    "api.ot_anexos_diferencias": READ,
+    "api.ot_anexos_archivo": READ,
+    "api.ot_anexos_importar": EDIT,
 }
 
 # Query strings a read needs to answer 200 (they are part of the route's contract).
@@ -113,6 +117,9 @@ QUERY = {
     "api.ot_pasos": lambda d: {"id": d["ot"]},
     "api.ot_versiones": lambda d: {"id": d["ot"]},
     "api.pte_obtener": lambda d: {"id": d["pte"]},
+    "api.ot_anexos": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
+    "api.ot_anexos_diferencias": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
+    "api.ot_anexos_archivo": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
 }
 
 
@@ -144,6 +151,7 @@ def dataset(app):
         patio = factories.make_patio("Patio sin usar")
         otro = factories.make_user("otro_usuario", rol="lector")
         db.session.commit()
+        factories.make_annex(ot.id)  # so the annex reads (and the file download) answer 200
         return {
             "ot": ot.id,
             "pte": pte.id,
