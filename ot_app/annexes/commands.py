@@ -63,7 +63,7 @@ def import_annex(ot_id: int, tipo: str, storage, confirmar: bool, actor) -> Repo
         report = Report(tipo, getattr(storage, "filename", None) or "", "")
         report.error(None, None, None, err.detalles, hoja=None)
         return report
-    report = analyze(upload.nombre, upload.data, tipo, bounds)
+    report = analyze(upload.nombre, upload.data, tipo, bounds, reference=_reference(ot_id, tipo))
     if confirmar and report.ok:
         # Stored before the transaction: content-addressed, so a failed write leaves at most an
         # unreferenced copy, never a revision without its file.
@@ -71,6 +71,38 @@ def import_annex(ot_id: int, tipo: str, storage, confirmar: bool, actor) -> Repo
         report.revision = _store_revision(ot_id, tipo, report, stored, actor)
         report.confirmado = True
     return report
+
+
+def _reference(ot_id: int, tipo: str) -> dict | None:
+    """What a sábana is checked against: the quantities of the OT's current Anexo C, by key and
+    by partida + unit (None when the OT has no Anexo C, so there is nothing to exceed)."""
+    if tipo != TipoAnexo.SABANA:
+        return None
+    from .rules import fold, line_key
+
+    latest = (
+        select(AnexoRevision.id)
+        .where(AnexoRevision.id_ot == ot_id, AnexoRevision.tipo == TipoAnexo.ANEXO_C.value)
+        .order_by(AnexoRevision.n.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            AnexoRenglon.anexo,
+            AnexoRenglon.partida,
+            AnexoRenglon.concepto,
+            AnexoRenglon.unidad,
+            AnexoRenglon.cantidad,
+        ).where(AnexoRenglon.id_revision == latest)
+    ).all()
+    if not rows:
+        return None
+    by_key, by_partida_unit = {}, {}
+    for anexo, partida, concepto, unidad, cantidad in rows:
+        by_key[line_key(anexo, partida, concepto)] = cantidad
+        by_partida_unit.setdefault((partida.strip(), fold(unidad)), cantidad)
+    return {"by_key": by_key, "by_partida_unit": by_partida_unit}
 
 
 def _store_revision(ot_id: int, tipo: str, report: Report, stored: files.StoredFile, actor) -> int:

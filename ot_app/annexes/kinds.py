@@ -4,6 +4,7 @@ pipeline (pipeline.py) is the same for every kind; a kind only says what its row
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,7 +16,8 @@ from .rules import ZERO, RuleError, clean_text, fold
 
 FORMULA_WITHOUT_VALUE = "fórmula sin valor calculado: abra y guarde el archivo en Excel"
 EXCEL_ERROR = "error de Excel en la celda"
-_TOTAL_WORDS = ("SUBTOTAL", "TOTAL", "IMPORTEDELAPROPUESTA", "IMPORTETOTAL", "SUMA")
+_TOTAL_RE = re.compile(r"^\s*(SUB\s*-?\s*TOTAL|TOTAL|IMPORTE\s+(DE\s+LA\s+PROPUESTA|TOTAL)|SUMA)\b", re.I)
+_SUBTOTAL_RE = re.compile(r"^\s*SUB\s*-?\s*TOTAL", re.I)
 _HEADER_REPEAT = {fold(s) for s in SYNONYMS["concepto"]}
 _VALUE_ROLES = ("cantidad", "pu_mxn", "pu_usd", "importe_mxn", "importe_usd")
 
@@ -99,6 +101,11 @@ class AnexoC:
     sheet_names = ("ANEXO C", "ANEXOC", "ANEXO C OT", "CATALOGO DE CONCEPTOS")
     requirement = Requirement(("partida", "concepto", "unidad", "cantidad", ("pu_mxn", "pu_usd")))
 
+    def __init__(self, reference=None):
+        self.reference = reference
+        self.sheet = None
+        self.skip_rows = False  # the layout itself is wrong: the rows would only repeat it
+
     def start(self, report: Report, layout: Layout) -> None:
         self.capitulo: str | None = None
         self.subencabezado: str | None = None
@@ -115,13 +122,10 @@ class AnexoC:
         values = [cells.raw(r) for r in _VALUE_ROLES]
         if not partida and not concepto and not unidad and not any(_present(v) for v in values):
             return  # blank (stray #NAME? cells elsewhere in the row are not ours)
-        if fold(partida) == "PARTIDA" and fold(concepto) in _HEADER_REPEAT:
+        if partida[:4].upper() == "PART" and fold(partida) == "PARTIDA" and fold(concepto) in _HEADER_REPEAT:
             return  # the header repeated (an Excel Table's below a human one, or a page break)
-        label = fold(partida if not concepto or fold(partida).startswith(_TOTAL_WORDS) else concepto)
-        if (not unidad and label.startswith(_TOTAL_WORDS)) or (
-            not partida and fold(concepto).startswith(_TOTAL_WORDS)
-        ):
-            self.subtotal(report, cells, partida if fold(partida).startswith(_TOTAL_WORDS) else concepto)
+        if not unidad and (_TOTAL_RE.match(partida) or _TOTAL_RE.match(concepto)):
+            self.subtotal(report, cells, partida if _TOTAL_RE.match(partida) else concepto)
             return
         has_price = _present(cells.raw("pu_mxn")) or _present(cells.raw("pu_usd"))
         priced = (
@@ -237,7 +241,7 @@ class AnexoC:
         if declared == [None, None]:
             self.since_subtotal = []
             return
-        is_total = not fold(texto).startswith("SUBTOTAL")
+        is_total = not _SUBTOTAL_RE.match(texto)
         groups = [report.lines] if is_total else [self.since_subtotal]
         if not is_total and self.capitulo:
             groups.append([x for x in report.lines if x.capitulo == self.capitulo])
@@ -265,7 +269,7 @@ class AnexoC:
             )
         self.since_subtotal = []
 
-    def finish(self, report: Report, layout: Layout, sheet) -> None:
+    def finish(self, report: Report, layout: Layout, sheet, workbook) -> None:
         """Cells that looked empty: a formula there has no cached value, which is an error."""
         if not self.pending_empty:
             return
@@ -279,4 +283,6 @@ class AnexoC:
             report.lines = [x for x in report.lines if x.fila not in bad]
 
 
-KINDS = {"anexo_c": AnexoC}
+from .sabana import Sabana  # noqa: E402  (a kind built on AnexoC)
+
+KINDS = {"anexo_c": AnexoC, "sabana": Sabana}

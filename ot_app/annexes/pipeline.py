@@ -17,9 +17,11 @@ from .rules import RuleError
 log = logging.getLogger("ot_app.annexes")
 
 
-def analyze(nombre: str, data: bytes, tipo: str, limits: Limits | None = None) -> Report:
+def analyze(nombre: str, data: bytes, tipo: str, limits: Limits | None = None, reference=None) -> Report:
+    """`reference`: what the kind checks against outside the file (the sábana: the quantities of
+    the OT's current Anexo C by key), given by commands.py; None when there is nothing."""
     limits = limits or Limits()
-    kind = KINDS[tipo]()
+    kind = KINDS[tipo](reference)
     report = Report(tipo, nombre, hashlib.sha256(data).hexdigest())
     try:
         report.formato = detect(data, limits)
@@ -52,13 +54,16 @@ def analyze(nombre: str, data: bytes, tipo: str, limits: Limits | None = None) -
 def _read(report: Report, kind, workbook, limits: Limits) -> None:
     sheet, layout, pending, rest = choose_sheet(workbook, kind.sheet_names, kind.requirement)
     report.hoja, report.fila_encabezado = layout.hoja, layout.fila_encabezado
+    kind.sheet = sheet
     kind.start(report, layout)
     for fila, row in itertools.chain(pending, rest):
+        if kind.skip_rows:
+            break
         if fila > limits.max_rows:
             report.error(None, None, None, f"{TOO_LARGE} (más de {limits.max_rows:,} renglones)", hoja=None)
             report.lines = []
             return
         kind.row(report, layout, fila, row)
-    kind.finish(report, layout, sheet)
+    kind.finish(report, layout, sheet, workbook)
     if not report.lines and report.ok:
         report.error(None, None, None, "sin renglones")

@@ -59,8 +59,8 @@ def line_json(line: AnexoRenglon, hoja: str | None) -> dict:
         "capitulo": line.capitulo,
         "subencabezado": line.subencabezado,
     }
-    if line.programa is not None:
-        out["programa_diario"] = line.programa
+    out["programa_diario"] = line.programa
+    out["suma_dias"] = number_text(line.cantidad) if line.programa is not None else None
     return out
 
 

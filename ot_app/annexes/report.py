@@ -64,9 +64,12 @@ class Line:
             "capitulo": self.capitulo,
             "subencabezado": self.subencabezado,
         }
+        # Every kind sends the same keys; those of another kind are null.
         if self.programa is not None:
             out["programa_diario"] = {day: number_text(q) for day, q in self.programa.items()}
             out["suma_dias"] = number_text(sum(self.programa.values(), ZERO))
+        else:
+            out["programa_diario"] = out["suma_dias"] = None
         return out
 
 
@@ -108,7 +111,7 @@ class Report:
     advertencias_omitidas: int = 0
     confirmado: bool = False
     revision: int | None = None
-    extra: dict = field(default_factory=dict)  # what a kind adds (sábana: dias)
+    extra: dict = field(default_factory=dict)  # what a kind adds (sábana: dias, pue)
 
     def error(self, fila, columna, valor, mensaje, hoja=...):
         self._add(self.errores, "errores_omitidos", hoja, fila, columna, valor, mensaje)
@@ -172,5 +175,6 @@ class Report:
             "revision": self.revision,
             "muestra": [line.to_json() for line in self.lines[:sample]],
         }
-        out.update(self.extra)
+        out["dias"] = self.extra.get("dias")
+        out["pue"] = self.extra.get("pue")
         return out

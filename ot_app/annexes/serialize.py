@@ -64,6 +64,16 @@ class RenglonAnexo(Shape):
     importe_usd: Importe
     capitulo: str | None
     subencabezado: str | None
+    programa_diario: Annotated[
+        dict[str, str] | None, "Sábana: cantidad por día (fecha ISO); null en otros tipos."
+    ]
+    suma_dias: Annotated[str | None, "Sábana: la suma de los días (decimal)."]
+
+
+@dataclass(frozen=True, slots=True)
+class HojaPUE(Shape):
+    hoja: str
+    renglones: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +98,8 @@ class ReporteAnexo(Shape):
     confirmado: bool
     revision: int | None
     muestra: Annotated[list[RenglonAnexo], "Los primeros renglones."]
+    dias: Annotated[list[str] | None, "Sábana: las fechas ISO de las columnas de días."]
+    pue: Annotated[HojaPUE | None, "Sábana: la hoja de precios extraordinarios validada."]
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,3 +83,63 @@ def csv_bytes(lines, *, sep=";", encoding="cp1252", bom=False, newline="\r\n"):
     text = newline.join(lines) + newline
     data = text.encode(encoding)
     return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def sabana(
+    rows,
+    *,
+    start=None,
+    days=3,
+    formulas=False,
+    cached=True,
+    epoch_1904=False,
+    pue=None,
+    ok_column=False,
+    extra_columns=(),
+):
+    """A sábana: title on row 1, header on row 2 (PARTIDA, CONCEPTO, UNIDAD, [extra], one column
+    per day, TOTALES[, OK]); day headers as dates or as formulas (=D2+1) with cached serials."""
+    from datetime import date, timedelta
+
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import to_excel
+
+    start = start or date(2025, 10, 1)
+    wb = openpyxl.Workbook()
+    if pue is not None:
+        ws_pue = wb.active
+        ws_pue.title = "PUE´s BME"
+        for r in pue:
+            ws_pue.append(r)
+        ws = wb.create_sheet("SABANA DE RECURSOS")
+    else:
+        ws = wb.active
+        ws.title = "SABANA DE RECURSOS"
+    if epoch_1904:
+        wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    ws.append(["SÁBANA DE RECURSOS — OT-001"])
+    fixed = ["PARTIDA", "CONCEPTO", "UNIDAD", *extra_columns]
+    first_day_col = len(fixed) + 1
+    header = list(fixed)
+    serials = {}
+    for i in range(days):
+        day = start + timedelta(days=i)
+        if formulas and i > 0:
+            header.append(f"={get_column_letter(first_day_col + i - 1)}2+1")
+            serials[f"{get_column_letter(first_day_col + i)}2"] = int(to_excel(day, wb.epoch))
+        else:
+            header.append(day)
+    header.append("TOTALES")
+    if ok_column:
+        header.append("OK")
+    ws.append(header)
+    for c in range(first_day_col, first_day_col + days):
+        ws.cell(row=2, column=c).number_format = "dd/mm/yyyy"
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    if formulas and cached:
+        data = with_cached_values(data, "SABANA DE RECURSOS", serials)
+    return data
