@@ -157,3 +157,51 @@ def stored_file(ot_id: int, tipo: str, n: int | None):
     return StoredFile(
         rev.archivo_nombre, rev.archivo_tamano, rev.archivo_sha256, rev.archivo_tipo, rev.archivo_ruta
     )
+
+
+def export(ot_id: int, tipo: str, n: int | None):
+    """(file name, sheet name, columns, rows) of a revision, for exports.download."""
+    from ..exports import Column
+    from .kinds import KINDS
+
+    tipo = parse_tipo(tipo)
+    ot = get_ot(ot_id)
+    rev = revision(ot_id, tipo, n)
+    if rev is None:
+        raise NotFound("La OT no tiene ese anexo importado.")
+    days = list((rev.extra or {}).get("dias") or [])
+    columns = [
+        Column("ANEXO", ancho=10),
+        Column("PARTIDA", ancho=12),
+        Column("CONCEPTO", ancho=60),
+        Column("UNIDAD", ancho=10),
+        Column("CANTIDAD", "numero"),
+        Column("P.U. M.N.", "numero"),
+        Column("P.U. USD", "numero"),
+        Column("IMPORTE M.N.", "dinero", 16),
+        Column("IMPORTE USD", "dinero", 16),
+        Column("CAPÍTULO", ancho=12),
+        Column("SUBENCABEZADO", ancho=30),
+        *(Column(day, "numero", 11) for day in days),
+    ]
+
+    def rows():
+        for x in lines(rev):
+            programa = x.programa or {}
+            yield [
+                x.anexo,
+                x.partida,
+                x.concepto,
+                x.unidad,
+                x.cantidad,
+                x.pu_mxn,
+                x.pu_usd,
+                x.importe_mxn,
+                x.importe_usd,
+                x.capitulo,
+                x.subencabezado,
+                *(programa.get(day) for day in days),
+            ]
+
+    folio = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in (ot.orden_trabajo or str(ot.id)))
+    return f"{folio}_{tipo}_rev{rev.n}", KINDS[tipo].titulo, columns, rows()

@@ -136,3 +136,32 @@ def ot_anexos_diferencias():
 def ot_anexos_archivo():
     ot_id = query_id("id", message="ID de la OT no proporcionado")
     return files.send_stored(read.stored_file(ot_id, _tipo_arg(), query_id("revision", required=False)))
+
+
+@operation(
+    "GET",
+    "/ot/anexos/exportar",
+    tag=TAG,
+    summary="Exportar una revisión del anexo a xlsx o CSV",
+    description="Encabezado, importes como números con dos decimales, paneles fijos; CSV en UTF-8 "
+    "con BOM. Un texto que empieza con `=`, `+`, `-`, `@`, tabulador o retorno se neutraliza.",
+    parameters=(
+        OT_ID,
+        TIPO,
+        REVISION,
+        Param("formato", {"type": "string", "enum": ["xlsx", "csv"]}, "xlsx por omisión."),
+    ),
+    answer=Answer("Exportacion", media="application/octet-stream"),
+    ok="El archivo.",
+    codes=READ_CODES,
+)
+def ot_anexos_exportar():
+    from ..errors import fail
+    from ..exports import download
+
+    ot_id = query_id("id", message="ID de la OT no proporcionado")
+    formato = request.args.get("formato", "xlsx")
+    if formato not in ("xlsx", "csv"):
+        fail(400, "formato debe ser xlsx o csv")
+    nombre, sheet, columns, rows = read.export(ot_id, _tipo_arg(), query_id("revision", required=False))
+    return download(nombre, formato, sheet, columns, rows)

@@ -108,6 +108,7 @@ ACCESS: dict[str, str] = {
     "api.ot_anexos": READ,
     "api.ot_anexos_diferencias": READ,
     "api.ot_anexos_archivo": READ,
+    "api.ot_anexos_exportar": READ,
     "api.ot_anexos_importar": EDIT,
 }
 
@@ -120,6 +121,7 @@ QUERY = {
     "api.ot_anexos": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
     "api.ot_anexos_diferencias": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
     "api.ot_anexos_archivo": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
+    "api.ot_anexos_exportar": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
 }
 
 
