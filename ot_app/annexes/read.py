@@ -205,3 +205,25 @@ def export(ot_id: int, tipo: str, n: int | None):
 
     folio = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in (ot.orden_trabajo or str(ot.id)))
     return f"{folio}_{tipo}_rev{rev.n}", KINDS[tipo].titulo, columns, rows()
+
+
+def by_chapter(renglones: list[dict]) -> list[dict]:
+    """Lines grouped by chapter, then sub-heading, in file order, with totals per currency per
+    chapter (for the tab's collapsible chapters)."""
+    from decimal import Decimal
+
+    chapters: list[dict] = []
+    for x in renglones:
+        if not chapters or chapters[-1]["capitulo"] != x["capitulo"]:
+            chapters.append(
+                {"capitulo": x["capitulo"], "lineas": [], "subencabezados": [], "mxn": ZERO, "usd": ZERO}
+            )
+        chapter = chapters[-1]
+        chapter["lineas"].append(x)
+        chapter["mxn"] += Decimal(x["importe_mxn"])
+        chapter["usd"] += Decimal(x["importe_usd"])
+        subs = chapter["subencabezados"]
+        if not subs or subs[-1]["titulo"] != x["subencabezado"]:
+            subs.append({"titulo": x["subencabezado"], "lineas": []})
+        subs[-1]["lineas"].append(x)
+    return chapters

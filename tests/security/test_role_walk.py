@@ -56,6 +56,8 @@ ACCESS: dict[str, str] = {
     "orders.paso_comentario": EDIT,
     "orders.paso_guardar": EDIT,
     "orders.restaurar": ADMIN,
+    "annexes.pestana": READ,
+    "annexes.importar": EDIT,
     # PTE pages
     "pte.lista": READ,
     "pte.detalle": READ,
