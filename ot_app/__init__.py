@@ -40,6 +40,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         input_guard,
         models,  # noqa: F401  (register the tables with the metadata)
     )
+    from .annexes import bp as annexes_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .auth import security
@@ -61,6 +62,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(catalogs_bp)
     app.register_blueprint(pte_bp)
     app.register_blueprint(users_bp)
+    app.register_blueprint(annexes_bp)
 
     from .cli import register_cli
 

@@ -16,6 +16,9 @@ def register_cli(app):
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(users)
+    from .annexes.cli import importar_anexo
+
+    app.cli.add_command(importar_anexo)
 
 
 @click.command("seed")

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -478,3 +478,72 @@ class ActividadLog(db.Model):
     entidad_id: Mapped[int | None] = mapped_column(Integer)
     cambios: Mapped[dict] = mapped_column(JSON, default=dict)
     ip: Mapped[str | None] = mapped_column(String(45))
+
+
+class TipoAnexo(StrEnum):
+    """The kinds of annex an OT imports (shared/annexes.md); `programa` comes with scheduling."""
+
+    ANEXO_C = "anexo_c"
+    SABANA = "sabana"
+    PROGRAMA = "programa"
+
+
+class AnexoRevision(db.Model):
+    """One confirmed import of an OT's annex of one kind: revision n, who, when, and the file as
+    received (kept under files.py, so it can be downloaded again). Earlier revisions stay."""
+
+    __tablename__ = "anexo_revision"
+    __table_args__ = (UniqueConstraint("id_ot", "tipo", "n", name="uq_anexo_revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_ot: Mapped[int] = mapped_column(ForeignKey("ote.id"), index=True)
+    tipo: Mapped[str] = mapped_column(String(20))
+    n: Mapped[int] = mapped_column(Integer)
+    fecha: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    id_usuario: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+    usuario: Mapped[str] = mapped_column(String(80), default="")
+    archivo_nombre: Mapped[str] = mapped_column(String(255))
+    archivo_tamano: Mapped[int] = mapped_column(Integer)
+    archivo_sha256: Mapped[str] = mapped_column(String(64))
+    archivo_tipo: Mapped[str] = mapped_column(String(10), default="")
+    archivo_ruta: Mapped[str] = mapped_column(String(200))
+    formato: Mapped[str] = mapped_column(String(10))
+    hoja: Mapped[str | None] = mapped_column(String(100))
+    fila_encabezado: Mapped[int | None] = mapped_column(Integer)
+    renglones: Mapped[int] = mapped_column(Integer, default=0)
+    total_mxn: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    total_usd: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    # What a kind adds to the report (sábana: its day columns), kept for reading back.
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    lineas: Mapped[list[AnexoRenglon]] = relationship(
+        back_populates="revision", order_by="AnexoRenglon.orden", cascade="all, delete-orphan"
+    )
+
+
+class AnexoRenglon(db.Model):
+    """A line of an annex revision. Quantities to 6 decimals, unit prices to 4, importes to cents
+    (computed, per currency); `clave` is the line's key (anexo, partida, concepto normalised)."""
+
+    __tablename__ = "anexo_renglon"
+    __table_args__ = (UniqueConstraint("id_revision", "clave", name="uq_anexo_renglon_clave"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id_revision: Mapped[int] = mapped_column(ForeignKey("anexo_revision.id", ondelete="CASCADE"))
+    orden: Mapped[int] = mapped_column(Integer)
+    fila: Mapped[int] = mapped_column(Integer)
+    clave: Mapped[str] = mapped_column(String(64))  # SHA-256 of the key: unique, short, indexable
+    anexo: Mapped[str] = mapped_column(String(40), default="")
+    partida: Mapped[str] = mapped_column(String(60))
+    concepto: Mapped[str] = mapped_column(Text)
+    unidad: Mapped[str] = mapped_column(String(40))
+    cantidad: Mapped[Decimal] = mapped_column(Numeric(20, 6))
+    pu_mxn: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    pu_usd: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    importe_mxn: Mapped[Decimal] = mapped_column(Money)
+    importe_usd: Mapped[Decimal] = mapped_column(Money)
+    capitulo: Mapped[str | None] = mapped_column(String(60))
+    subencabezado: Mapped[str | None] = mapped_column(Text)
+    programa: Mapped[dict | None] = mapped_column(JSON)  # sábana: {"2025-10-01": "1", ...}
+
+    revision: Mapped[AnexoRevision] = relationship(back_populates="lineas")

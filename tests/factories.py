@@ -123,3 +123,18 @@ def make_ot(actor=None, pte=None, responsable=None, patio=None, **overrides):
     assert form.validate(), form.first_errors()
     db.session.commit()
     return commands.create_order(form.present_values(), actor).ot
+
+
+def make_annex(ot_id, rows=None, tipo="anexo_c"):
+    """A confirmed annex revision of an OT, imported through the real service."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from ot_app.annexes.commands import import_annex
+    from tests.annexes.builders import xlsx
+
+    rows = rows or [["2.401.", "Limpieza con chorro de arena", "M2", 200, 4125.53, None]]
+    report = import_annex(ot_id, tipo, FileStorage(io.BytesIO(xlsx(rows)), "anexo.xlsx"), True, None)
+    assert report.ok, report.errores
+    return report

@@ -23,6 +23,8 @@ BUDGET = [
     ("OT list by client, date, page 1", "GET", "/?id_cliente=2&orden=fecha_inicio_programado", HX, None, 5),
     ("OT detail", "GET", "/ot/{ot}", None, None, 6),
     ("OT edit form", "GET", "/ot/{ot}/editar", None, None, 6),
+    ("OT annexes tab", "GET", "/ot/{ot}/anexos", HX, None, 8),
+    ("API anexos", "GET", "/api/ot/anexos?id={ot}&tipo=anexo_c", "api", None, 4),
     ("OT new form", "GET", "/ot/nueva", None, None, 3),
     ("OT row", "GET", "/ot/{ot}/fila", HX, None, 5),
     ("OT row edit", "GET", "/ot/{ot}/fila/editar", HX, None, 7),

@@ -32,6 +32,15 @@ class IdBody:
 
 
 @dataclass(frozen=True)
+class UploadBody:
+    """A multipart/form-data body with a file: `fields` maps each part to its JSON Schema."""
+
+    description: str
+    fields: dict[str, dict]
+    required: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Param:
     name: str
     schema: dict
@@ -50,6 +59,8 @@ class Answer:
     avisos: tuple[str, ...] = ("exito",)
     datos: object = None
     extra: dict[str, type] = field(default_factory=dict)
+    exito: bool = True  # False: a refusal that still carries `datos` (an import's report, 422)
+    media: str | None = None  # a download: the 200 is this media type, not the envelope
 
 
 EXITO = Answer("Exito", ("exito", "advertencia"))
@@ -75,8 +86,10 @@ class Operation:
     ok: str  # what the 200 answer means
     codes: tuple[int, ...]
     description: str | None = None
-    body: FormBody | IdBody | None = None
+    body: FormBody | IdBody | UploadBody | None = None
     parameters: tuple[Param, ...] = ()
+    # Error codes answered with an envelope of their own instead of the generic Error.
+    refusals: tuple[tuple[int, Answer], ...] = ()
 
 
 OPERATIONS: list[Operation] = []

@@ -61,6 +61,8 @@ ACCESS: dict[str, str] = {
     "orders.reprogramar_guardar": EDIT,
     "orders.reprogramar_revisar": EDIT,
     "orders.restaurar": ADMIN,
+    "annexes.pestana": READ,
+    "annexes.importar": EDIT,
     # PTE pages
     "pte.lista": READ,
     "pte.detalle": READ,
@@ -114,6 +116,11 @@ ACCESS: dict[str, str] = {
     "api.pte_eliminar": EDIT,
     "api.pte_estatus": EDIT,
     "api.ot_restaurar": ADMIN,
+    "api.ot_anexos": READ,
+    "api.ot_anexos_diferencias": READ,
+    "api.ot_anexos_archivo": READ,
+    "api.ot_anexos_exportar": READ,
+    "api.ot_anexos_importar": EDIT,
 }
 
 # Query strings a read needs to answer 200 (they are part of the route's contract).
@@ -123,6 +130,10 @@ QUERY = {
     "api.ot_pasos": lambda d: {"id": d["ot"]},
     "api.ot_versiones": lambda d: {"id": d["ot"]},
     "api.pte_obtener": lambda d: {"id": d["pte"]},
+    "api.ot_anexos": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
+    "api.ot_anexos_diferencias": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
+    "api.ot_anexos_archivo": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
+    "api.ot_anexos_exportar": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
 }
 
 
@@ -156,6 +167,7 @@ def dataset(app):
         otro = factories.make_user("otro_usuario", rol="lector")
         token, _ = factories.make_token(otro)
         db.session.commit()
+        factories.make_annex(ot.id)  # so the annex reads (and the file download) answer 200
         return {
             "ot": ot.id,
             "pte": pte.id,

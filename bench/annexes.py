@@ -1,0 +1,183 @@
+"""Annex import benchmark (issue 15): a generated 10,000-line Anexo C (dry run and confirm) and a
+4,757-line × 31-day sábana (dry run), each in a fresh child process so its peak RSS is its own.
+
+    .venv/bin/python bench/annexes.py [--lines 10000] [--sabana 4757x31]
+
+Prints wall time, CPU time and the child's peak RSS (ru_maxrss) per scenario. The machine is
+shared: compare with the figures of one run, and read CPU time beside wall time."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from multiprocessing import get_context
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def anexo_c(lines: int) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("ANEXO C")
+    ws.append(["ANEXO C — CATÁLOGO DE CONCEPTOS"])
+    ws.append(
+        [
+            "PARTIDA",
+            "CONCEPTO",
+            "UNIDAD",
+            "VOLUMEN PTE",
+            "P.U. M.N.",
+            "P.U. USD",
+            "IMPORTE PTE M.N.",
+            "IMPORTE PTE USD",
+        ]
+    )
+    per_chapter = max(1, lines // 10)
+    n = 0
+    for c in range(1, 11):
+        ws.append([str(c), f"CAPÍTULO {c} DEL CATÁLOGO"])
+        for i in range(per_chapter):
+            if n >= lines:
+                break
+            n += 1
+            qty, pu = (i % 50) + 1, round(1000 + (n * 37.13) % 9000, 2)
+            ws.append(
+                [
+                    f"{c}.{i + 1}.",
+                    f"Concepto {n}: suministro y aplicación de recubrimiento",
+                    "M2",
+                    qty,
+                    pu,
+                    0,
+                    round(qty * pu, 2),
+                    0,
+                ]
+            )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def sabana(lines: int, days: int) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("SABANA DE RECURSOS")
+    ws.append(["SÁBANA DE RECURSOS"])
+    start = date(2025, 10, 1)
+    ws.append(["PARTIDA", "CONCEPTO", "UNIDAD", *(start + timedelta(days=d) for d in range(days)), "TOTALES"])
+    for n in range(1, lines + 1):
+        values = [(n + d) % 3 for d in range(days)]
+        ws.append([f"{n // 100 + 1}.{n}.", f"Recurso {n}", "DIA", *values, sum(values)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _scenario(name: str, path: str, tipo: str, confirm: bool, out):
+    os.environ.setdefault("SECRET_KEY", "bench")
+    from ot_app import create_app
+    from ot_app.annexes.pipeline import analyze
+
+    data = Path(path).read_bytes()
+    if not confirm:
+        wall, cpu = time.perf_counter(), time.process_time()
+        report = analyze("bench.xlsx", data, tipo)
+        result = {
+            "wall": time.perf_counter() - wall,
+            "cpu": time.process_time() - cpu,
+            "lines": len(report.lines),
+            "errors": len(report.errores),
+        }
+    else:
+        from werkzeug.datastructures import FileStorage
+
+        from ot_app.annexes.commands import import_annex
+        from ot_app.extensions import db
+        from ot_app.search import create_search_index
+        from ot_app.seed_data import seed_base
+        from tests import factories
+
+        folder = tempfile.mkdtemp()
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db",
+                "ARCHIVOS_DIR": f"{folder}/archivos",
+                "SECRET_KEY": "bench",
+            }
+        )
+        with app.app_context():
+            db.create_all()
+            with db.engine.begin() as connection:
+                create_search_index(connection)
+            seed_base()
+            ot = factories.make_ot()
+            db.session.commit()
+            wall, cpu = time.perf_counter(), time.process_time()
+            report = import_annex(ot.id, tipo, FileStorage(io.BytesIO(data), "bench.xlsx"), True, None)
+            result = {
+                "wall": time.perf_counter() - wall,
+                "cpu": time.process_time() - cpu,
+                "lines": len(report.lines),
+                "revision": report.revision,
+            }
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.put((name, result))
+
+
+def run(name, path, tipo, confirm):
+    ctx = get_context("spawn")  # a fresh interpreter: its peak RSS is this scenario's alone
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_scenario, args=(name, path, tipo, confirm, queue))
+    proc.start()
+    got = queue.get(timeout=600)
+    proc.join()
+    return got
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=10_000)
+    parser.add_argument("--sabana", default="4757x31")
+    args = parser.parse_args()
+    lines, days = (int(x) for x in args.sabana.split("x"))
+    folder = Path(tempfile.mkdtemp())
+    (folder / "anexo.xlsx").write_bytes(anexo_c(args.lines))
+    (folder / "sabana.xlsx").write_bytes(sabana(lines, days))
+    sizes = {p.name: p.stat().st_size for p in folder.iterdir()}
+    results = [
+        run(
+            f"Anexo C {args.lines:,} renglones, revisión en seco",
+            str(folder / "anexo.xlsx"),
+            "anexo_c",
+            False,
+        ),
+        run(
+            f"Anexo C {args.lines:,} renglones, confirmar (SQLite)",
+            str(folder / "anexo.xlsx"),
+            "anexo_c",
+            True,
+        ),
+        run(
+            f"Sábana {lines:,} × {days} días, revisión en seco", str(folder / "sabana.xlsx"), "sabana", False
+        ),
+    ]
+    print(json.dumps({"files": sizes, "load": os.getloadavg()}, ensure_ascii=False))
+    for name, r in results:
+        print(
+            f"{name}: {r['wall']:.2f} s (CPU {r['cpu']:.2f} s), pico RSS {r['peak_rss_mb']:.0f} MB, {r['lines']} renglones"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""detect → read → find layout → classify → apply rules → report: the dry run of every kind. Pure:
+bytes in, a Report out; nothing is stored here (commands.py confirms)."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+
+from .detect import TOO_LARGE, Limits, detect
+from .kinds import KINDS
+from .layout import choose_sheet
+from .readers import open_workbook
+from .report import Report
+from .rules import RuleError
+
+log = logging.getLogger("ot_app.annexes")
+
+
+def analyze(nombre: str, data: bytes, tipo: str, limits: Limits | None = None, reference=None) -> Report:
+    """`reference`: what the kind checks against outside the file (the sábana: the quantities of
+    the OT's current Anexo C by key), given by commands.py; None when there is nothing."""
+    limits = limits or Limits()
+    kind = KINDS[tipo](reference)
+    report = Report(tipo, nombre, hashlib.sha256(data).hexdigest())
+    try:
+        report.formato = detect(data, limits)
+    except RuleError as err:
+        report.error(None, None, None, err.mensaje, hoja=None)
+        return report
+    try:
+        workbook = open_workbook(data, report.formato)
+    except Exception:  # a damaged file is the user's problem to fix, never a 500
+        log.info("anexo ilegible: %s", nombre, exc_info=True)
+        report.error(
+            None, None, None, "el archivo está dañado o no se puede leer como hoja de cálculo", hoja=None
+        )
+        return report
+    try:
+        _read(report, kind, workbook, limits)
+    except RuleError as err:
+        report.error(None, None, None, err.mensaje, hoja=None)
+    except Exception:
+        log.info("anexo ilegible: %s", nombre, exc_info=True)
+        report.error(
+            None, None, None, "el archivo está dañado o no se puede leer como hoja de cálculo", hoja=None
+        )
+    finally:
+        if workbook.close:
+            workbook.close()
+    return report
+
+
+def _read(report: Report, kind, workbook, limits: Limits) -> None:
+    sheet, layout, pending, rest = choose_sheet(workbook, kind.sheet_names, kind.requirement)
+    report.hoja, report.fila_encabezado = layout.hoja, layout.fila_encabezado
+    kind.sheet = sheet
+    kind.start(report, layout)
+    for fila, row in itertools.chain(pending, rest):
+        if kind.skip_rows:
+            break
+        if fila > limits.max_rows:
+            report.error(None, None, None, f"{TOO_LARGE} (más de {limits.max_rows:,} renglones)", hoja=None)
+            report.lines = []
+            return
+        kind.row(report, layout, fila, row)
+    kind.finish(report, layout, sheet, workbook)
+    if not report.lines and report.ok:
+        report.error(None, None, None, "sin renglones")

@@ -1,0 +1,229 @@
+"""Annex reads: an OT's revisions of one kind, one revision's lines, two revisions compared by key."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AnexoRenglon, AnexoRevision
+from ..service_errors import NotFound
+from .commands import get_ot, parse_tipo
+from .rules import ZERO, amount_text, number_text
+
+COMPARED = ("unidad", "cantidad", "pu_mxn", "pu_usd")
+
+
+def revisions(ot_id: int, tipo: str) -> list[AnexoRevision]:
+    return list(
+        db.session.scalars(
+            select(AnexoRevision)
+            .where(AnexoRevision.id_ot == ot_id, AnexoRevision.tipo == tipo)
+            .order_by(AnexoRevision.n)
+        )
+    )
+
+
+def revision(ot_id: int, tipo: str, n: int | None) -> AnexoRevision | None:
+    """Revision n (NotFound when it does not exist), or the latest (None when there is none)."""
+    query = select(AnexoRevision).where(AnexoRevision.id_ot == ot_id, AnexoRevision.tipo == tipo)
+    if n is None:
+        return db.session.scalar(query.order_by(AnexoRevision.n.desc()).limit(1))
+    found = db.session.scalar(query.where(AnexoRevision.n == n))
+    if found is None:
+        raise NotFound(f"La OT {ot_id} no tiene la revisión {n} de ese anexo.")
+    return found
+
+
+def lines(rev: AnexoRevision) -> list[AnexoRenglon]:
+    return list(
+        db.session.scalars(
+            select(AnexoRenglon).where(AnexoRenglon.id_revision == rev.id).order_by(AnexoRenglon.orden)
+        )
+    )
+
+
+def line_json(line: AnexoRenglon, hoja: str | None) -> dict:
+    """A stored line with the keys of the report's `muestra`."""
+    out = {
+        "hoja": hoja,
+        "fila": line.fila,
+        "anexo": line.anexo,
+        "partida": line.partida,
+        "concepto": line.concepto,
+        "unidad": line.unidad,
+        "cantidad": number_text(line.cantidad),
+        "pu_mxn": number_text(line.pu_mxn),
+        "pu_usd": number_text(line.pu_usd),
+        "importe_mxn": amount_text(line.importe_mxn),
+        "importe_usd": amount_text(line.importe_usd),
+        "capitulo": line.capitulo,
+        "subencabezado": line.subencabezado,
+    }
+    out["programa_diario"] = line.programa
+    out["suma_dias"] = number_text(line.cantidad) if line.programa is not None else None
+    return out
+
+
+def revision_json(rev: AnexoRevision) -> dict:
+    return {
+        "n": rev.n,
+        "fecha": rev.fecha.isoformat(timespec="seconds") + "Z",
+        "usuario": rev.usuario,
+        "archivo": rev.archivo_nombre,
+        "tamano": rev.archivo_tamano,
+        "sha256": rev.archivo_sha256,
+        "formato": rev.formato,
+        "hoja": rev.hoja,
+        "renglones": rev.renglones,
+        "totales": {"mxn": amount_text(rev.total_mxn), "usd": amount_text(rev.total_usd)},
+    }
+
+
+def annex(ot_id: int, tipo: str, n: int | None) -> dict:
+    """What GET /api/ot/anexos answers: the revision's lines, its history, and the annex totals
+    beside the OT's own amounts (a difference is pointed out, never reconciled)."""
+    tipo = parse_tipo(tipo)
+    ot = get_ot(ot_id)
+    rev = revision(ot_id, tipo, n)
+    history = revisions(ot_id, tipo)
+    out = {
+        "id": ot_id,
+        "tipo": tipo,
+        "revision": rev.n if rev else None,
+        "revisiones": [revision_json(r) for r in history],
+        "renglones": [line_json(x, rev.hoja) for x in lines(rev)] if rev else [],
+        "totales": revision_json(rev)["totales"] if rev else {"mxn": "0.00", "usd": "0.00"},
+        "monto_ot": {"mxn": amount_text(ot.monto_mxn or ZERO), "usd": amount_text(ot.monto_usd or ZERO)},
+    }
+    if rev is not None:
+        out["diferencia_ot"] = {
+            "mxn": amount_text(rev.total_mxn - (ot.monto_mxn or ZERO)),
+            "usd": amount_text(rev.total_usd - (ot.monto_usd or ZERO)),
+        }
+    else:
+        out["diferencia_ot"] = None
+    return out
+
+
+def _compared(line: AnexoRenglon) -> dict:
+    return {
+        "unidad": line.unidad,
+        "cantidad": number_text(line.cantidad),
+        "pu_mxn": number_text(line.pu_mxn),
+        "pu_usd": number_text(line.pu_usd),
+    }
+
+
+def differences(ot_id: int, tipo: str, de: int | None, a: int | None) -> dict:
+    """Two revisions compared by key: lines added, removed, and changed (unit, quantity or P.U.,
+    each with its before and after). By default the latest against the one before it."""
+    tipo = parse_tipo(tipo)
+    get_ot(ot_id)
+    after = revision(ot_id, tipo, a)
+    if after is None:
+        return {"de": None, "a": None, "agregados": [], "eliminados": [], "cambiados": []}
+    if de is None:
+        de = after.n - 1
+    before = revision(ot_id, tipo, de) if de >= 1 else None
+    old = {x.clave: x for x in lines(before)} if before else {}
+    new = {x.clave: x for x in lines(after)}
+    added = [line_json(x, after.hoja) for k, x in new.items() if k not in old]
+    removed = [line_json(x, before.hoja) for k, x in old.items() if k not in new]
+    changed = []
+    for k, x in new.items():
+        if k not in old:
+            continue
+        was, now = _compared(old[k]), _compared(x)
+        cambios = {f: {"de": was[f], "a": now[f]} for f in COMPARED if was[f] != now[f]}
+        if cambios:
+            changed.append({"partida": x.partida, "concepto": x.concepto, "fila": x.fila, "cambios": cambios})
+    return {
+        "de": before.n if before else None,
+        "a": after.n,
+        "agregados": added,
+        "eliminados": removed,
+        "cambiados": changed,
+    }
+
+
+def stored_file(ot_id: int, tipo: str, n: int | None):
+    from ..files import StoredFile
+
+    tipo = parse_tipo(tipo)
+    get_ot(ot_id)
+    rev = revision(ot_id, tipo, n)
+    if rev is None:
+        raise NotFound("La OT no tiene ese anexo importado.")
+    return StoredFile(
+        rev.archivo_nombre, rev.archivo_tamano, rev.archivo_sha256, rev.archivo_tipo, rev.archivo_ruta
+    )
+
+
+def export(ot_id: int, tipo: str, n: int | None):
+    """(file name, sheet name, columns, rows) of a revision, for exports.download."""
+    from ..exports import Column
+    from .kinds import KINDS
+
+    tipo = parse_tipo(tipo)
+    ot = get_ot(ot_id)
+    rev = revision(ot_id, tipo, n)
+    if rev is None:
+        raise NotFound("La OT no tiene ese anexo importado.")
+    days = list((rev.extra or {}).get("dias") or [])
+    columns = [
+        Column("ANEXO", ancho=10),
+        Column("PARTIDA", ancho=12),
+        Column("CONCEPTO", ancho=60),
+        Column("UNIDAD", ancho=10),
+        Column("CANTIDAD", "numero"),
+        Column("P.U. M.N.", "numero"),
+        Column("P.U. USD", "numero"),
+        Column("IMPORTE M.N.", "dinero", 16),
+        Column("IMPORTE USD", "dinero", 16),
+        Column("CAPÍTULO", ancho=12),
+        Column("SUBENCABEZADO", ancho=30),
+        *(Column(day, "numero", 11) for day in days),
+    ]
+
+    def rows():
+        for x in lines(rev):
+            programa = x.programa or {}
+            yield [
+                x.anexo,
+                x.partida,
+                x.concepto,
+                x.unidad,
+                x.cantidad,
+                x.pu_mxn,
+                x.pu_usd,
+                x.importe_mxn,
+                x.importe_usd,
+                x.capitulo,
+                x.subencabezado,
+                *(programa.get(day) for day in days),
+            ]
+
+    folio = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in (ot.orden_trabajo or str(ot.id)))
+    return f"{folio}_{tipo}_rev{rev.n}", KINDS[tipo].titulo, columns, rows()
+
+
+def by_chapter(renglones: list[dict]) -> list[dict]:
+    """Lines grouped by chapter, then sub-heading, in file order, with totals per currency per
+    chapter (for the tab's collapsible chapters)."""
+    from decimal import Decimal
+
+    chapters: list[dict] = []
+    for x in renglones:
+        if not chapters or chapters[-1]["capitulo"] != x["capitulo"]:
+            chapters.append(
+                {"capitulo": x["capitulo"], "lineas": [], "subencabezados": [], "mxn": ZERO, "usd": ZERO}
+            )
+        chapter = chapters[-1]
+        chapter["lineas"].append(x)
+        chapter["mxn"] += Decimal(x["importe_mxn"])
+        chapter["usd"] += Decimal(x["importe_usd"])
+        subs = chapter["subencabezados"]
+        if not subs or subs[-1]["titulo"] != x["subencabezado"]:
+            subs.append({"titulo": x["subencabezado"], "lineas": []})
+        subs[-1]["lineas"].append(x)
+    return chapters
