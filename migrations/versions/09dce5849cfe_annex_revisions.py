@@ -1,7 +1,7 @@
 """Annex revisions and their lines: anexo_revision, anexo_renglon (issue 15)
 
 Revision ID: 09dce5849cfe
-Revises: b7d41f0c9a23
+Revises: c5e8a1f2d706
 Create Date: 2026-12-01 12:46:47.671137
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '09dce5849cfe'
-down_revision = 'b7d41f0c9a23'
+down_revision = 'c5e8a1f2d706'
 branch_labels = None
 depends_on = None
 
