@@ -125,6 +125,7 @@ ACCIONES = {
     "eliminar": "eliminó la OT",
     "restaurar": "restauró la OT",
     "paso": "actualizó un paso",
+    "estatus": "cambió el estatus",
 }
 
 

@@ -142,6 +142,10 @@ class Paso(Shape):
     paso: str
     estatus_paso: int
     comentario: str
+    fecha_inicio: date | None
+    fecha_termino: date | None
+    fecha_entrega: date | None
+    entregable_url: str | None
 
 
 @dataclass(frozen=True, slots=True)

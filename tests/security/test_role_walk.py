@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy import select
 
 from ot_app.extensions import db
-from ot_app.models import OTDetalle, PasoOt, ReglaPaso
+from ot_app.models import OTDetalle, PasoOt, PTEDetalle, ReglaPaso
+from ot_app.pte import commands as pte_commands
 from tests import factories
 from tests.conftest import Auth, csrf_token
 
@@ -55,6 +56,8 @@ ACCESS: dict[str, str] = {
     "orders.fila_guardar": EDIT,
     "orders.paso_comentario": EDIT,
     "orders.paso_guardar": EDIT,
+    "orders.estatus_form": EDIT,
+    "orders.estatus": EDIT,
     "orders.restaurar": ADMIN,
     # PTE pages
     "pte.lista": READ,
@@ -65,6 +68,9 @@ ACCESS: dict[str, str] = {
     "pte.guardar": EDIT,
     "pte.eliminar": EDIT,
     "pte.estatus": EDIT,
+    "pte.paso": READ,
+    "pte.paso_comentario": EDIT,
+    "pte.paso_guardar": EDIT,
     # catalogs, step templates, rules
     "catalogs.index": READ,
     "catalogs.lista": READ,
@@ -95,6 +101,7 @@ ACCESS: dict[str, str] = {
     "api.ot_pasos": READ,
     "api.pte_listar": READ,
     "api.pte_obtener": READ,
+    "api.pte_pasos": READ,
     "api.ot_crear": EDIT,
     "api.ot_editar": EDIT,
     "api.ot_reprogramar": EDIT,
@@ -104,6 +111,9 @@ ACCESS: dict[str, str] = {
     "api.pte_editar": EDIT,
     "api.pte_eliminar": EDIT,
     "api.pte_estatus": EDIT,
+    "api.pte_paso_editar": EDIT,
+    "api.pte_crear_ot": EDIT,
+    "api.ot_estatus": EDIT,
     "api.ot_restaurar": ADMIN,
 }
 
@@ -113,6 +123,7 @@ QUERY = {
     "api.ot_pasos": lambda d: {"id": d["ot"]},
     "api.ot_versiones": lambda d: {"id": d["ot"]},
     "api.pte_obtener": lambda d: {"id": d["pte"]},
+    "api.pte_pasos": lambda d: {"id": d["pte"]},
 }
 
 
@@ -128,11 +139,18 @@ def _url_values(d: dict) -> dict[str, object]:
         "slug": "patios",
         "nombre": "patios",
         "filename": "css/app.css",
+        "kind": "pte",
     }
 
 
 def _overrides(d: dict) -> dict[str, dict]:
-    return {"catalogs.paso_guardar": {"paso_id": d["plantilla_paso"]}}
+    pte_paso = {"paso_id": d["pte_paso"]}
+    return {
+        "catalogs.paso_guardar": {"paso_id": d["plantilla_paso"]},
+        "pte.paso": pte_paso,
+        "pte.paso_comentario": pte_paso,
+        "pte.paso_guardar": pte_paso,
+    }
 
 
 @pytest.fixture
@@ -142,12 +160,18 @@ def dataset(app):
         ot = factories.make_ot(pte=pte)
         paso = db.session.scalar(select(OTDetalle.id).where(OTDetalle.id_ot == ot.id).order_by(OTDetalle.id))
         patio = factories.make_patio("Patio sin usar")
+        checklist = pte_commands.create_pte(
+            {"oficio_pte": "PEP-WALK-PASOS", "descripcion": "Con lista de pasos", "id_cliente": 1}, None
+        ).pte
         otro = factories.make_user("otro_usuario", rol="lector")
         db.session.commit()
         return {
             "ot": ot.id,
             "pte": pte.id,
             "paso": paso,
+            "pte_paso": db.session.scalar(
+                select(PTEDetalle.id).where(PTEDetalle.id_pte == checklist.id).order_by(PTEDetalle.id)
+            ),
             "patio": patio.id,
             "regla": db.session.scalar(select(ReglaPaso.id).order_by(ReglaPaso.id)),
             "plantilla_paso": db.session.scalar(select(PasoOt.id).order_by(PasoOt.id)),
