@@ -33,6 +33,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from . import (
+        files,
         input_guard,
         models,  # noqa: F401  (register the tables with the metadata)
     )
@@ -46,6 +47,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .pte import bp as pte_bp
     from .users import bp as users_bp
 
+    files.init_app(app)  # before the CSRF check, which parses the body: per-view upload limits
     security.init_app(app)
     input_guard.init_app(app)  # after the login check: an anonymous client still gets its 401
     register_error_handlers(app)

@@ -37,7 +37,13 @@ def _reset_postgres():
 @pytest.fixture
 def app(tmp_path):
     uri = PG_URL or f"sqlite:///{tmp_path / 'test.db'}"
-    app = create_app({**_config_dict(TestConfig), "SQLALCHEMY_DATABASE_URI": uri})
+    app = create_app(
+        {
+            **_config_dict(TestConfig),
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "ARCHIVOS_DIR": str(tmp_path / "archivos"),  # uploads never land in instance/
+        }
+    )
     with app.app_context():
         if PG_URL:
             _reset_postgres()

@@ -25,8 +25,20 @@ BUDGET = [
     ("OT detail", "GET", "/ot/{ot}", None, None, 6),
     ("OT edit form", "GET", "/ot/{ot}/editar", None, None, 6),
     ("OT new form", "GET", "/ot/nueva", None, None, 3),
-    ("OT row", "GET", "/ot/{ot}/fila", HX, None, 4),
-    ("OT row edit", "GET", "/ot/{ot}/fila/editar", HX, None, 6),
+    ("OT row", "GET", "/ot/{ot}/fila", HX, None, 5),
+    ("OT row edit", "GET", "/ot/{ot}/fila/editar", HX, None, 7),
+    ("OT list, every version", "GET", "/?versiones=todas", HX, None, 5),
+    ("OT chain rows (+)", "GET", "/ot/{ot}/versiones/filas", HX, None, 6),
+    ("OT reprogram form", "GET", "/ot/{ot}/reprogramar", None, None, 5),
+    (
+        "OT reprogram warnings",
+        "GET",
+        "/ot/{ot}/reprogramar/revisar?monto_mxn=9,999.00&plazo_dias=90",
+        HX,
+        None,
+        2,
+    ),
+    ("OT versions compared", "GET", "/ot/comparar?de={inicial}&a={ot}", None, None, 4),
     ("PTE list", "GET", "/pte", None, None, 7),
     ("PTE detail", "GET", "/pte/{pte}", None, None, 7),  # approved, complete: Crear OT's folio proposal
     ("PTE edit form", "GET", "/pte/{pte}/editar", None, None, 5),
@@ -55,8 +67,8 @@ BUDGET = [
         {"id": "{pte_paso}", "comentario": "{n}"},
         6,
     ),
-    ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 7),
-    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 7),
+    ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 8),
+    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 8),
 ]
 
 

@@ -9,20 +9,24 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..formatting import amount
+from ..formatting import amount, money
+from .forms import OTForm
 
 # The client's rule: an amount (each currency on its own) or a plazo that differs from the original's
 # by MORE than this is flagged. A warning, never a block: real chains exceed it routinely.
 LIMIT_PCT = Decimal("25.00")
 CENT = Decimal("0.01")
 
-# The figures compared between versions, with how a message names them.
+# The figures compared between versions, named as the form labels them.
 COMPARED = {
-    "fecha_inicio_programado": "Inicio programado",
-    "fecha_termino_programado": "Término programado",
-    "plazo_dias": "Plazo (días)",
-    "monto_mxn": "Monto MXN",
-    "monto_usd": "Monto USD",
+    name: OTForm.specs()[name].label
+    for name in (
+        "fecha_inicio_programado",
+        "fecha_termino_programado",
+        "plazo_dias",
+        "monto_mxn",
+        "monto_usd",
+    )
 }
 LIMITED = ("monto_mxn", "monto_usd", "plazo_dias")  # the 25 % rule's figures
 
@@ -51,6 +55,11 @@ def _text(value) -> str | None:
     if isinstance(value, Decimal):
         return amount(value)
     return str(value)
+
+
+def _shown(value) -> str:
+    """A figure as a message names it: amounts as the office reads them (1,250,000.00)."""
+    return money(value) if isinstance(value, Decimal) else _text(value)
 
 
 def _value(row, name):
@@ -114,8 +123,8 @@ def warnings(version, previous=None, original=None) -> list[dict]:
                 out.append(
                     {
                         "campo": name,
-                        "mensaje": f"{what} difiere {pct:+.2f} % del original (R0: {_text(base)} → "
-                        f"{_text(value)}): más del {LIMIT_PCT} %.",
+                        "mensaje": f"{what} difiere {pct:+.2f} % del original (R0: {_shown(base)} → "
+                        f"{_shown(value)}): más del {LIMIT_PCT} %.",
                     }
                 )
     if previous is not None:

@@ -145,6 +145,13 @@ def ensure_editable(ot) -> None:
         raise replaced_by(current)
 
 
+def lock_chain(ot: OTE) -> None:
+    """Writes to one chain take turns: lock its initial OT's row (PostgreSQL; SQLite's BEGIN
+    IMMEDIATE already serializes), so an edit or a step change racing a reprogramming sees the new
+    version as current once it gets the lock, and is refused by `ensure_editable`."""
+    db.session.execute(select(OTE.id).where(OTE.id == chain_root(ot)).with_for_update())
+
+
 def snapshot(ot: OTE) -> dict:
     return {name: getattr(ot, name) for name in AUDITED}
 
@@ -243,6 +250,18 @@ class Reprogrammed(Result):
     advertencias: list = field(default_factory=list)
 
 
+def programmed_end(start, plazo):
+    """The programmed end of a version that runs `plazo` calendar days from `start` (None without both)."""
+    return start + timedelta(days=plazo) if start and plazo else None
+
+
+def reprogram_dates(current: OTE) -> tuple:
+    """A new version's default programme: it starts the day its predecessor ends and keeps its plazo.
+    The service and the Reprogramar form both start from this."""
+    start = current.fecha_termino_programado
+    return start, programmed_end(start, current.plazo_dias)
+
+
 def reprogram_order(values: dict, actor: Usuario | None) -> Reprogrammed:
     """Create version n + 1 of the chain whose current version is `values["id"]` (or the initial
     OT when it has none), through the same creation path as `create_order` with tipo 5, prefilled
@@ -267,7 +286,7 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
     # Two reprogrammings of one chain at once take turns here: the initial OT's row is locked
     # (PostgreSQL; SQLite's BEGIN IMMEDIATE already serializes), so the second one sees the first's
     # version as current below and is refused, instead of numbering itself after it.
-    db.session.execute(select(OTE.id).where(OTE.id == chain_root(ot)).with_for_update())
+    lock_chain(ot)
     db.session.refresh(ot)
     if ot.estatus == Registro.ELIMINADA:
         raise ServiceError("La OT está eliminada: restáurela para reprogramarla.", status=409)
@@ -277,6 +296,9 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
             f"Esta versión fue reemplazada por {_named(current)}: reprograme la versión vigente.",
             vigente=current.id,
         )
+    if values.get("version") is not None and values["version"] != ot.version:
+        # The form was prefilled from an older state of the current version: show what changed.
+        raise _conflict(ot.id, ot)
     root = ot if ot.id_tipo == TipoId.INICIAL else db.session.get(OTE, ot.ot_principal)
     given = {k: v for k, v in values.items() if k not in ("id", "version")}
     if given.get("ot_principal") not in (None, root.id):
@@ -299,11 +321,11 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
         prefill["id_frente"] = ot.id_frente
     merged = {**prefill, **given}
     if "fecha_inicio_programado" not in given:
-        merged["fecha_inicio_programado"] = ot.fecha_termino_programado
-    start, plazo = merged["fecha_inicio_programado"], merged.get("plazo_dias")
+        merged["fecha_inicio_programado"] = reprogram_dates(ot)[0]
     if "fecha_termino_programado" not in given:
-        # Calendar days, as a version starts the day its predecessor ends.
-        merged["fecha_termino_programado"] = start + timedelta(days=plazo) if start and plazo else None
+        merged["fecha_termino_programado"] = programmed_end(
+            merged["fecha_inicio_programado"], merged.get("plazo_dias")
+        )
     merged.update(
         id_tipo=TipoId.REPROGRAMADA,
         ot_principal=root.id,
@@ -346,6 +368,7 @@ def _update(ot_id: int, values: dict, actor) -> Result:
     ot = db.session.get(OTE, ot_id)
     if ot is None:
         raise NotFound(f"No existe la OT con ID {ot_id}.")
+    lock_chain(ot)
     ensure_editable(ot)
     sent_version = values.get("version")
     if sent_version is not None and sent_version != ot.version:
@@ -620,6 +643,7 @@ def set_step(values: dict, actor: Usuario | None) -> Result:
         if detalle is None:
             raise NotFound(f"No existe el paso con ID {detalle_id}.")
         ot = db.session.get(OTE, detalle.id_ot)
+        lock_chain(ot)
         ensure_editable(ot)
         names = dict(db.session.execute(select(EstatusPaso.id, EstatusPaso.nombre)).all())
         label = f"Paso «{detalle.paso.descripcion}»"
@@ -765,6 +789,7 @@ def _change_status(ot_id, values: dict, actor) -> Result:
     ot = db.session.get(OTE, ot_id)
     if ot is None:
         raise NotFound(f"No existe la OT con ID {ot_id}.")
+    lock_chain(ot)  # as update_order: not while the chain is being reprogrammed
     ensure_editable(ot)
     sent_version = values.get("version")
     if sent_version is not None and sent_version != ot.version:

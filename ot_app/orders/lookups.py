@@ -3,6 +3,8 @@ people read it. No rule lives here (catalog options come from catalogs.read)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, or_, select
 
 from ..catalogs.read import Catalogs, names_of
@@ -14,8 +16,10 @@ from ..models import (
     PTEHeader,
     Registro,
     TipoId,
+    Usuario,
 )
-from . import read
+from ..service_errors import NotFound
+from . import baselines, read
 from .commands import FIELD_COLUMNS
 from .forms import OTForm
 
@@ -121,12 +125,14 @@ CATALOG_OF = {
 }
 ACCIONES = {
     "crear": "creó la OT",
+    "reprogramar": "creó esta versión (reprogramación)",
     "editar": "editó",
     "eliminar": "eliminó la OT",
     "restaurar": "restauró la OT",
     "paso": "actualizó un paso",
     "estatus": "cambió el estatus",
 }
+CREATIONS = ("crear", "reprogramar")
 
 
 def display(field: str, value, cats: Catalogs) -> str:
@@ -165,7 +171,7 @@ def history(ot_id: int) -> list[dict]:
         cambios = []
         for field, pair in (row.cambios or {}).items():
             old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-            if row.accion == "crear" and old is None and new in (None, "", False):
+            if row.accion in CREATIONS and old is None and new in (None, "", False):
                 continue
             label = LABELS.get(field, field)
             cambios.append((label, display(field, old, cats), display(field, new, cats)))
@@ -174,7 +180,96 @@ def history(ot_id: int) -> list[dict]:
                 "fecha": row.fecha,
                 "usuario": row.usuario,
                 "accion": ACCIONES.get(row.accion, row.accion),
+                "alta": row.accion in CREATIONS,  # only new values to show
                 "cambios": cambios,
             }
         )
     return out
+
+
+# --------------------------------------------------------------------------- versions side by side
+
+# What the comparison of two versions shows, in this order (columns of OTE).
+COMPARED_COLUMNS = (
+    "oficio_ot", "id_pte_header", "id_cliente", "id_frente", "id_embarcacion", "id_plataforma",
+    "id_intercom", "id_patio", "requiere_patio", "fecha_inicio_patio", "fecha_fin_patio",
+    "fecha_inicio_programado", "fecha_termino_programado", "plazo_dias", "monto_mxn", "monto_usd",
+    "descripcion_trabajo", "id_responsable_proyecto", "responsable_cliente", "motivo",
+)  # fmt: skip
+
+
+@dataclass
+class Comparison:
+    """Two versions of one chain side by side: `filas` are (column, label, shown de, shown a, changed, change)
+    where `change` is the figure's {de, a, diferencia, porcentaje} (baselines.change) or None."""
+
+    folio: str
+    ot_principal: int
+    de: read.Fila
+    a: read.Fila
+    filas: list[tuple]
+
+    @property
+    def cambiados(self) -> int:
+        return sum(1 for fila in self.filas if fila[4])
+
+
+def _same(before, after) -> bool:
+    if before in (None, "") and after in (None, ""):
+        return True
+    return before == after
+
+
+def compare(de_id: int, a_id: int, actor=None) -> Comparison:
+    """Versions `de_id` and `a_id` of one chain side by side, in two statements (both rows, then the
+    names of the ids they hold). Deleted versions only for admins, as everywhere."""
+    rows = db.session.execute(
+        select(
+            OTE.id,
+            OTE.orden_trabajo,
+            OTE.id_tipo,
+            OTE.ot_principal,
+            OTE.estatus,
+            func.coalesce(OTE.num_reprogramacion, 0).label("num_reprogramacion"),
+            *(getattr(OTE, column) for column in COMPARED_COLUMNS),
+            func.coalesce(Usuario.nombre, Usuario.username).label("creada_por"),
+            OTE.created_at.label("creada_en"),
+        )
+        .outerjoin(Usuario, Usuario.id == OTE.created_by)
+        .where(OTE.id.in_({de_id, a_id}))
+    ).all()
+    found = {row.id: read.Fila(row._mapping) for row in rows}
+    admin = actor is not None and actor.puede("admin")
+    for wanted in (de_id, a_id):
+        row = found.get(wanted)
+        if row is None or (row["estatus"] == Registro.ELIMINADA and not admin):
+            raise NotFound(f"No existe la OT con ID {wanted}.")
+    de, a = found[de_id], found[a_id]
+    if read.chain_root(de) != read.chain_root(a):
+        raise NotFound(
+            f"{de['orden_trabajo']} (ID {de_id}) y {a['orden_trabajo']} (ID {a_id}) no son versiones de la misma "
+            "cadena: solo se comparan versiones de una misma OT."
+        )
+    wanted_names: dict[str, set] = {}
+    for column in COMPARED_COLUMNS:
+        if column in CATALOG_OF:
+            wanted_names.setdefault(CATALOG_OF[column], set()).update(
+                v for v in (de[column], a[column]) if v is not None
+            )
+    cats = names_of(wanted_names)
+    filas = []
+    for column in COMPARED_COLUMNS:
+        before, after = de[column], a[column]
+        changed = not _same(before, after)
+        figure = baselines.change(column, before, after) if column in baselines.COMPARED else None
+        filas.append(
+            (
+                column,
+                LABELS.get(column, column),
+                display(column, before, cats),
+                display(column, after, cats),
+                changed,
+                figure,
+            )
+        )
+    return Comparison(folio=de["orden_trabajo"], ot_principal=read.chain_root(de), de=de, a=a, filas=filas)

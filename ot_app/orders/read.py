@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from .. import steps
@@ -298,6 +298,7 @@ SORTS = {
     "cliente": OTE.id_cliente,
 }
 DEFAULT_SORT = "-id"
+CHAIN_ROWS_MAX = 200  # a chain's rows under its current version (real chains reach 11)
 
 
 @dataclass
@@ -313,6 +314,7 @@ class ListQuery:
     estatus: int | None = None  # None: active and por definir; -1, 0 or 1 to pick one
     id: int | None = None  # one OT whatever its estatus (a row refreshed after an inline edit)
     vigentes: bool = False  # one row per chain: its current version
+    cadena: int | None = None  # every member of the chain whose initial OT has this id
     orden: str = DEFAULT_SORT
     page: int = 1
     per_page: int = 50
@@ -365,6 +367,8 @@ def _filters(query: ListQuery) -> list:
         value = getattr(query, name)
         if value is not None:
             conditions.append(getattr(OTE, name) == value)
+    if query.cadena is not None:
+        conditions.append(or_(OTE.id == query.cadena, OTE.ot_principal == query.cadena))
     if query.pte:
         ptes = select(PTEHeader.id).where(
             func.lower(PTEHeader.oficio_pte).contains(query.pte.lower(), autoescape=True)
@@ -459,6 +463,8 @@ def list_orders(query: ListQuery, actor=None) -> Page:
             ResponsableProyecto.nombre.label("responsable"),
             EstatusOT.nombre.label("estatus_ot"),
             TipoDocumento.nombre.label("tipo"),
+            # Grouped, every row is its chain's current version; otherwise ask for the page's rows only.
+            (literal(True) if query.vigentes else _is_current()).label("vigente"),
         )
         .outerjoin(pte, pte.id == OTE.id_pte_header)
         .outerjoin(Cliente, Cliente.id == OTE.id_cliente)
@@ -473,6 +479,8 @@ def list_orders(query: ListQuery, actor=None) -> Page:
         .order_by(*order)
     )
     items = [Fila(row._mapping) for row in db.session.execute(stmt)]
+    for item in items:
+        item["vigente"] = bool(item["vigente"])
     ids = [item["id"] for item in items]
     progress = {}
     versions = {}
@@ -486,11 +494,11 @@ def list_orders(query: ListQuery, actor=None) -> Page:
                 .group_by(OTDetalle.id_ot)
             )
         }
-        # With vigentes=1 a version row stands for its chain: it gets the chain's count too.
+        # A chain's current version stands for its chain: it gets the chain's count too.
         initial = [
             item["id"] if item["id_tipo"] == TipoId.INICIAL else item["ot_principal"]
             for item in items
-            if item["id_tipo"] == TipoId.INICIAL or (query.vigentes and item["ot_principal"])
+            if item["id_tipo"] == TipoId.INICIAL or (item["vigente"] and item["ot_principal"])
         ]
         if initial:
             versions = dict(
@@ -507,7 +515,7 @@ def list_orders(query: ListQuery, actor=None) -> Page:
         item["avance"] = Avance(item["pasos_completados"], item["pasos_total"])
         if item["id_tipo"] == TipoId.INICIAL:
             item["reprogramaciones"] = versions.get(item["id"], 0)
-        elif query.vigentes and item["ot_principal"]:
+        elif item["vigente"] and item["ot_principal"]:
             item["reprogramaciones"] = versions.get(item["ot_principal"], 0)
         else:
             item["reprogramaciones"] = None

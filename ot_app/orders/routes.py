@@ -22,16 +22,19 @@ from werkzeug.datastructures import MultiDict
 from .. import steps
 from ..auth.security import is_htmx, requires_role
 from ..catalogs.read import options as catalog_options
+from ..errors import fail
 from ..extensions import db
+from ..fields import parse_id
 from ..formatting import form_text, office_today
 from ..models import (
     EstatusOTId,
     FrenteId,
+    Registro,
     TipoId,
 )
 from ..service_errors import Conflict, ServiceError, ValidationFailed
 from ..views import action_error, go, render, wants_fragment, with_toast
-from . import bp, commands, lookups, read
+from . import baselines, bp, commands, lookups, read
 from .forms import OTForm, OTStatusForm, StepForm
 from .query import list_query_from_args
 
@@ -106,6 +109,31 @@ CONFLICT_FIELDS = (
     "monto_usd",
     "comentario_general",
 )
+# What the Reprogramar form carries (the service takes the rest from the current version).
+REPROGRAM_FIELDS = (
+    "motivo",
+    "oficio_ot",
+    "pte_buscar",
+    "id_pte_header",
+    "id_cliente",
+    "responsable_proyecto",
+    "responsable_cliente",
+    "descripcion_trabajo",
+    "id_frente",
+    "id_patio",
+    "id_embarcacion",
+    "id_plataforma",
+    "id_intercom",
+    "check_fase_patio",
+    "id_patio_fase",
+    "fecha_inicio_patio",
+    "fecha_fin_patio",
+    "fecha_inicio_programado",
+    "fecha_termino_programado",
+    "plazo_dias",
+    "monto_mxn",
+    "monto_usd",
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -129,8 +157,19 @@ def list_url(**changes) -> str:
 def lista():
     """The OT list, the home page (`main.index`, "/"): search, filters, sort and page are in the URL."""
     query = list_query_from_args(request.args)
+    # The page shows one row per chain (its current version) unless asked for every version; the
+    # deleted OTs and one chain's members are listed as they are.
+    todas = request.args.get("versiones") == "todas"
+    query.vigentes = not (todas or query.estatus == Registro.ELIMINADA or query.ot_principal or query.id_tipo)
     page = read.list_orders(query, current_user)
-    context = {"page": page, "query": query, "list_url": list_url, "default_orden": read.DEFAULT_SORT}
+    context = {
+        "page": page,
+        "query": query,
+        "todas": todas,
+        "agrupada": query.vigentes,
+        "list_url": list_url,
+        "default_orden": read.DEFAULT_SORT,
+    }
     if not wants_fragment():
         context["cats"] = catalog_options("clientes", "tipos", "estatus_ot", "frentes")
     return render("orders/list.html", "orders/_results.html", **context)
@@ -200,14 +239,19 @@ def fila_guardar(ot_id: int):
 def detalle(ot_id: int):
     ot = read.get_order(ot_id)
     steps, progress = read.steps_and_progress(ot.id)
+    lineage = read.versions_of(ot)
+    # A live OT that is not its chain's current version was replaced: read-only, naming the current one.
+    vigente = next((v for v in lineage.versiones if v["vigente"]), None)
+    replaced = vigente if vigente is not None and vigente["id"] != ot.id and not ot.eliminada else None
     return render_template(
         "orders/detail.html",
         ot=ot,
         steps=steps,
         progress=progress,
-        chain=read.chain_of(ot) if (ot.ot_principal or ot.inicial) else [],
+        lineage=lineage,
+        replaced=replaced,
         history=lookups.history(ot.id),
-        editable=current_user.puede("editor") and not ot.eliminada,
+        editable=current_user.puede("editor") and not ot.eliminada and replaced is None,
     )
 
 
@@ -226,6 +270,10 @@ def paso(paso_id: int):
 @bp.get("/paso/<int:paso_id>/comentario")
 @requires_role("editor")
 def paso_comentario(paso_id: int):
+    try:
+        commands.ensure_editable(read.get_order(read.ot_of_step(paso_id)))
+    except ServiceError as err:
+        return action_error(err)
     return _step_page(paso_id, editable=True, editing=True)
 
 
@@ -251,9 +299,19 @@ def paso_guardar(paso_id: int):
 # --------------------------------------------------------------------------- new / edit
 
 
-def _form_page(vals: dict, errores=None, ot=None, conflict=None, theirs=None, status=200, general=None):
+def _form_page(
+    vals: dict, errores=None, ot=None, conflict=None, theirs=None, status=200, general=None, reprogramar=False
+):
+    """The OT form as a page or a fragment: new, edit, or (reprogramar) a new version of `ot`."""
     cats = catalog_options(*FORM_CATALOGS)
     tipo = vals.get("id_tipo") or str(TipoId.INICIAL)
+    if reprogramar:
+        action = url_for("orders.reprogramar_guardar", ot_id=ot.id)
+        retake = url_for("orders.reprogramar", ot_id=ot.id)
+    elif ot:
+        action, retake = url_for("orders.guardar", ot_id=ot.id), url_for("orders.editar", ot_id=ot.id)
+    else:
+        action, retake = url_for("orders.crear"), None
     context = {
         "vals": vals,
         "errores": errores or {},
@@ -261,12 +319,17 @@ def _form_page(vals: dict, errores=None, ot=None, conflict=None, theirs=None, st
         "cats": cats,
         "ptes": lookups.approved_ptes(vals.get("pte_buscar", "")),
         "iniciales": lookups.initial_orders(vals.get("principal_buscar", ""))
-        if tipo == str(TipoId.REPROGRAMADA)
+        if tipo == str(TipoId.REPROGRAMADA) and not reprogramar
         else [],
         "conflict": conflict,
         "general": general,
-        "action": url_for("orders.guardar", ot_id=ot.id) if ot else url_for("orders.crear"),
+        "action": action,
+        "retake": retake,
+        "reprogramar": reprogramar,
     }
+    if reprogramar:
+        context["siguiente"] = read.version_label((ot.num_reprogramacion or 0) + 1)
+        context["advertencias"] = _reprogram_warnings(ot, vals)
     if conflict is not None and conflict.extra.get("cuando"):
         context["conflict_cuando"] = datetime.fromisoformat(conflict.extra["cuando"])
     if conflict is not None and theirs is not None:
@@ -276,10 +339,10 @@ def _form_page(vals: dict, errores=None, ot=None, conflict=None, theirs=None, st
                 _shown(name, theirs.get(name, ""), cats),
                 _shown(name, vals.get(name, ""), cats),
             )
-            for name in CONFLICT_FIELDS
+            for name in (REPROGRAM_FIELDS if reprogramar else CONFLICT_FIELDS)
             if (theirs.get(name) or "") != (vals.get(name) or "")
         ]
-    template = "orders/edit.html" if ot else "orders/new.html"
+    template = "orders/reprogram.html" if reprogramar else ("orders/edit.html" if ot else "orders/new.html")
     return render(template, "orders/_form.html", status=status, **context)
 
 
@@ -410,6 +473,130 @@ def guardar(ot_id: int):
             general=None if errores else err.detalles,
         )
     return go(url_for("orders.detalle", ot_id=ot_id), result.detalles, result.tipo_aviso)
+
+
+# --------------------------------------------------------------------------- reprogramming
+
+FIGURES = ("fecha_inicio_programado", "fecha_termino_programado", "plazo_dias", "monto_mxn", "monto_usd")
+
+
+def _reprogram_warnings(current, vals: dict) -> list[dict]:
+    """The warnings the new version would carry with these (typed) figures: the same
+    `baselines.warnings` the service answers with, before saving. A figure that does not parse counts
+    as unchanged here (its field shows its own error on save)."""
+    form = OTForm(formdata=MultiDict({k: vals.get(k, "") for k in FIGURES}), partial=True)
+    form.validate()
+    bad = form.first_errors()
+    values = form.present_values()
+    version = {name: getattr(current, name) if name in bad else values.get(name) for name in FIGURES}
+    version["num_reprogramacion"] = (current.num_reprogramacion or 0) + 1
+    original = current if current.inicial else current.principal
+    return baselines.warnings(version, previous=current, original=original)
+
+
+def _current_or_refuse(ot_id: int):
+    """The OT to reprogram: the chain's current version (from any member); a deleted OT is refused."""
+    ot = read.get_order(ot_id)
+    if ot.eliminada:
+        raise ServiceError("La OT está eliminada: restáurela para reprogramarla.", status=409)
+    current = read.current_version(ot)
+    return ot if current is None or current.id == ot.id else read.get_order(current.id)
+
+
+def vals_for_reprogram(current) -> dict:
+    """The Reprogramar form prefilled from the chain's current version (`commands.reprogram_dates`)."""
+    vals = vals_from_ot(current)
+    start, end = commands.reprogram_dates(current)
+    vals.update(
+        fecha_inicio_programado=form_text(start),
+        fecha_termino_programado=form_text(end),
+        oficio_ot="",
+        motivo="",
+    )
+    return {k: v for k, v in vals.items() if k in REPROGRAM_FIELDS or k in ("id", "version")}
+
+
+@bp.get("/<int:ot_id>/reprogramar")
+@requires_role("editor")
+def reprogramar(ot_id: int):
+    try:
+        current = _current_or_refuse(ot_id)
+    except ServiceError as err:
+        flash(err.detalles, "error")
+        return redirect(url_for("orders.detalle", ot_id=ot_id))
+    if current.id != ot_id:
+        return redirect(url_for("orders.reprogramar", ot_id=current.id))
+    return _form_page(vals_for_reprogram(current), ot=current, reprogramar=True)
+
+
+@bp.get("/<int:ot_id>/reprogramar/revisar")
+@requires_role("editor")
+def reprogramar_revisar(ot_id: int):
+    """The warnings of the version being typed (the 25 % rule...), refreshed as its figures change."""
+    current = read.get_order(ot_id)
+    return render_template(
+        "orders/_advertencias.html", advertencias=_reprogram_warnings(current, request.args)
+    )
+
+
+@bp.post("/<int:ot_id>/reprogramar")
+@requires_role("editor")
+def reprogramar_guardar(ot_id: int):
+    raw, vals = _posted()
+    raw = MultiDict([(k, v) for k, v in raw.items(multi=True) if k in REPROGRAM_FIELDS or k == "version"])
+    raw["id"] = vals["id"] = str(ot_id)
+    current = read.get_order(ot_id)
+    form = OTForm(formdata=raw, partial=True)
+    valid = form.validate()
+    errores = form.first_errors()
+    if not (raw.get("motivo") or "").strip():
+        errores = {"motivo": commands.MOTIVO_REQUIRED, **errores}  # said with the others, in one round
+    if not valid or errores:
+        return _form_page(vals, errores, ot=current, status=422, reprogramar=True)
+    try:
+        result = commands.reprogram_order(form.present_values(), current_user)
+    except Conflict as err:
+        fresh = read.get_order(ot_id)
+        vals["version"] = form_text(err.extra.get("version_actual"))
+        theirs = vals_for_reprogram(fresh)
+        return _form_page(vals, ot=fresh, conflict=err, theirs=theirs, status=409, reprogramar=True)
+    except ServiceError as err:
+        db.session.rollback()
+        errores = err.errores if isinstance(err, ValidationFailed) else None
+        return _form_page(
+            vals,
+            errores,
+            ot=read.get_order(ot_id),
+            status=err.status if err.status in (409, 422) else 422,
+            general=None if errores else err.detalles,
+            reprogramar=True,
+        )
+    return go(url_for("orders.detalle", ot_id=result.ot.id), result.detalles, result.tipo_aviso)
+
+
+@bp.get("/comparar")
+def comparar():
+    """Two versions of one chain side by side: /ot/comparar?de=ID&a=ID (from the lineage, or typed)."""
+    try:
+        de, a = parse_id(request.args.get("de", "")), parse_id(request.args.get("a", ""))
+    except ValueError:
+        de = a = None
+    if de is None or a is None:
+        fail(400, "Indique las dos versiones a comparar: /ot/comparar?de=ID&a=ID (IDs de OT).")
+    comparison = lookups.compare(de, a, current_user)
+    lineage = read.versions_of(comparison.de)
+    return render_template("orders/compare.html", c=comparison, lineage=lineage)
+
+
+@bp.get("/<int:ot_id>/versiones/filas")
+def versiones_filas(ot_id: int):
+    """The earlier versions of a chain, as list rows under its current version's row (`+` on the list)."""
+    ot = read.get_order(ot_id)
+    page = read.list_orders(
+        read.ListQuery(cadena=read.chain_root(ot), per_page=read.CHAIN_ROWS_MAX), current_user
+    )
+    rows = sorted((o for o in page.items if not o["vigente"]), key=lambda o: -(o["num_reprogramacion"] or 0))
+    return render_template("orders/_version_rows.html", rows=rows, raiz=read.chain_root(ot), shown_of=ot_id)
 
 
 # --------------------------------------------------------------------------- delete / restore

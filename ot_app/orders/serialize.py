@@ -126,8 +126,9 @@ class OTFila(Shape):
     num_reprogramacion: int | None
     reprogramaciones: Annotated[
         int | None,
-        "Versiones activas de una OT inicial; en una versión, las de su cadena con `vigentes=1`, si no null.",
+        "Versiones activas de la cadena, en su OT inicial y en su versión vigente; null en una versión reemplazada.",
     ]
+    vigente: Annotated[bool, "Si es la versión vigente de su cadena (la única editable)."]
     pasos_completados: int
     pasos_total: int
     version: int

@@ -152,6 +152,26 @@
       case "l":
         if (sel && click(sel.querySelector("[data-link]"))) e.preventDefault();
         break;
+      case "r":
+        if (sel && sel.querySelector("[data-reprogram]")) { e.preventDefault(); click(sel.querySelector("[data-reprogram]")); }
+        else if (click(document.querySelector("[data-reprogram-page]"))) e.preventDefault();
+        break;
+      case "+": case "-": {
+        // A chain's earlier versions under its current version's row (orders.js does the toggling).
+        if (!sel) break;
+        let row = sel;
+        if (sel.dataset.chainChild) {
+          if (key === "+") break;
+          row = document.querySelector("#ot-rows [data-expand][data-chain='" + sel.dataset.chainChild + "']");
+          row = row && row.closest("tr");
+          if (!row) break;
+          select(row);
+        }
+        const toggle = row.querySelector("[data-expand]");
+        const open = toggle && toggle.getAttribute("aria-expanded") === "true";
+        if (toggle && open === (key === "-")) { e.preventDefault(); toggle.click(); }
+        break;
+      }
       case "1": case "2": case "3": case "4":
         if (sel && click(sel.querySelector("[data-key='" + key + "']"))) e.preventDefault();
         break;

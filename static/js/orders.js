@@ -64,6 +64,22 @@
     }
   });
 
+  // ---- The list's chains: [data-expand] on a current version's row shows its earlier versions under
+  // it (rows from /ot/<id>/versiones/filas) and hides them again; `+` / `-` click it (keys.js).
+  document.addEventListener("click", function (e) {
+    const toggle = e.target.closest && e.target.closest("[data-expand]");
+    if (!toggle) return;
+    e.preventDefault();
+    const tr = toggle.closest("tr");
+    const open = toggle.getAttribute("aria-expanded") === "true";
+    toggle.setAttribute("aria-expanded", open ? "false" : "true");
+    if (open) {
+      document.querySelectorAll("tr[data-chain-child='" + toggle.dataset.chain + "']").forEach(function (r) { r.remove(); });
+    } else {
+      htmx.ajax("GET", toggle.dataset.expand, { source: toggle, target: tr, swap: "afterend" });
+    }
+  });
+
   // ---- GET forms marked data-clean-params: empty fields stay out of the URL.
   document.addEventListener("htmx:configRequest", function (e) {
     const elt = e.detail.elt;

@@ -302,7 +302,7 @@ def test_detail_shows_pte_steps_progress_lineage_and_history_newest_first(editor
     hist = body.split('id="hist-h"')[1]
     assert hist.index("editó") < hist.index("creó la OT")
     assert "Comentario:" in hist and "Primera nota" in hist
-    assert "Reprogramaciones" in body and "Sin reprogramaciones" in body
+    assert 'id="linaje-h"' in body and "Sin reprogramaciones" in body
 
 
 def test_step_status_swaps_one_row_and_the_progress(editor_client, app, base):

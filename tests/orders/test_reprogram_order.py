@@ -227,6 +227,44 @@ def test_two_users_reprogramming_one_version_at_once_one_wins(app, api_token, ba
         ]
 
 
+@pytest.mark.parametrize("attempt", range(3))
+def test_an_edit_racing_a_reprogramming_never_lands_on_the_replaced_version(app, api_token, base, attempt):
+    """Both at once: either the edit lands first and the new version copies it, or the version is
+    created first and the edit is refused naming it. Never an edit of R0 after R1 copied it."""
+    from .conftest import Api
+
+    token = api_token("editor", "carrera")
+    client = Api(app.test_client(), token)
+    r0 = create(client, base, orden_trabajo=f"OT-RP-RACE-{attempt}")
+    version = client.get(f"/api/ot/obtener?id={r0}").get_json()["datos"]["version"]
+    barrier = threading.Barrier(2)
+    answers = {}
+
+    def edit():
+        c = Api(app.test_client(), token)
+        barrier.wait()
+        answers["edit"] = c.post(
+            "/api/ot/editar", data={"id": r0, "version": version, "responsable_cliente": "Editado"}
+        ).get_json()
+
+    def repro():
+        c = Api(app.test_client(), token)
+        barrier.wait()
+        answers["repro"] = reprogram(c, r0).get_json()
+
+    threads = [threading.Thread(target=edit), threading.Thread(target=repro)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers["repro"]["exito"], answers
+    r1 = client.get(f"/api/ot/obtener?id={answers['repro']['id_nuevo']}").get_json()["datos"]
+    if answers["edit"]["exito"]:
+        assert r1["responsable_cliente"] == "Editado", answers
+    else:
+        assert answers["edit"]["detalles"].startswith("Esta versión fue reemplazada por R1"), answers
+
+
 # --------------------------------------------------------------------------- lineage
 
 

@@ -41,6 +41,8 @@ ACCESS: dict[str, str] = {
     "orders.detalle": READ,
     "orders.fila": READ,
     "orders.paso": READ,
+    "orders.comparar": READ,
+    "orders.versiones_filas": READ,
     "orders.form_folio": READ,
     "orders.form_principal": READ,
     "orders.form_sitio": READ,
@@ -58,6 +60,9 @@ ACCESS: dict[str, str] = {
     "orders.paso_guardar": EDIT,
     "orders.estatus_form": EDIT,
     "orders.estatus": EDIT,
+    "orders.reprogramar": EDIT,
+    "orders.reprogramar_guardar": EDIT,
+    "orders.reprogramar_revisar": EDIT,
     "orders.restaurar": ADMIN,
     # PTE pages
     "pte.lista": READ,
@@ -120,6 +125,7 @@ ACCESS: dict[str, str] = {
 # Query strings a read needs to answer 200 (they are part of the route's contract).
 QUERY = {
     "api.ot_obtener": lambda d: {"id": d["ot"]},
+    "orders.comparar": lambda d: {"de": d["ot"], "a": d["ot"]},
     "api.ot_pasos": lambda d: {"id": d["ot"]},
     "api.ot_versiones": lambda d: {"id": d["ot"]},
     "api.pte_obtener": lambda d: {"id": d["pte"]},
