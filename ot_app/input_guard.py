@@ -26,8 +26,8 @@ def _storable(text: str) -> bool:
     return True
 
 
-def check_text(kind: str, name: str, value: str) -> None:
-    if not _storable(name):
+def check_text(kind: str, name: str | None, value: str) -> None:
+    if not _storable(name or ""):  # werkzeug names a multipart part named "" None
         fail(400, f"Un {kind} de la solicitud tiene un nombre con caracteres no admitidos.")
     if not _storable(value):
         fail(
@@ -43,7 +43,8 @@ def check_request_text() -> None:
         # Parsing the form here is what the view would do anyway (and a body over
         # MAX_CONTENT_LENGTH is the same 413 it would be there).
         for name, value in request.form.items(multi=True):
-            check_text("campo", name, value)
+            # A multipart part named "" comes back from werkzeug with the name None.
+            check_text("campo", name or "", value)
 
 
 def init_app(app) -> None:

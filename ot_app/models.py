@@ -469,6 +469,12 @@ class StepFieldsMixin:
     fecha_entrega: Mapped[date | None] = mapped_column(Date)
     entrega_auto: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     entregable_url: Mapped[str | None] = mapped_column(String(500))
+    # The uploaded deliverable (ot_app.files.StoredFile's fields; stored outside the web root).
+    archivo_nombre: Mapped[str | None] = mapped_column(String(255))
+    archivo_tamano: Mapped[int | None] = mapped_column(Integer)
+    archivo_sha256: Mapped[str | None] = mapped_column(String(64))
+    archivo_tipo: Mapped[str | None] = mapped_column(String(10))
+    archivo_ruta: Mapped[str | None] = mapped_column(String(300))
 
 
 class OTDetalle(StepFieldsMixin, db.Model):

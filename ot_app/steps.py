@@ -95,3 +95,48 @@ def check_dates(detalle) -> None:
         errors["fecha_entrega"] = "La fecha de entrega del paso no puede ser anterior a la de inicio."
     if errors:
         raise ValidationFailed.from_errors(errors)
+
+
+# --------------------------------------------------------------------------- deliverable files
+
+# What a deliverable may be, judged by content (ot_app.files.sniff): documents, images, archives.
+DELIVERABLE_TYPES = frozenset({"pdf", "png", "jpeg", "gif", "webp", "xlsx", "docx", "zip"})
+DELIVERABLE_MAX_BYTES = 10 * 1024 * 1024
+# The request may carry the file plus its multipart envelope and the other fields.
+DELIVERABLE_MAX_BODY = DELIVERABLE_MAX_BYTES + 64 * 1024
+FILE_AREA = "entregables"
+
+
+def save_deliverable(storage):
+    """Check and store an uploaded deliverable (refused, with its Spanish message beside the field
+    `archivo`, when empty, too large, of a type not allowed or named with a path)."""
+    from .files import save_upload
+
+    return save_upload(storage, allowed=DELIVERABLE_TYPES, max_bytes=DELIVERABLE_MAX_BYTES, area=FILE_AREA)
+
+
+def attach(detalle, stored, label: str) -> dict:
+    """Put a stored file (files.StoredFile) on a step as its deliverable; the log's change."""
+    before = detalle.archivo_nombre
+    detalle.archivo_nombre = stored.nombre
+    detalle.archivo_tamano = stored.tamano
+    detalle.archivo_sha256 = stored.sha256
+    detalle.archivo_tipo = stored.tipo
+    detalle.archivo_ruta = stored.ruta
+    return {f"{label}: archivo": [before, f"{stored.nombre} ({stored.tamano:,} bytes, {stored.sha256[:12]})"]}
+
+
+def stored_of(detalle):
+    """The step's uploaded deliverable as files.StoredFile, or None."""
+    from .files import StoredFile
+    from .service_errors import NotFound
+
+    if detalle is None or not detalle.archivo_ruta:
+        raise NotFound("Este paso no tiene archivo entregable.")
+    return StoredFile(
+        detalle.archivo_nombre,
+        detalle.archivo_tamano or 0,
+        detalle.archivo_sha256 or "",
+        detalle.archivo_tipo or "",
+        detalle.archivo_ruta,
+    )

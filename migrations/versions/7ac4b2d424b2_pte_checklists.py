@@ -1,4 +1,4 @@
-"""PTE checklists: step templates, rules, steps; step dates and deliverable
+"""PTE checklists: step templates, rules, steps; step dates and deliverable (link or uploaded file)
 
 Revision ID: 7ac4b2d424b2
 Revises: b7d41f0c9a23
@@ -53,6 +53,11 @@ def upgrade():
     sa.Column('fecha_entrega', sa.Date(), nullable=True),
     sa.Column('entrega_auto', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
     sa.Column('entregable_url', sa.String(length=500), nullable=True),
+    sa.Column('archivo_nombre', sa.String(length=255), nullable=True),
+    sa.Column('archivo_tamano', sa.Integer(), nullable=True),
+    sa.Column('archivo_sha256', sa.String(length=64), nullable=True),
+    sa.Column('archivo_tipo', sa.String(length=10), nullable=True),
+    sa.Column('archivo_ruta', sa.String(length=300), nullable=True),
     sa.ForeignKeyConstraint(['estatus_paso'], ['estatus_paso.id'], ),
     sa.ForeignKeyConstraint(['id_paso'], ['paso_pte.id'], ),
     sa.ForeignKeyConstraint(['id_pte'], ['pte_header.id'], ),
@@ -68,6 +73,11 @@ def upgrade():
         batch_op.add_column(sa.Column('fecha_entrega', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('entrega_auto', sa.Boolean(), server_default=sa.text('(false)'), nullable=False))
         batch_op.add_column(sa.Column('entregable_url', sa.String(length=500), nullable=True))
+        batch_op.add_column(sa.Column('archivo_nombre', sa.String(length=255), nullable=True))
+        batch_op.add_column(sa.Column('archivo_tamano', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('archivo_sha256', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('archivo_tipo', sa.String(length=10), nullable=True))
+        batch_op.add_column(sa.Column('archivo_ruta', sa.String(length=300), nullable=True))
 
     with op.batch_alter_table('paso_ot', schema=None) as batch_op:
         batch_op.add_column(sa.Column('peso', sa.Integer(), server_default=sa.text('1'), nullable=False))
@@ -79,6 +89,11 @@ def downgrade():
         batch_op.drop_column('peso')
 
     with op.batch_alter_table('ot_detalle', schema=None) as batch_op:
+        batch_op.drop_column('archivo_ruta')
+        batch_op.drop_column('archivo_tipo')
+        batch_op.drop_column('archivo_sha256')
+        batch_op.drop_column('archivo_tamano')
+        batch_op.drop_column('archivo_nombre')
         batch_op.drop_column('entregable_url')
         batch_op.drop_column('entrega_auto')
         batch_op.drop_column('fecha_entrega')

@@ -12,7 +12,7 @@ from ..shapes import REF, components, encoding
 from . import bp, catalogs, pte  # noqa: F401  (catalogs, pte: imported for their routes' metadata)
 from .ot import EXAMPLE_OT
 from .request import CHECKBOXES
-from .spec import OPERATIONS, Answer, FormBody, IdBody, Operation, Param
+from .spec import OPERATIONS, Answer, FormBody, IdBody, Operation, Param, UploadBody
 
 __all__ = ["DOCUMENT", "EXAMPLE_OT", "build_document"]
 
@@ -241,6 +241,8 @@ def _schemas(operations: list[Operation]) -> dict:
     """The components: the error envelopes, each operation's answer and every shape they send."""
     answers: dict[str, Answer] = {}
     for op in operations:
+        if op.answer.media:
+            continue
         if answers.setdefault(op.answer.name, op.answer) != op.answer:
             raise ValueError(f"two different answers are named {op.answer.name}")
     return {
@@ -264,6 +266,8 @@ ERROR_TEXT = {
     "por otra (`vigente`: solo la versión vigente de una cadena se edita), o el estado de la OT no "
     "permite la acción.",
     413: "El cuerpo de la solicitud es demasiado grande.",
+    422: "El archivo no se aceptó (vacío, de un tipo no permitido por su contenido o con una ruta en su "
+    "nombre): nada se guardó; `errores.archivo` dice por qué.",
 }
 
 
@@ -288,9 +292,16 @@ def _parameter(param: Param) -> dict:
     return out
 
 
-def _request_body(body: FormBody | IdBody) -> dict:
+def _request_body(body: FormBody | IdBody | UploadBody) -> dict:
     if isinstance(body, IdBody):
         return _id_body(body.description, body.example)
+    if isinstance(body, UploadBody):
+        schema = {"type": "object", "properties": body.fields, "required": list(body.required)}
+        return {
+            "required": True,
+            "description": body.description,
+            "content": {"multipart/form-data": {"schema": schema}},
+        }
     return _body(
         body.form_class,
         exclude=body.exclude,
@@ -310,6 +321,9 @@ def _operation(op: Operation) -> dict:
     if op.body:
         out["requestBody"] = _request_body(op.body)
     out["responses"] = _responses(op.answer.name, op.ok, op.codes)
+    if op.answer.media:
+        binary = {"type": "string", "contentMediaType": op.answer.media}
+        out["responses"]["200"] = {"description": op.ok, "content": {op.answer.media: {"schema": binary}}}
     return out
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 from .. import steps
 from ..auth.security import requires_role
 from ..envelope import envelope
+from ..files import accepts_upload, send_stored
 from ..models import EstatusOTId, EstatusPasoId, FrenteId, Registro, TipoId
 from ..orders import commands, read
 from ..orders.forms import OTForm, OTStatusForm, StepForm
@@ -18,16 +19,19 @@ from .request import body_id, body_values, query_id, validated
 from .spec import (
     CREADA,
     CREATE_CODES,
+    DOWNLOAD,
     EDITADA,
     EXITO,
     ID_QUERY,
     READ_CODES,
+    UPLOAD_CODES,
     WRITE_CODES,
     Answer,
     FormBody,
     IdBody,
     Param,
     operation,
+    step_file_body,
 )
 
 TAG = "OT"
@@ -373,3 +377,40 @@ def ot_paso_editar():
 def ot_estatus():
     result = commands.change_status(validated(OTStatusForm), current_user)
     return envelope(True, result.detalles, version=result.ot.version)
+
+
+# --------------------------------------------------------------------------- step deliverable files
+
+
+@operation(
+    "POST",
+    "/ot/paso/archivo",
+    tag=TAG,
+    summary="Subir el archivo entregable de un paso (multipart/form-data)",
+    description="Rol editor. El mismo archivo (mismo contenido) se guarda una sola vez.",
+    body=step_file_body("/api/ot/pasos"),
+    answer=EXITO,
+    ok="Archivo guardado en el paso.",
+    codes=UPLOAD_CODES,
+)
+@accepts_upload(steps.DELIVERABLE_MAX_BODY)
+@requires_role("editor")
+def ot_paso_archivo():
+    paso_id = body_id("ID del paso no proporcionado")
+    result = commands.attach_step_file(paso_id, request.files.get("archivo"), current_user)
+    return envelope(True, result.detalles)
+
+
+@operation(
+    "GET",
+    "/ot/paso/archivo",
+    tag=TAG,
+    summary="Descargar el archivo entregable de un paso",
+    description="Siempre como descarga (`Content-Disposition: attachment`, `application/octet-stream`).",
+    parameters=(Param("id", ID_QUERY, "ID del paso.", required=True, example=1),),
+    answer=DOWNLOAD,
+    ok="El archivo.",
+    codes=READ_CODES,
+)
+def ot_paso_archivo_descargar():
+    return send_stored(read.step_file(query_id("id", message="ID del paso no proporcionado")))

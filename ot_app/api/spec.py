@@ -32,6 +32,15 @@ class IdBody:
 
 
 @dataclass(frozen=True)
+class UploadBody:
+    """A multipart/form-data body with a file: `fields` maps each part to its JSON Schema."""
+
+    description: str
+    fields: dict[str, dict]
+    required: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Param:
     name: str
     schema: dict
@@ -50,6 +59,7 @@ class Answer:
     avisos: tuple[str, ...] = ("exito",)
     datos: object = None
     extra: dict[str, type] = field(default_factory=dict)
+    media: str | None = None  # a download: the 200 is this media type, not the envelope
 
 
 EXITO = Answer("Exito", ("exito", "advertencia"))
@@ -64,6 +74,26 @@ WRITE_CODES = (400, 401, 403, 404, 409, 413)
 ID_QUERY = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
 
 
+def step_file_body(pasos: str) -> UploadBody:
+    """The body of a step deliverable upload (OT and PTE steps alike: ot_app.steps)."""
+    from ..steps import DELIVERABLE_MAX_BYTES
+
+    return UploadBody(
+        f"`id` del paso (de `{pasos}`) y `archivo`: PDF, imagen (PNG, JPEG, GIF, WebP), xlsx, docx o "
+        f"zip, juzgado por su contenido, hasta {DELIVERABLE_MAX_BYTES // (1024 * 1024)} MB. Reemplaza "
+        "el archivo anterior del paso; queda en el historial.",
+        {
+            "id": {"type": "string", "pattern": r"^[1-9][0-9]{0,9}$"},  # openapi.ID_TEXT
+            "archivo": {"type": "string", "contentMediaType": "application/octet-stream"},
+        },
+        required=("id", "archivo"),
+    )
+
+
+UPLOAD_CODES = (400, 401, 403, 404, 409, 413, 422)
+DOWNLOAD = Answer("ArchivoEntregable", media="application/octet-stream")
+
+
 @dataclass(frozen=True)
 class Operation:
     method: str
@@ -75,7 +105,7 @@ class Operation:
     ok: str  # what the 200 answer means
     codes: tuple[int, ...]
     description: str | None = None
-    body: FormBody | IdBody | None = None
+    body: FormBody | IdBody | UploadBody | None = None
     parameters: tuple[Param, ...] = ()
 
 

@@ -836,3 +836,23 @@ def _change_status(ot_id, values: dict, actor) -> Result:
 
 
 STATUS_COMMENT = "Comentario del cambio de estatus"
+
+
+def attach_step_file(paso_id, storage, actor: Usuario | None) -> Result:
+    """Upload a step's deliverable file (`steps.save_deliverable`: bounded, type by content, stored
+    outside the web root); the same rules as set_step for which OTs may change."""
+    if not paso_id:
+        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
+    with write_transaction():
+        detalle = db.session.get(OTDetalle, paso_id, options=[joinedload(OTDetalle.paso)])
+        if detalle is None:
+            raise NotFound(f"No existe el paso con ID {paso_id}.")
+        ot = db.session.get(OTE, detalle.id_ot)
+        lock_chain(ot)
+        ensure_editable(ot)
+        stored = steps.save_deliverable(storage)
+        cambios = steps.attach(detalle, stored, f"Paso «{detalle.paso.descripcion}»")
+        detalle.updated_at = utcnow()
+        detalle.updated_by = getattr(actor, "id", None)
+        audit.log(actor, "paso", "ot", ot.id, cambios)
+    return Result(ot, f"Archivo «{stored.nombre}» guardado en el paso.", cambios=cambios)

@@ -117,6 +117,7 @@ def steps_and_progress(ot_id: int) -> tuple[list[dict], Avance]:
             OTDetalle.fecha_termino,
             OTDetalle.fecha_entrega,
             OTDetalle.entregable_url,
+            OTDetalle.archivo_nombre,
         )
         .join(PasoOt, PasoOt.id == OTDetalle.id_paso)
         .join(EstatusPaso, EstatusPaso.id == OTDetalle.estatus_paso)
@@ -137,6 +138,7 @@ def steps_and_progress(ot_id: int) -> tuple[list[dict], Avance]:
             "fecha_termino": r[10],
             "fecha_entrega": r[11],
             "entregable_url": r[12],
+            "archivo_nombre": r[13],
         }
         for n, r in enumerate(rows, start=1)
     ]
@@ -146,6 +148,11 @@ def steps_and_progress(ot_id: int) -> tuple[list[dict], Avance]:
 
 def steps_of(ot_id: int) -> list[dict]:
     return steps_and_progress(ot_id)[0]
+
+
+def step_file(paso_id: int):
+    """The step's uploaded deliverable (files.StoredFile); NotFound when it has none."""
+    return steps.stored_of(db.session.get(OTDetalle, paso_id))
 
 
 def ot_of_step(paso_id: int) -> int:

@@ -25,6 +25,7 @@ from ..catalogs.read import options as catalog_options
 from ..errors import fail
 from ..extensions import db
 from ..fields import parse_id
+from ..files import accepts_upload, send_stored
 from ..formatting import form_text, office_today
 from ..models import (
     EstatusOTId,
@@ -749,3 +750,26 @@ def estatus(ot_id: int):
             volver=volver,
         )
     return go(volver, result.detalles)
+
+
+# --------------------------------------------------------------------------- step deliverable file
+
+
+@bp.post("/paso/<int:paso_id>/archivo")
+@accepts_upload(steps.DELIVERABLE_MAX_BODY)
+@requires_role("editor")
+def paso_archivo(paso_id: int):
+    try:
+        result = commands.attach_step_file(paso_id, request.files.get("archivo"), current_user)
+    except ServiceError as err:
+        return action_error(err)
+    return with_toast(_step_page(paso_id, editable=True, oob=True), result.detalles)
+
+
+@bp.get("/paso/<int:paso_id>/archivo")
+def paso_archivo_descargar(paso_id: int):
+    try:
+        stored = read.step_file(paso_id)
+    except ServiceError as err:
+        fail(err.status, err.detalles)
+    return send_stored(stored)

@@ -147,6 +147,7 @@ class Paso(Shape):
     fecha_termino: date | None
     fecha_entrega: date | None
     entregable_url: str | None
+    archivo_nombre: Annotated[str | None, "El archivo entregable subido (descárguelo de …/paso/archivo?id=)."]
 
 
 @dataclass(frozen=True, slots=True)

@@ -414,3 +414,21 @@ def create_ot(pte_id, given, actor):
     if not form.validate():
         raise ValidationFailed.from_errors(form.first_errors())
     return orders.create_order(form.present_values(), actor)
+
+
+def attach_step_file(paso_id, storage, actor) -> StepResult:
+    """Upload a PTE step's deliverable file (`steps.save_deliverable`); a deleted PTE cannot change."""
+    if not paso_id:
+        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
+    with write_transaction():
+        detalle = db.session.get(PTEDetalle, paso_id, options=[joinedload(PTEDetalle.paso)])
+        if detalle is None:
+            raise NotFound(f"No existe el paso con ID {paso_id}.")
+        pte = db.session.get(PTEHeader, detalle.id_pte)
+        ensure_editable(pte)
+        stored = steps.save_deliverable(storage)
+        cambios = steps.attach(detalle, stored, f"Paso «{detalle.paso.descripcion}»")
+        detalle.updated_at = utcnow()
+        detalle.updated_by = getattr(actor, "id", None)
+        audit.log(actor, "paso", "pte", pte.id, cambios)
+    return StepResult(pte, f"Archivo «{stored.nombre}» guardado en el paso.", cambios)

@@ -222,6 +222,7 @@ def steps_and_progress(pte_id: int) -> tuple[list[Fila], Avance]:
             PTEDetalle.fecha_termino,
             PTEDetalle.fecha_entrega,
             PTEDetalle.entregable_url,
+            PTEDetalle.archivo_nombre,
             done.over().label("hecho"),
             applicable.over().label("aplicable"),
         )
@@ -252,6 +253,11 @@ def steps_and_progress(pte_id: int) -> tuple[list[Fila], Avance]:
         out.append(step)
     avance = Avance(int(rows[0].hecho or 0), int(rows[0].aplicable or 0)) if rows else Avance(0, 0)
     return out, avance
+
+
+def step_file(paso_id: int):
+    """The step's uploaded deliverable (files.StoredFile); NotFound when it has none."""
+    return steps.stored_of(db.session.get(PTEDetalle, paso_id))
 
 
 def pte_of_step(paso_id: int) -> int:

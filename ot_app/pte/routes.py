@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 from .. import steps
 from ..auth.security import requires_role
 from ..extensions import db
+from ..files import accepts_upload, send_stored
 from ..formatting import form_text
 from ..models import Cliente, EstatusPTE, ResponsableProyecto
 from ..orders.forms import StepForm
@@ -239,3 +240,26 @@ def paso_guardar(paso_id: int):
         return action_error(err)
     # The step's row; the progress and (when it followed its sub-steps) the parent's row out of band.
     return with_toast(_step_page(paso_id, editable=True, oob=True), result.detalles)
+
+
+# --------------------------------------------------------------------------- step deliverable file
+
+
+@bp.post("/paso/<int:paso_id>/archivo")
+@accepts_upload(steps.DELIVERABLE_MAX_BODY)
+@requires_role("editor")
+def paso_archivo(paso_id: int):
+    try:
+        result = commands.attach_step_file(paso_id, request.files.get("archivo"), current_user)
+    except ServiceError as err:
+        return action_error(err)
+    return with_toast(_step_page(paso_id, editable=True, oob=True), result.detalles)
+
+
+@bp.get("/paso/<int:paso_id>/archivo")
+def paso_archivo_descargar(paso_id: int):
+    try:
+        stored = read.step_file(paso_id)
+    except ServiceError:
+        abort(404)
+    return send_stored(stored)

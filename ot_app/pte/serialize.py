@@ -69,3 +69,4 @@ class PasoPTE(Shape):
     fecha_termino: date | None
     fecha_entrega: date | None
     entregable_url: str | None
+    archivo_nombre: Annotated[str | None, "El archivo entregable subido (descárguelo de …/paso/archivo?id=)."]

@@ -70,6 +70,13 @@ def test_walk_a_pte_checklist_to_100_create_its_ot_and_finish_it(app, page, live
     expect(rows.nth(1).get_by_role("link", name="Entregable")).to_have_attribute(
         "href", "https://sharepoint.example.com/levantamiento.pdf"
     )
+    settled(page)
+    page.keyboard.press("l")  # …or a file: uploaded from the same row
+    page.locator("#pasos tr.editing input[type=file]").set_input_files(
+        files=[{"name": "levantamiento.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%%EOF\n"}]
+    )
+    page.locator("#pasos tr.editing [data-upload]").click()
+    expect(rows.nth(1).locator("a[download]")).to_contain_text("levantamiento.pdf")
 
     # Every step Completado with 3, from the top; Volumetría (row 3) follows its sub-steps.
     page.keyboard.press("k")

@@ -80,7 +80,7 @@ def test_pasos_in_order_and_paso_editar_logged(app, api, base):
     assert [p["id_paso"] for p in pasos] == sorted(p["id_paso"] for p in pasos)
     assert set(pasos[0]) == {
         "id", "id_paso", "paso", "estatus_paso", "comentario",
-        "fecha_inicio", "fecha_termino", "fecha_entrega", "entregable_url",
+        "fecha_inicio", "fecha_termino", "fecha_entrega", "entregable_url", "archivo_nombre",
     }  # fmt: skip
     r = api.post(
         "/api/ot/paso/editar",

@@ -29,7 +29,7 @@ def test_pasos_in_checklist_order_with_substeps(api, pte_id):
     assert pasos[2]["subpasos"] == 3 and pasos[3]["id_padre"] == pasos[2]["id"]
     assert set(pasos[0]) == {
         "id", "id_paso", "n", "paso", "id_padre", "subpasos", "estatus_paso", "comentario",
-        "fecha_inicio", "fecha_termino", "fecha_entrega", "entregable_url",
+        "fecha_inicio", "fecha_termino", "fecha_entrega", "entregable_url", "archivo_nombre",
     }  # fmt: skip
 
 

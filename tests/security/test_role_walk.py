@@ -15,13 +15,16 @@ says what is missing is the expected outcome; some POSTs, like delete, succeed).
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from ot_app.extensions import db
 from ot_app.models import OTDetalle, PasoOt, PTEDetalle, ReglaPaso
+from ot_app.orders import commands as ot_commands
 from ot_app.pte import commands as pte_commands
 from tests import factories
 from tests.conftest import Auth, csrf_token
@@ -59,6 +62,10 @@ ACCESS: dict[str, str] = {
     "orders.paso_comentario": EDIT,
     "orders.paso_guardar": EDIT,
     "orders.estatus_form": EDIT,
+    "orders.paso_archivo": EDIT,
+    "orders.paso_archivo_descargar": READ,
+    "pte.paso_archivo": EDIT,
+    "pte.paso_archivo_descargar": READ,
     "orders.estatus": EDIT,
     "orders.reprogramar": EDIT,
     "orders.reprogramar_guardar": EDIT,
@@ -119,6 +126,10 @@ ACCESS: dict[str, str] = {
     "api.pte_paso_editar": EDIT,
     "api.pte_crear_ot": EDIT,
     "api.ot_estatus": EDIT,
+    "api.ot_paso_archivo": EDIT,
+    "api.ot_paso_archivo_descargar": READ,
+    "api.pte_paso_archivo": EDIT,
+    "api.pte_paso_archivo_descargar": READ,
     "api.ot_restaurar": ADMIN,
 }
 
@@ -130,6 +141,8 @@ QUERY = {
     "api.ot_versiones": lambda d: {"id": d["ot"]},
     "api.pte_obtener": lambda d: {"id": d["pte"]},
     "api.pte_pasos": lambda d: {"id": d["pte"]},
+    "api.ot_paso_archivo_descargar": lambda d: {"id": d["paso"]},
+    "api.pte_paso_archivo_descargar": lambda d: {"id": d["pte_paso"]},
 }
 
 
@@ -156,6 +169,8 @@ def _overrides(d: dict) -> dict[str, dict]:
         "pte.paso": pte_paso,
         "pte.paso_comentario": pte_paso,
         "pte.paso_guardar": pte_paso,
+        "pte.paso_archivo": pte_paso,
+        "pte.paso_archivo_descargar": pte_paso,
     }
 
 
@@ -170,14 +185,18 @@ def dataset(app):
             {"oficio_pte": "PEP-WALK-PASOS", "descripcion": "Con lista de pasos", "id_cliente": 1}, None
         ).pte
         otro = factories.make_user("otro_usuario", rol="lector")
+        # Deliverable files on both steps, so their downloads answer 200.
+        pte_paso = db.session.scalar(
+            select(PTEDetalle.id).where(PTEDetalle.id_pte == checklist.id).order_by(PTEDetalle.id)
+        )
+        for attach, step in ((ot_commands.attach_step_file, paso), (pte_commands.attach_step_file, pte_paso)):
+            attach(step, FileStorage(io.BytesIO(b"%PDF-1.7\n%%EOF\n"), filename="acta.pdf"), None)
         db.session.commit()
         return {
             "ot": ot.id,
             "pte": pte.id,
             "paso": paso,
-            "pte_paso": db.session.scalar(
-                select(PTEDetalle.id).where(PTEDetalle.id_pte == checklist.id).order_by(PTEDetalle.id)
-            ),
+            "pte_paso": pte_paso,
             "patio": patio.id,
             "regla": db.session.scalar(select(ReglaPaso.id).order_by(ReglaPaso.id)),
             "plantilla_paso": db.session.scalar(select(PasoOt.id).order_by(PasoOt.id)),
