@@ -89,6 +89,13 @@ def endpoints(info: dict, search: str) -> list[Endpoint]:
         ),
         Endpoint("deep", "OT list, client 1 + Terminada, by date, page 50", "/?" + filtered, "session"),
         Endpoint("detail", "OT detail (steps, versions, history)", f"/ot/{ot}", "session"),
+        Endpoint("pte_list", "PTE list with progress, page 1", "/pte", "session"),
+        Endpoint(
+            "pte_detail",
+            "PTE detail (30-step checklist, its OTs)",
+            f"/pte/{info.get('detail_pte_id', info['pte_id'])}",
+            "session",
+        ),
         Endpoint("api_obtener", "GET /api/ot/obtener", f"/api/ot/obtener?id={ot}", "bearer"),
         Endpoint("api_listar", "GET /api/ot/listar", "/api/ot/listar", "bearer"),
         Endpoint(
