@@ -936,6 +936,11 @@ class Generator:
             self._insert("ot_detalle", DETALLE_COLUMNS, step_rows)
             w.commit()
 
+        # Each chain's current version flagged (ote.vigente), with the migration's own statement.
+        w.begin()
+        w.conn.execute(_vigente_backfill())
+        w.commit()
+
         # The log in time order, as the app would have written it over the years.
         log_rows.sort(key=lambda r: r[0])
         for chunk in _chunks(log_rows, BATCH * 4):
@@ -963,6 +968,19 @@ PTE_COLUMNS = (
     "monto_mxn", "monto_usd", "id_estatus_pte", "estatus", "version", "created_at", "updated_at", "created_by",
     "updated_by",
 )  # fmt: skip
+
+
+def _vigente_backfill() -> str:
+    """The UPDATE that computes ote.vigente, from the migration that added it (one statement)."""
+    import importlib.util
+
+    path = ROOT / "migrations" / "versions" / "c5e2a8d71f04_ote_vigente.py"
+    spec = importlib.util.spec_from_file_location("ote_vigente", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.BACKFILL
+
+
 OTE_COLUMNS = (
     "id", "orden_trabajo", "folio_norm", "oficio_ot", "id_tipo", "descripcion_trabajo", "comentario",
     "responsable_cliente", "id_responsable_proyecto", "id_cliente", "id_frente", "id_embarcacion",
@@ -1139,8 +1157,13 @@ def manifest(gen: Generator, rule, step_sets) -> dict:
     step_ids = sorted(
         first_step[o.id] + rnd.randrange(len(step_sets[rule(o.tipo, o.cliente)])) for o in sample
     )
+    # The longest chain (11 versions): its current version's page shows the whole lineage.
+    longest = max((o for o in orders if o.tipo == INICIAL), key=lambda o: len(o.versions))
+    live_versions = [v for v in longest.versions if v.estatus != ELIMINADA]
     return {
         "detail_ot_id": detail.id,
+        "lineage_ot_id": (live_versions[-1] if live_versions else longest).id,
+        "lineage_versions": 1 + len(live_versions),
         "step_ids": step_ids,
         "pte_id": gen.approved[-1][1],
         "detail_pte_id": gen.detail_pte,

@@ -54,7 +54,7 @@ from generate import absolute_url, database_revision, head_revision, load_creden
 SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105
 SEARCH = "anticorrosiva"
 CSRF_PAGE_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
-CSRF_FORM_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF_FORM_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')  # any attribute order
 
 
 @dataclass
@@ -78,7 +78,7 @@ def endpoints(info: dict, search: str) -> list[Endpoint]:
     )
     return [
         Endpoint("ceiling", "ceiling: bare Flask, 50-row table from memory", "/", "none", server="ceiling"),
-        Endpoint("list", "OT list, default view, page 1", "/", "session"),
+        Endpoint("list", "OT list, default view (one row per chain), page 1", "/", "session"),
         Endpoint("search", f"OT list, search «{search}»", "/?" + urlencode({"q": search}), "session"),
         Endpoint(
             "search_htmx",
@@ -88,12 +88,24 @@ def endpoints(info: dict, search: str) -> list[Endpoint]:
             htmx=True,
         ),
         Endpoint("deep", "OT list, client 1 + Terminada, by date, page 50", "/?" + filtered, "session"),
+        Endpoint(
+            "list_all",
+            "OT list, every version (versiones=todas), page 1",
+            "/?versiones=todas",
+            "session",
+        ),
         Endpoint("detail", "OT detail (steps, versions, history)", f"/ot/{ot}", "session"),
         Endpoint("pte_list", "PTE list with progress, page 1", "/pte", "session"),
         Endpoint(
             "pte_detail",
             "PTE detail (30-step checklist, its OTs)",
             f"/pte/{info.get('detail_pte_id', info['pte_id'])}",
+            "session",
+        ),
+        Endpoint(
+            "lineage",
+            f"OT detail of the longest chain ({info.get('lineage_versions', '?')} versions: lineage)",
+            f"/ot/{info.get('lineage_ot_id', ot)}",
             "session",
         ),
         Endpoint("api_obtener", "GET /api/ot/obtener", f"/api/ot/obtener?id={ot}", "bearer"),

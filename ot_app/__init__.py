@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 from .config import ROOT, Config, _secret_key
 from .extensions import csrf, db, login_manager, migrate
+from .fields import IdConverter
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -15,6 +16,8 @@ def create_app(config: type | dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    # Every `<int:…>` in a route is an id bounded to the database's integer range (fields.py).
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(Config)
     if isinstance(config, dict):
         app.config.update(config)

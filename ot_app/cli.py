@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from .auth.passwords import password_problem
 from .extensions import db
-from .models import OTE, ROLES, ApiToken, Usuario
+from .models import OTE, ROLES, Usuario
 
 
 def register_cli(app):
@@ -97,26 +97,82 @@ def users_passwd(username, password_stdin):
     """Set a user's password (ends their open sessions)."""
     from .users import service
 
+    user = _user_named(username)
+    _service_call(service.reset_password, user.id, _read_password(username, password_stdin), None)
+    click.echo(
+        f"Contraseña de {username} actualizada; sus sesiones abiertas se cerraron y sus tokens de API "
+        "quedaron revocados."
+    )
+
+
+def _user_named(username: str):
+    from .users import service
+
     user = service.by_username(username)
     if user is None:
         raise click.ClickException(f"No existe el usuario {username}.")
-    _service_call(service.reset_password, user.id, _read_password(username, password_stdin), None)
-    click.echo(f"Contraseña de {username} actualizada; sus sesiones abiertas se cerraron.")
+    return user
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
 
 
 @users.command("token")
 @click.argument("username")
 @click.option("--nombre", default="cli", help="A label for the token.")
-def users_token(username, nombre):
+@click.option(
+    "--expira-dias",
+    type=click.IntRange(1, 3650),
+    default=None,
+    help="Days until it stops working (default: never).",
+)
+def users_token(username, nombre, expira_dias):
     """Create an API token; it is printed once, alone on the last line."""
-    user = db.session.scalar(select(Usuario).where(Usuario.username == username))
-    if user is None:
-        raise click.ClickException(f"No existe el usuario {username}.")
-    row, clear = ApiToken.issue(user, nombre)
-    db.session.add(row)
-    db.session.commit()
-    click.echo(f"Token para {username} (guárdelo: no se vuelve a mostrar):")
+    from .users import service
+
+    user = _user_named(username)
+    row, clear = _service_call(service.issue_token, user.id, nombre, None, expira_dias)
+    vence = f", vence {_when(row.expires_at)}" if row.expires_at else ""
+    click.echo(f"Token «{row.nombre}» para {username}{vence} (guárdelo: no se vuelve a mostrar):")
     click.echo(clear)
+
+
+@users.command("tokens")
+@click.argument("username")
+def users_tokens(username):
+    """List a user's API tokens: label, created, last used, expiry, state."""
+    from .users import service
+
+    user = _user_named(username)
+    rows = service.list_tokens(user.id)
+    if not rows:
+        click.echo(f"{username} no tiene tokens.")
+        return
+    click.echo("nombre\tcreado\túltimo uso\tvence\testado")
+    for t in rows:
+        estado = "revocado" if not t.activo else ("vencido" if t.vencido() else "activo")
+        click.echo(
+            f"{t.nombre}\t{_when(t.created_at)}\t{_when(t.last_used_at)}\t{_when(t.expires_at)}\t{estado}"
+        )
+
+
+@users.command("revoke-token")
+@click.argument("username")
+@click.argument("label", required=False)
+@click.option("--all", "revoke_all", is_flag=True, help="Revoke every token of the user.")
+def users_revoke_token(username, label, revoke_all):
+    """Revoke a user's token by its label (every live token with it), or all of them with --all."""
+    from .users import service
+
+    if bool(label) == revoke_all:
+        raise click.UsageError("Indique el nombre del token o --all (no ambos).")
+    user = _user_named(username)
+    if revoke_all:
+        count = _service_call(service.revoke_all_tokens, user.id, None)
+    else:
+        count = _service_call(service.revoke_tokens_named, user.id, label, None)
+    click.echo(f"{count} token(s) de {username} revocado(s).")
 
 
 @users.command("ensure-admin")

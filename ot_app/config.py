@@ -65,12 +65,14 @@ class Config:
     SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", 8))
     PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_IDLE_HOURS)
     SESSION_REFRESH_EACH_REQUEST = True
-    # Login throttling (Flask-Limiter): failures counted per username and per client IP. The count
+    # Login throttling (Flask-Limiter): failures counted per (username, client IP) pair, and per
+    # client IP with a much higher ceiling (bad API tokens count there too). The count
     # lives in RATELIMIT_STORAGE_URI: "memory://" is per process; with several gunicorn workers or
     # hosts use a shared store, e.g. "redis://localhost:6379/0".
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_STRATEGY = "moving-window"
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 10))
+    LOGIN_IP_MAX_FAILURES = int(os.environ.get("LOGIN_IP_MAX_FAILURES", 100))
     LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", 15))
     # Behind nginx: how many proxies in front set X-Forwarded-For/-Proto (0 = trust no header).
     TRUST_PROXY_HOPS = int(os.environ.get("TRUST_PROXY_HOPS", 0))

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from werkzeug.routing import BaseConverter, ValidationError
 from wtforms import Field
 from wtforms.widgets import TextInput
 
@@ -20,7 +21,7 @@ MONEY_MAX = Decimal("9999999999999999.99")  # Numeric(18, 2)
 MONEY_PATTERN = r"^(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{0,2})?|\.[0-9]{1,2})$"
 _MONEY_RE = re.compile(MONEY_PATTERN)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-ID_MAX = 2_147_483_647
+ID_MAX = 2_147_483_647  # the databases' INTEGER (ids are Integer columns on SQLite and PostgreSQL)
 
 
 def parse_money(raw) -> Decimal:
@@ -66,6 +67,36 @@ def parse_id(raw) -> int | None:
     if not text.isdigit() or not text.isascii() or len(text) > 10 or not 0 < int(text) <= ID_MAX:
         raise ValueError("no es un identificador válido")
     return int(text)
+
+
+def id_or_none(raw) -> int | None:
+    """`parse_id` for places that treat a bad id like no id (an optional filter, a lookup)."""
+    try:
+        return parse_id(raw)
+    except ValueError:
+        return None
+
+
+class IdConverter(BaseConverter):
+    """`<int:…>` in every route: ASCII digits read by `parse_id`, so an id beyond the database's
+    integer range (or "١٢", "²") is a 404 like any id that does not exist, never an OverflowError.
+    Registered as the app's `int` converter (create_app), so no route has to name it."""
+
+    regex = r"[0-9]{1,20}"  # more digits cannot be an id; parse_id draws the real line
+    weight = 50
+    part_isolating = True
+
+    def to_python(self, value: str) -> int:
+        try:
+            parsed = parse_id(value)
+        except ValueError:
+            raise ValidationError() from None
+        if parsed is None:  # pragma: no cover - the regex needs a digit
+            raise ValidationError()
+        return parsed
+
+    def to_url(self, value) -> str:
+        return str(int(value))
 
 
 def parse_whole(raw, maximum: int = 100_000) -> int | None:

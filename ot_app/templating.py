@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 
 from .formatting import fecha, money
 from .models import FIXED_IDS, EstatusOTId, EstatusPasoId, EstatusPTEId, Registro
+from .orders import baselines
 
 ESTATUS_OT_CLASS = {
     EstatusOTId.PROGRAMADA: "badge-info",
@@ -84,6 +85,7 @@ def progress_bar(avance, detail: bool = False) -> Markup:
 def register_templating(app):
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["fecha"] = fecha
+    app.jinja_env.filters["cambio"] = baselines.describe
     app.jinja_env.globals.update(
         estatus_badge=estatus_badge,
         progress_bar=progress_bar,

@@ -62,6 +62,18 @@ def test_upgrade_on_empty_sqlite_and_models_agree(tmp_path):
     assert path.exists()
 
 
+def test_the_search_index_triggers_survive_every_migration_on_sqlite(tmp_path):
+    """A later migration that rebuilds `ote` (Alembic's batch move-and-copy on SQLite) drops the
+    triggers that keep the search index: new OTs would never be found by search."""
+    import sqlite3
+
+    path = tmp_path / "migrado.db"
+    flask(f"sqlite:///{path}", "db", "upgrade")
+    with sqlite3.connect(path) as conn:
+        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"ote_fts_ai", "ote_fts_au", "ote_fts_ad"} <= triggers
+
+
 @contextmanager
 def fresh_postgres_database():
     """A new, empty database on the test server, dropped afterwards."""

@@ -50,6 +50,7 @@ BUDGET = [
     ("Step templates", "GET", "/catalogos/pasos?tipo=5", None, None, 4),
     ("Step-set rules", "GET", "/catalogos/reglas?id_tipo=5&id_cliente=2", None, None, 10),
     ("Users", "GET", "/usuarios", None, None, 2),
+    ("My API tokens", "GET", "/usuarios/mis-tokens", None, None, 2),
     ("API listar", "GET", "/api/ot/listar?per_page=50", "api", None, 5),
     ("API listar vigentes", "GET", "/api/ot/listar?per_page=50&vigentes=1", "api", None, 5),
     ("API obtener", "GET", "/api/ot/obtener?id={ot}", "api", None, 3),

@@ -1,7 +1,7 @@
 """PTE checklists: step templates, rules, steps; step dates and deliverable (link or uploaded file)
 
 Revision ID: 7ac4b2d424b2
-Revises: b7d41f0c9a23
+Revises: c5e8a1f2d706
 Create Date: 2026-12-01 12:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7ac4b2d424b2'
-down_revision = 'b7d41f0c9a23'
+down_revision = 'c5e8a1f2d706'
 branch_labels = None
 depends_on = None
 

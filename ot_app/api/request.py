@@ -5,11 +5,22 @@ from flask import request
 from werkzeug.datastructures import MultiDict
 
 from ..errors import fail
-from ..fields import parse_id
+from ..fields import ActivoField, IdField, ParsedField, parse_id
 from ..input_guard import check_text
 from ..service_errors import ValidationFailed
 
 CHECKBOXES = {"check_fase_patio", "por_definir"}
+JSON_KINDS = {bool: "un valor true/false", int: "un número", float: "un número"}
+
+
+class JsonValues(MultiDict):
+    """A JSON body as the strings a form would post, remembering which values were not JSON
+    strings (`kinds`: field → "un número" / "un valor true/false"), so `validated` can refuse a
+    number in a text field and a boolean where an id goes (issue 16, finding 6)."""
+
+    def __init__(self):
+        super().__init__()
+        self.kinds: dict[str, str] = {}
 
 
 def body_values() -> MultiDict:
@@ -24,7 +35,7 @@ def body_values() -> MultiDict:
             fail(400, "El cuerpo JSON no es válido.")
         if not isinstance(data, dict):
             fail(400, "El cuerpo JSON debe ser un objeto con los campos de la OT.")
-        out = MultiDict()
+        out = JsonValues()
         for key, value in data.items():
             if isinstance(value, (dict, list)):
                 check_text("campo", key, "")
@@ -32,8 +43,11 @@ def body_values() -> MultiDict:
             if value is None:
                 out[key] = ""
             elif isinstance(value, bool):
-                out[key] = "on" if value and key in CHECKBOXES else ("1" if value else "")
+                out.kinds[key] = JSON_KINDS[bool]
+                out[key] = ("on" if value else "") if key in CHECKBOXES else ("1" if value else "0")
             else:
+                if not isinstance(value, str):
+                    out.kinds[key] = JSON_KINDS[type(value)]
                 out[key] = str(value)
             check_text("campo", key, out[key])
         return out
@@ -55,18 +69,45 @@ def validated(form_class, partial: bool = False, formdata: MultiDict | None = No
     error is a ValidationFailed, which the API answers as a 400 naming each field.
 
     `partial`: the fields absent from the body are absent from the values (they keep theirs)."""
-    form = form_class(formdata=body_values() if formdata is None else formdata, partial=partial)
+    formdata = body_values() if formdata is None else formdata
+    form = form_class(formdata=formdata, partial=partial)
+    wrong_types = _json_type_errors(form, getattr(formdata, "kinds", {}))
+    if wrong_types:
+        raise ValidationFailed.from_errors(wrong_types)
     if not form.validate():
         raise ValidationFailed.from_errors(form.first_errors())
     return form.present_values()
 
 
+def _json_type_errors(form, kinds: dict[str, str]) -> dict[str, str]:
+    """{field: message} for JSON values of the wrong type: a text field takes only a JSON string
+    (a number was stored as its text, 1e309 as "inf"); an id is never true/false (true was the id 1).
+    Checkboxes and a record's state (activo) take booleans; other typed fields take numbers."""
+    errors = {}
+    for field in form:
+        kind = kinds.get(field.name)
+        if kind is None or field.name in CHECKBOXES or isinstance(field, ActivoField):
+            continue
+        if isinstance(field, IdField):
+            if kind == JSON_KINDS[bool]:
+                errors[field.name] = f"{field.subject} no es un identificador válido."
+        elif isinstance(field, ParsedField):
+            if kind == JSON_KINDS[bool]:
+                errors[field.name] = f"{field.subject} no admite un valor true/false."
+        else:
+            errors[field.name] = f"El campo «{field.label.text}» debe ser un texto entre comillas, no {kind}."
+    return errors
+
+
 def body_id(missing: str) -> int:
-    """The body's `id`: `missing` when there is none, a 400 when it is not an id."""
-    raw = body_values().get("id", "")
+    """The body's `id`: `missing` when there is none, a 400 when it is not an id (true is not 1)."""
+    values = body_values()
+    raw = values.get("id", "")
     if not str(raw).strip():
         raise ValidationFailed(missing, {"id": missing})
     try:
+        if getattr(values, "kinds", {}).get("id") == JSON_KINDS[bool]:
+            raise ValueError("a boolean")
         return parse_id(raw)
     except ValueError:
         raise ValidationFailed(

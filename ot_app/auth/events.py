@@ -17,7 +17,7 @@ from flask import has_request_context, request
 log = logging.getLogger("ot_app.security")
 
 # Events that are not a normal day's work log at WARNING, so a quiet production log still shows them.
-WARNING_EVENTS = {"login_bloqueado", "acceso_denegado", "csrf_invalido", "demasiado_grande"}
+WARNING_EVENTS = {"login_bloqueado", "acceso_denegado", "csrf_invalido", "demasiado_grande", "token_invalido"}
 
 
 def clean(value) -> str:

@@ -8,7 +8,7 @@ from flask_login import current_user, logout_user
 from ..extensions import db
 from ..models import Usuario
 from ..transactions import write_transaction
-from . import bp, throttle
+from . import bp, passwords, throttle
 from .events import security_event
 from .forms import LoginForm
 from .security import start_session
@@ -69,7 +69,7 @@ def entrar():
             # Refused before the password is even checked: guessing goes no further.
             return _too_many(form, username, *refused)
         user = db.session.execute(db.select(Usuario).where(Usuario.username == username)).scalar_one_or_none()
-        if user is not None and user.activo and user.check_password(form.password.data):
+        if passwords.verify(user, form.password.data):
             start_session(user)  # a new session at login: nothing carried over from before
             security_event("login_ok", usuario=user.username)
             return redirect(safe_next(form.next.data))

@@ -7,14 +7,16 @@ import time
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, current_app, flash, g, request, session
+from flask import abort, current_app, flash, g, has_request_context, make_response, request, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import csrf, db, login_manager
+from ..fields import id_or_none
 from ..models import ApiToken, Usuario, utcnow
 from ..transactions import write_transaction
+from . import throttle
 from .events import security_event
 
 # Endpoints reachable without logging in.
@@ -43,7 +45,7 @@ def init_app(app):
     if security_log.level == logging.NOTSET:
         security_log.setLevel(logging.INFO)
 
-    from . import headers, throttle
+    from . import headers
 
     throttle.init_app(app)
     headers.init_app(app)
@@ -102,9 +104,10 @@ def _check_idle() -> None:
 def load_user(user_id: str):
     """The cookie carries id:session_token; a rotated token (logout, new password) ends it."""
     uid, _, token = (user_id or "").partition(":")
-    if not uid.isdigit() or not token:
+    uid = id_or_none(uid)
+    if uid is None or not token:
         return None
-    user = db.session.get(Usuario, int(uid))
+    user = db.session.get(Usuario, uid)
     if user is None or not user.activo or user.session_token != token:
         return None
     return user
@@ -121,7 +124,7 @@ def load_user_from_request(req):
     row = db.session.execute(
         db.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token), ApiToken.activo.is_(True))
     ).scalar_one_or_none()
-    if row is None or not row.usuario.activo:
+    if row is None or row.vencido() or not row.usuario.activo:
         return None
     g.api_token = row
     return row.usuario
@@ -155,8 +158,14 @@ def _require_login_and_csrf():
             csrf.protect()
         return None
     if is_bearer_request():
-        # A bearer token must be valid; such clients are not browsers and need no CSRF token.
+        # A bearer token must be valid; such clients are not browsers and need no CSRF token. A bad
+        # token counts like a failed login against the client IP's ceiling (auth/throttle.py).
+        refused = throttle.blocked()
+        if refused:
+            return _too_many_tokens(*refused)
         if not current_user.is_authenticated or "api_token" not in g:
+            throttle.record_failure()
+            security_event("token_invalido", usuario="-")
             abort(401)
         _touch_token(g.api_token)
         return None
@@ -165,6 +174,20 @@ def _require_login_and_csrf():
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
     return None
+
+
+def _too_many_tokens(clave: str, seconds: int):
+    from ..errors import error_response
+
+    security_event("login_bloqueado", usuario="-", por=clave, espera_s=seconds)
+    minutos = max(1, -(-seconds // 60))
+    message = (
+        "Demasiados intentos fallidos desde esta dirección (inicios de sesión o tokens no válidos). "
+        f"Espere {minutos} minuto{'' if minutos == 1 else 's'} e inténtelo de nuevo."
+    )
+    response = make_response(error_response(429, message))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _log_refusals(response):
@@ -182,6 +205,17 @@ def _touch_token(token: ApiToken) -> None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         with write_transaction():
             token.last_used_at = now
+
+
+def sees_deleted(actor=None) -> bool:
+    """The one rule for deleted records (OTs, PTEs): only admins see them; the read services answer
+    404 to everyone else (issue 16, finding 4). `actor` defaults to who is asking in this request,
+    page or API alike; outside a request (CLI, demo data) nobody is hidden anything."""
+    if actor is None:
+        if not has_request_context():
+            return True
+        actor = current_user
+    return bool(getattr(actor, "is_authenticated", False)) and actor.puede("admin")
 
 
 def requires_role(rol: str):

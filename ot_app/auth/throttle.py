@@ -1,8 +1,17 @@
 """Login throttling with Flask-Limiter.
 
-After LOGIN_MAX_FAILURES failed logins (10) for one username, or from one client IP, within
-LOGIN_WINDOW_MINUTES (15, a moving window), the login answers 429 until the oldest failure leaves
-the window. Only failures count: a successful login neither counts nor clears the count.
+Two counts of failed logins, each in a moving window of LOGIN_WINDOW_MINUTES (15):
+
+- per (username, client IP) pair, LOGIN_MAX_FAILURES (10): the main limit. Guessing one account
+  from one place stops there, yet nobody can lock a colleague out: the same account with its right
+  password from another address still logs in, and other people behind the same IP (an office
+  behind one NAT or proxy) are not affected.
+- per client IP, LOGIN_IP_MAX_FAILURES (100): a ceiling against spraying many usernames (or API
+  tokens) from one address. API calls with a bad bearer token count here too.
+
+Over either, the login answers 429 with an honest Retry-After (when the oldest failure that keeps
+the block leaves the window) before the password is checked. Only failures count: a successful
+login neither counts nor clears the count.
 
 The limit is not a plain per-route limit (it counts failures only, under two keys, and must refuse
 the attempt before the password is checked), so the view asks the limiter's configured strategy
@@ -45,35 +54,47 @@ def _limiter() -> Limiter:
     return current_app.extensions[EXTENSION]
 
 
-def _limit() -> RateLimitItemPerMinute:
+def _limits() -> dict[str, RateLimitItemPerMinute]:
     cfg = current_app.config
-    return RateLimitItemPerMinute(int(cfg["LOGIN_MAX_FAILURES"]), int(cfg["LOGIN_WINDOW_MINUTES"]))
+    window = int(cfg["LOGIN_WINDOW_MINUTES"])
+    return {
+        "ip": RateLimitItemPerMinute(int(cfg["LOGIN_IP_MAX_FAILURES"]), window),
+        "usuario_ip": RateLimitItemPerMinute(int(cfg["LOGIN_MAX_FAILURES"]), window),
+    }
 
 
-def _keys(username: str) -> list[tuple[str, str]]:
+def _keys(username: str | None) -> list[tuple[str, str]]:
+    """(kind, value) of the counts this attempt belongs to: its IP, and its (username, IP) pair."""
+    ip = client_ip()
+    keys = [("ip", ip)]
     name = (username or "").strip().lower()[:80]
-    keys = [("ip", client_ip())]
     if name:
-        keys.append(("usuario", name))
+        keys.append(("usuario_ip", f"{name}|{ip}"))
     return keys
 
 
-def blocked(username: str) -> tuple[str, int] | None:
-    """(which key is blocked: "ip" or "usuario", seconds to wait) or None when the login may try."""
+def blocked(username: str | None = None) -> tuple[str, int] | None:
+    """(which count is full: "ip" or "usuario_ip", seconds until the next attempt may go through)
+    or None when the attempt may be checked. Without a username, only the IP's ceiling is asked."""
     strategy = _limiter().limiter
-    limit = _limit()
+    limits = _limits()
+    refused = []
     for kind, value in _keys(username):
-        if not strategy.test(limit, "login", kind, value):
-            reset_at, _ = strategy.get_window_stats(limit, "login", kind, value)
-            return kind, max(1, math.ceil(reset_at - time.time()))
-    return None
+        if not strategy.test(limits[kind], "login", kind, value):
+            reset_at, _ = strategy.get_window_stats(limits[kind], "login", kind, value)
+            refused.append((max(1, math.ceil(reset_at - time.time())), kind))
+    if not refused:
+        return None
+    seconds, kind = max(refused)  # both full: the later one is when an attempt really goes through
+    return kind, seconds
 
 
-def record_failure(username: str) -> None:
+def record_failure(username: str | None = None) -> None:
+    """Count one failed login (or, without a username, one bad API token) against its keys."""
     strategy = _limiter().limiter
-    limit = _limit()
+    limits = _limits()
     for kind, value in _keys(username):
-        strategy.hit(limit, "login", kind, value)
+        strategy.hit(limits[kind], "login", kind, value)
 
 
 def reset() -> None:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from sqlalchemy import func, literal, select, union_all
 
 from ..extensions import db
+from ..fields import id_or_none
 from ..models import (
     OTE,
     Cliente,
@@ -215,7 +216,7 @@ def names_of(wanted: dict[str, set]) -> Catalogs:
     """Names for just these ids ({catalog: {id, ...}}, "ptes" included), in ONE statement."""
     parts = []
     for cat, ids in wanted.items():
-        ids = {int(i) for i in ids if str(i).isdigit()}
+        ids = {i for i in map(id_or_none, ids) if i is not None}
         if not ids:
             continue
         if cat == "ptes":

@@ -95,6 +95,24 @@ def changes(before, after) -> dict[str, dict]:
     return out
 
 
+def _signed(text: str) -> str:
+    return "−" + text[1:] if text.startswith("-") else "+" + text
+
+
+def describe(found: dict | None, name: str, days: str = " d") -> str:
+    """A change (`change()`) as the lineage and the comparison print it: "+300,000.00 (+27.27 %)",
+    "+7 d", "+1,000.00 (sin base)"; "" when there is none."""
+    if not found or found["diferencia"] is None:
+        return ""
+    diferencia = found["diferencia"]
+    text = _signed(money(diferencia) if name in ("monto_mxn", "monto_usd") else diferencia)
+    if name.startswith("fecha_"):
+        return text + days
+    if found["porcentaje"] is not None:
+        return f"{text} ({_signed(found['porcentaje'])} %)"
+    return f"{text} (sin base)"
+
+
 def label(num_reprogramacion) -> str:
     return f"R{num_reprogramacion or 0}"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import Integer, Text, cast, func, insert, literal, select
+from sqlalchemy import Integer, Text, cast, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -47,7 +47,7 @@ from ..service_errors import Conflict, NotFound, Replaced, ServiceError, Validat
 from ..transactions import write_transaction
 from . import baselines
 from .forms import OTForm
-from .read import chain_root, current_version, folio_taken, step_set_for, version_label
+from .read import chain_root, current_of_chain, current_version, folio_taken, step_set_for, version_label
 from .serialize import OTDatos
 
 MSG_REPROGRAMACION_SIN_INICIAL = "Para una reprogramación, debe seleccionar la OT Inicial."
@@ -152,6 +152,21 @@ def lock_chain(ot: OTE) -> None:
     db.session.execute(select(OTE.id).where(OTE.id == chain_root(ot)).with_for_update())
 
 
+def mark_current(root: int | None) -> None:
+    """Keep `OTE.vigente` true on the current version of the chain of initial OT `root` only (one
+    UPDATE; called by every write that adds, removes or moves a chain member). Not an edit: the
+    rows' `version` does not change."""
+    if root is None:
+        return
+    current = current_of_chain(root)
+    db.session.execute(
+        update(OTE)
+        .where(or_(OTE.id == root, OTE.ot_principal == root))
+        .values(vigente=OTE.id == (current.id if current else 0))
+        .execution_options(synchronize_session="evaluate")
+    )
+
+
 def snapshot(ot: OTE) -> dict:
     return {name: getattr(ot, name) for name in AUDITED}
 
@@ -221,6 +236,8 @@ def _create(values: dict, actor, kept: dict | None = None, accion: str = "crear"
     db.session.add(ot)
     db.session.flush()
 
+    if principal is not None:
+        mark_current(principal.id)  # the new version replaces the chain's current one
     step_set = step_set_for(ot.id_tipo, ot.id_cliente)
     created_steps = _create_steps(ot.id, step_set)
     audit.log(actor, accion, "ot", ot.id, audit.diff({}, snapshot(ot)))
@@ -430,6 +447,10 @@ def _update(ot_id: int, values: dict, actor) -> Result:
         return Result(ot, "Sin cambios: la OT ya tenía esos datos.")
     ot.updated_by = getattr(actor, "id", None)
     db.session.flush()
+    if ot.id_tipo != was_tipo or ot.ot_principal != before["ot_principal"]:
+        # It left one chain (or stood alone) and joined another: both chains' current versions move.
+        mark_current(before["ot_principal"] or ot.id)
+        mark_current(chain_root(ot))
     audit.log(actor, "editar", "ot", ot.id, cambios)
     detalles = "OT actualizada correctamente"
     if activated:
@@ -700,6 +721,7 @@ def _delete(ot_id, actor: Usuario | None) -> Result:
         ot.estatus = Registro.ELIMINADA
         ot.updated_by = getattr(actor, "id", None)
         db.session.flush()
+        mark_current(chain_root(ot))
         cambios = {"estatus": [before, Registro.ELIMINADA]}
         detalles = "OT eliminada correctamente"
         if ot.id_tipo == TipoId.REPROGRAMADA:
@@ -761,6 +783,7 @@ def restore_order(ot_id, actor: Usuario | None) -> Result:
             ot.estatus = Registro.ACTIVA
             ot.updated_by = getattr(actor, "id", None)
             db.session.flush()
+            mark_current(chain_root(ot))
             audit.log(actor, "restaurar", "ot", ot.id, cambios)
     except StaleDataError as exc:
         raise _conflict(ot_id) from exc

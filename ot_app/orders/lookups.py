@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from ..auth.security import sees_deleted
 from ..catalogs.read import Catalogs, names_of
 from ..extensions import db
 from ..formatting import fecha, money
@@ -239,10 +240,9 @@ def compare(de_id: int, a_id: int, actor=None) -> Comparison:
         .where(OTE.id.in_({de_id, a_id}))
     ).all()
     found = {row.id: read.Fila(row._mapping) for row in rows}
-    admin = actor is not None and actor.puede("admin")
     for wanted in (de_id, a_id):
         row = found.get(wanted)
-        if row is None or (row["estatus"] == Registro.ELIMINADA and not admin):
+        if row is None or (row["estatus"] == Registro.ELIMINADA and not sees_deleted(actor)):
             raise NotFound(f"No existe la OT con ID {wanted}.")
     de, a = found[de_id], found[a_id]
     if read.chain_root(de) != read.chain_root(a):

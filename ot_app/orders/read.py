@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from .. import steps
+from ..auth.security import sees_deleted
 from ..extensions import db
 from ..models import (
     OTE,
@@ -151,19 +152,27 @@ def steps_of(ot_id: int) -> list[dict]:
 
 
 def step_file(paso_id: int):
-    """The step's uploaded deliverable (files.StoredFile); NotFound when it has none."""
+    """The step's uploaded deliverable (files.StoredFile); NotFound when it has none, or when its
+    OT is deleted and the reader is not an admin (`ot_of_step`)."""
+    ot_of_step(paso_id)
     return steps.stored_of(db.session.get(OTDetalle, paso_id))
 
 
 def ot_of_step(paso_id: int) -> int:
-    """The OT a step belongs to."""
-    id_ot = db.session.scalar(select(OTDetalle.id_ot).where(OTDetalle.id == paso_id))
+    """The OT a step belongs to (a step of a deleted OT is not found below admin)."""
+    row = db.session.execute(
+        select(OTDetalle.id_ot, OTE.estatus)
+        .join(OTE, OTE.id == OTDetalle.id_ot)
+        .where(OTDetalle.id == paso_id)
+    ).first()
+    id_ot = row[0] if row and (row[1] != Registro.ELIMINADA or sees_deleted()) else None
     if id_ot is None:
         raise NotFound(f"No existe el paso con ID {paso_id}.")
     return id_ot
 
 
-def get_order(ot_id) -> OTE:
+def get_order(ot_id, actor=None) -> OTE:
+    """One OT; a deleted one only for admins (404 otherwise; `actor` defaults to the request's user)."""
     ot = db.session.get(
         OTE,
         ot_id,
@@ -182,12 +191,12 @@ def get_order(ot_id) -> OTE:
             joinedload(OTE.editor),
         ],
     )
-    if ot is None:
+    if ot is None or (ot.eliminada and not sees_deleted(actor)):
         raise NotFound(f"No existe la OT con ID {ot_id}.")
     return ot
 
 
-def chain_of(ot: OTE) -> list[Fila]:
+def chain_of(ot: OTE, actor=None) -> list[Fila]:
     """The versions of the chain this OT belongs to (its initial OT's versions), oldest first, as
     stored (dates, Decimals): `serialize.Reprogramacion` is what the API sends of one."""
     root = ot.ot_principal or ot.id
@@ -201,7 +210,7 @@ def chain_of(ot: OTE) -> list[Fila]:
             OTE.monto_mxn,
             OTE.monto_usd,
         )
-        .where(OTE.ot_principal == root)
+        .where(OTE.ot_principal == root, true() if sees_deleted(actor) else OTE.estatus != Registro.ELIMINADA)
         .order_by(OTE.num_reprogramacion)
     ).all()
     return [Fila(r._mapping) for r in rows]
@@ -220,7 +229,12 @@ def chain_root(ot) -> int:
 def current_version(ot) -> Fila | None:
     """The chain's current version (`vigente`): its live member with the highest number, the
     initial OT when it has no live version; None when every member is deleted. One statement."""
-    root = chain_root(ot)
+    return current_of_chain(chain_root(ot))
+
+
+def current_of_chain(root: int) -> Fila | None:
+    """`current_version` of the chain whose initial OT is `root`: THE rule, in one statement (the
+    `OTE.vigente` flag the list filters on is kept from it by `commands.mark_current`)."""
     row = db.session.execute(
         select(OTE.id, OTE.num_reprogramacion)
         .where(or_(OTE.id == root, OTE.ot_principal == root), OTE.estatus != Registro.ELIMINADA)
@@ -382,28 +396,11 @@ def _filters(query: ListQuery) -> list:
         )
         conditions.append(OTE.id_pte_header.in_(ptes))
     if query.vigentes:
-        conditions.append(_is_current())
+        conditions.append(OTE.vigente)
     found = search_condition(query.q, db.session.get_bind().dialect.name)
     if found is not None:
         conditions.append(found)
     return conditions
-
-
-def _is_current():
-    """SQL for "this row is its chain's current version": no later live member in its chain (a
-    correlated NOT EXISTS on ix ote.ot_principal, part of the list's statements: no query per row)."""
-    later = aliased(OTE)
-    root = func.coalesce(OTE.ot_principal, OTE.id)
-    return ~(
-        select(later.id)
-        .where(
-            later.ot_principal == root,
-            later.estatus != Registro.ELIMINADA,
-            func.coalesce(later.num_reprogramacion, 0) > func.coalesce(OTE.num_reprogramacion, 0),
-        )
-        .correlate(OTE)
-        .exists()
-    )
 
 
 ONLY_ADMINS_SEE_DELETED = "Solo un administrador puede ver las OT eliminadas."
@@ -470,8 +467,7 @@ def list_orders(query: ListQuery, actor=None) -> Page:
             ResponsableProyecto.nombre.label("responsable"),
             EstatusOT.nombre.label("estatus_ot"),
             TipoDocumento.nombre.label("tipo"),
-            # Grouped, every row is its chain's current version; otherwise ask for the page's rows only.
-            (literal(True) if query.vigentes else _is_current()).label("vigente"),
+            OTE.vigente,
         )
         .outerjoin(pte, pte.id == OTE.id_pte_header)
         .outerjoin(Cliente, Cliente.id == OTE.id_cliente)
@@ -529,9 +525,9 @@ def list_orders(query: ListQuery, actor=None) -> Page:
     return Page(items=items, total=total, page=query.page, per_page=query.per_page)
 
 
-def list_row(ot_id: int) -> dict:
-    """One OT as a list row (the same keys as `list_orders` items)."""
+def list_row(ot_id: int, actor=None) -> dict:
+    """One OT as a list row (the same keys as `list_orders` items); a deleted one for admins only."""
     page = list_orders(ListQuery(id=ot_id, per_page=1))
-    if not page.items:
+    if not page.items or (page.items[0]["estatus"] == Registro.ELIMINADA and not sees_deleted(actor)):
         raise NotFound(f"No existe la OT con ID {ot_id}.")
     return page.items[0]

@@ -24,7 +24,7 @@ from ..auth.security import is_htmx, requires_role
 from ..catalogs.read import options as catalog_options
 from ..errors import fail
 from ..extensions import db
-from ..fields import parse_id
+from ..fields import id_or_none, parse_id
 from ..files import accepts_upload, send_stored
 from ..formatting import form_text, office_today
 from ..models import (
@@ -33,7 +33,7 @@ from ..models import (
     Registro,
     TipoId,
 )
-from ..service_errors import Conflict, ServiceError, ValidationFailed
+from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..views import action_error, go, render, wants_fragment, with_toast
 from . import baselines, bp, commands, lookups, read
 from .forms import OTForm, OTStatusForm, StepForm
@@ -522,7 +522,9 @@ def vals_for_reprogram(current) -> dict:
 def reprogramar(ot_id: int):
     try:
         current = _current_or_refuse(ot_id)
-    except ServiceError as err:
+    except NotFound:
+        raise
+    except ServiceError as err:  # deleted (seen by an admin): back to its page, saying why
         flash(err.detalles, "error")
         return redirect(url_for("orders.detalle", ot_id=ot_id))
     if current.id != ot_id:
@@ -665,8 +667,7 @@ def form_folio():
     folio = request.args.get("orden_trabajo", "").strip()
     if not folio or request.args.get("id_tipo", str(TipoId.INICIAL)) != str(TipoId.INICIAL):
         return ""
-    raw_id = request.args.get("id", "").strip()
-    exclude = int(raw_id) if raw_id.isdigit() else None
+    exclude = id_or_none(request.args.get("id"))
     return render_template("orders/_folio_check.html", taken=read.folio_taken(folio, exclude))
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from .. import steps
+from ..auth.security import sees_deleted
 from ..extensions import db
 from ..models import (
     OTE,
@@ -31,7 +32,8 @@ def status_names() -> dict[int, str]:
     return dict(db.session.execute(select(EstatusPTE.id, EstatusPTE.nombre)).all())
 
 
-def get_pte(pte_id) -> PTEHeader:
+def get_pte(pte_id, actor=None) -> PTEHeader:
+    """One PTE; a deleted one only for admins (404 otherwise; `actor` defaults to the request's user)."""
     pte = db.session.get(
         PTEHeader,
         pte_id,
@@ -41,14 +43,14 @@ def get_pte(pte_id) -> PTEHeader:
             joinedload(PTEHeader.estatus_pte),
         ],
     )
-    if pte is None:
+    if pte is None or (pte.eliminada and not sees_deleted(actor)):
         raise NotFound(f"No existe la PTE con ID {pte_id}.")
     return pte
 
 
-def ots_of(pte_id: int) -> list[dict]:
+def ots_of(pte_id: int, actor=None) -> list[dict]:
     """The PTE's OTs, each initial OT followed by its versions (a version whose initial OT belongs to
-    another PTE is listed on its own)."""
+    another PTE is listed on its own); deleted ones for admins only."""
     rows = db.session.execute(
         select(
             OTE.id,
@@ -63,7 +65,9 @@ def ots_of(pte_id: int) -> list[dict]:
             OTE.monto_mxn,
             OTE.monto_usd,
         )
-        .where(OTE.id_pte_header == pte_id)
+        .where(
+            OTE.id_pte_header == pte_id, true() if sees_deleted(actor) else OTE.estatus != Registro.ELIMINADA
+        )
         .order_by(OTE.folio_norm, OTE.num_reprogramacion.is_not(None), OTE.num_reprogramacion, OTE.id)
     ).all()
     items = [dict(r._mapping) for r in rows]
@@ -256,15 +260,22 @@ def steps_and_progress(pte_id: int) -> tuple[list[Fila], Avance]:
 
 
 def step_file(paso_id: int):
-    """The step's uploaded deliverable (files.StoredFile); NotFound when it has none."""
+    """The step's uploaded deliverable (files.StoredFile); NotFound when it has none, or when its
+    PTE is deleted and the reader is not an admin."""
+    pte_of_step(paso_id)
     return steps.stored_of(db.session.get(PTEDetalle, paso_id))
 
 
 def pte_of_step(paso_id: int) -> int:
-    id_pte = db.session.scalar(select(PTEDetalle.id_pte).where(PTEDetalle.id == paso_id))
-    if id_pte is None:
+    """The PTE a step belongs to; a deleted PTE's steps only for admins (as `get_pte`)."""
+    row = db.session.execute(
+        select(PTEDetalle.id_pte, PTEHeader.estatus)
+        .join(PTEHeader, PTEHeader.id == PTEDetalle.id_pte)
+        .where(PTEDetalle.id == paso_id)
+    ).first()
+    if row is None or (row[1] == Registro.ELIMINADA and not sees_deleted()):
         raise NotFound(f"No existe el paso con ID {paso_id}.")
-    return id_pte
+    return row[0]
 
 
 def progress_of(pte_ids: list[int]) -> dict[int, Avance]:

@@ -1,6 +1,7 @@
-"""Users page for admins: list and create (/usuarios), and one user's page with its role, state and
-password forms (/usuarios/<id>). Each write: a form from users/forms.py, then users/service.py
-(shared with the CLI); errors beside their field."""
+"""Users page for admins: list and create (/usuarios), and one user's page with its role, state,
+password forms and API tokens (/usuarios/<id>); "Mis tokens" (/usuarios/mis-tokens) for every
+logged-in user, their own tokens only. Each write: a form from users/forms.py or the URL's ids, then
+users/service.py (shared with the CLI); errors beside their field."""
 
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
@@ -58,7 +59,9 @@ def crear():
 
 def _user_page(user, errores=None, status=200):
     specs = {**RoleForm.specs(), **ActiveForm.specs(), **PasswordForm.specs()}
-    return render_template("users/detail.html", u=user, errores=errores or {}, f=specs), status
+    return render_template(
+        "users/detail.html", u=user, tokens=service.list_tokens(user.id), errores=errores or {}, f=specs
+    ), status
 
 
 @bp.get("/<int:user_id>")
@@ -115,7 +118,11 @@ def activo(user_id: int):
         return refused
     if not user.activo and user.id == current_user.id:
         return go(url_for("auth.login"))  # their own sessions just ended
-    estado = "activado" if user.activo else "desactivado: sus sesiones y tokens dejan de valer"
+    estado = (
+        "activado (sus tokens revocados no vuelven: cree otros si los necesita)"
+        if user.activo
+        else "desactivado: sus sesiones se cerraron y sus tokens quedaron revocados"
+    )
     return _after_write(user, f"Usuario {user.username} {estado}.")
 
 
@@ -133,11 +140,52 @@ def contrasena(user_id: int):
     if user.id == current_user.id:
         # The admin changed their own password: this session goes on with the new token, the others end.
         continue_session(user)
-        return _after_write(user, "Su contraseña fue cambiada; sus otras sesiones se cerraron.")
+        return _after_write(
+            user,
+            "Su contraseña fue cambiada; sus otras sesiones se cerraron y sus tokens de API quedaron revocados.",
+        )
     return _after_write(
-        user, f"Contraseña de {user.username} restablecida; sus sesiones abiertas se cerraron."
+        user,
+        f"Contraseña de {user.username} restablecida; sus sesiones abiertas se cerraron y sus tokens de API "
+        "quedaron revocados.",
     )
 
 
 def _status(err: ServiceError) -> int:
     return 409 if err.status == 409 else 422
+
+
+# --------------------------------------------------------------------------- API tokens
+
+
+@bp.post("/<int:user_id>/tokens/<int:token_id>/revocar")
+@requires_role("admin")
+def token_revocar(user_id: int, token_id: int):
+    try:
+        token = service.revoke_token(user_id, token_id, current_user)
+    except ServiceError:
+        abort(404)
+    return _after_write(token.usuario, f"Token «{token.nombre}» de {token.usuario.username} revocado.")
+
+
+@bp.post("/<int:user_id>/tokens/revocar")
+@requires_role("admin")
+def tokens_revocar(user_id: int):
+    user = _get(user_id)
+    count = service.revoke_all_tokens(user.id, current_user)
+    return _after_write(user, f"{count} token(s) de {user.username} revocado(s).")
+
+
+@bp.get("/mis-tokens")
+def mis_tokens():
+    """Every logged-in user: their own API tokens (created with `flask users token`), to revoke."""
+    return render_template("users/my_tokens.html", tokens=service.list_tokens(current_user.id))
+
+
+@bp.post("/mis-tokens/<int:token_id>/revocar")
+def mi_token_revocar(token_id: int):
+    try:
+        token = service.revoke_token(current_user.id, token_id, current_user)
+    except ServiceError:
+        abort(404)  # not theirs, or not there
+    return go(url_for("users.mis_tokens"), f"Token «{token.nombre}» revocado.")

@@ -1,4 +1,5 @@
-"""User management: create, activate/deactivate, reset a password, change a role.
+"""User management: create, activate/deactivate, reset a password, change a role; API tokens
+(issue, list, revoke).
 
 One write transaction each, with its activity-log row (never a password, nor its hash). The page
 (/usuarios) and the CLI (`flask users ...`) both come through here. The application never ends
@@ -8,13 +9,14 @@ up without an active admin: the last one can neither be deactivated nor demoted.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from .. import audit
 from ..auth.passwords import password_problem
 from ..extensions import db
-from ..models import ROLES, Usuario
+from ..models import ROLES, ApiToken, Usuario, utcnow
 from ..service_errors import Conflict, NotFound, ValidationFailed
 from ..transactions import write_transaction
 
@@ -110,7 +112,8 @@ def _other_active_admins(user: Usuario) -> int:
 
 
 def set_active(user_id: int, activo: bool, actor) -> Usuario:
-    """Deactivating ends the user's sessions and stops their API tokens (both check `activo`)."""
+    """Deactivating ends the user's sessions and revokes their API tokens for good: reactivating
+    does not bring them back (issue 16, finding 2)."""
     with write_transaction():
         user = get_user(user_id)
         if user.activo == activo:
@@ -122,6 +125,8 @@ def set_active(user_id: int, activo: bool, actor) -> Usuario:
         audit.log(
             actor, "activar" if activo else "desactivar", "usuario", user.id, {"activo": [not activo, activo]}
         )
+        if not activo:
+            _revoke(user, _live_tokens(user.id), actor, "desactivación")
     return user
 
 
@@ -143,7 +148,8 @@ def change_role(user_id: int, rol: str, actor) -> Usuario:
 
 
 def reset_password(user_id: int, password: str, actor) -> Usuario:
-    """Set a new password; every open session of that user ends (the session token rotates)."""
+    """Set a new password; every open session of that user ends (the session token rotates) and
+    every API token of theirs is revoked (a leaked password may have made one)."""
     with write_transaction():
         user = get_user(user_id)
         problem = password_problem(password or "", user.username)
@@ -152,4 +158,110 @@ def reset_password(user_id: int, password: str, actor) -> Usuario:
         user.set_password(password)
         # Which fields changed, never their values.
         audit.log(actor, "restablecer_contrasena", "usuario", user.id, {"password": ["***", "***"]})
+        _revoke(user, _live_tokens(user.id), actor, "cambio de contraseña")
     return user
+
+
+# --------------------------------------------------------------------------- API tokens
+
+TOKEN_LABEL_MAX = 100
+EXPIRY_DAYS_MAX = 3650
+TOKEN_NOT_FOUND = "No existe ese token."  # noqa: S105  (a message, not a secret)
+
+
+def list_tokens(user_id: int) -> list[ApiToken]:
+    """Every token of the user, live ones first, newest first (revoked and expired ones stay listed)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.id_usuario == user_id)
+            .order_by(ApiToken.activo.desc(), ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def issue_token(user_id: int, nombre: str, actor, expira_dias: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for the user: (row, the clear token, shown once). Only its SHA-256 is stored."""
+    nombre = " ".join((nombre or "").split())
+    errors = {}
+    if not nombre:
+        errors["nombre"] = "Escriba un nombre para el token."
+    elif len(nombre) > TOKEN_LABEL_MAX:
+        errors["nombre"] = f"El nombre del token admite hasta {TOKEN_LABEL_MAX} caracteres."
+    if expira_dias is not None and not 1 <= expira_dias <= EXPIRY_DAYS_MAX:
+        errors["expira_dias"] = f"Los días de vigencia deben estar entre 1 y {EXPIRY_DAYS_MAX}."
+    if errors:
+        raise ValidationFailed.from_errors(errors)
+    with write_transaction():
+        user = get_user(user_id)
+        if not user.activo:
+            raise Conflict(f"El usuario {user.username} está inactivo: actívelo antes de darle un token.")
+        row, clear = ApiToken.issue(user, nombre)
+        if expira_dias is not None:
+            row.expires_at = utcnow() + timedelta(days=expira_dias)
+        db.session.add(row)
+        db.session.flush()
+        audit.log(
+            actor,
+            "crear_token",
+            "usuario",
+            user.id,
+            {
+                "token": [None, nombre],
+                "expira": [None, row.expires_at.isoformat() if row.expires_at else None],
+            },
+        )
+    return row, clear
+
+
+def _live_tokens(user_id: int) -> list[ApiToken]:
+    return list(
+        db.session.scalars(select(ApiToken).where(ApiToken.id_usuario == user_id, ApiToken.activo.is_(True)))
+    )
+
+
+def _revoke(user: Usuario, tokens: list[ApiToken], actor, motivo: str) -> int:
+    """Inside the caller's transaction: revoke each token, one log row each."""
+    now = utcnow()
+    for token in tokens:
+        token.activo = False
+        token.revoked_at = now
+        audit.log(
+            actor,
+            "revocar_token",
+            "usuario",
+            user.id,
+            {"token": [token.nombre, None], "motivo": [None, motivo]},
+        )
+    return len(tokens)
+
+
+def revoke_token(user_id: int, token_id: int, actor) -> ApiToken:
+    """Revoke one of the user's tokens (a token of someone else is not found)."""
+    with write_transaction():
+        user = get_user(user_id)
+        token = db.session.scalar(
+            select(ApiToken).where(ApiToken.id == token_id, ApiToken.id_usuario == user.id)
+        )
+        if token is None:
+            raise NotFound(TOKEN_NOT_FOUND)
+        if token.activo:
+            _revoke(user, [token], actor, "revocado")
+    return token
+
+
+def revoke_tokens_named(user_id: int, nombre: str, actor) -> int:
+    """Revoke the user's live tokens with this label (the CLI names tokens by label)."""
+    with write_transaction():
+        user = get_user(user_id)
+        tokens = [t for t in _live_tokens(user.id) if t.nombre == " ".join((nombre or "").split())]
+        if not tokens:
+            raise NotFound(f"{user.username} no tiene un token activo llamado «{nombre}».")
+        return _revoke(user, tokens, actor, "revocado")
+
+
+def revoke_all_tokens(user_id: int, actor) -> int:
+    """Revoke every live token of the user; how many were revoked."""
+    with write_transaction():
+        user = get_user(user_id)
+        return _revoke(user, _live_tokens(user.id), actor, "revocados todos")

@@ -320,3 +320,94 @@ def test_an_unknown_api_path_and_a_wrong_method_are_envelopes(admin, datos):
     assert assert_envelope(admin.get("/api/ot/no-existe"), 404)["detalles"] == "No se encontró lo que busca."
     assert assert_envelope(admin.get("/api/ot/crear"), 405)["detalles"] == "Método no permitido."
     assert assert_envelope(admin.post("/api/ot/obtener?id=1"), 405)["detalles"] == "Método no permitido."
+
+
+# --------------------------------------------------------------------------- JSON types (issue 16, finding 6)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/api/ot/paso/editar", "El ID del paso no es un identificador válido."),
+        ("/api/ot/eliminar", "El ID no es un identificador válido."),
+        ("/api/ot/restaurar", "El ID no es un identificador válido."),
+        ("/api/ot/editar", "El ID de la OT no es un identificador válido."),
+    ],
+)
+def test_a_json_boolean_is_not_an_id(app, admin, datos, url, message):
+    """`{"id": true}` updated step 1: a boolean is not the id 1."""
+    from ot_app.extensions import db
+    from ot_app.models import OTDetalle
+
+    for value in (True, False):
+        payload = {"id": value, "estatus_paso": "2", "comentario": "no debe guardarse"}
+        body = assert_envelope(admin.post(url, json=payload), 400)
+        assert body["errores"] == {"id": message}, (url, value)
+    with app.app_context():
+        assert not db.session.scalar(
+            db.select(db.func.count()).where(OTDetalle.comentario == "no debe guardarse")
+        )
+
+
+def test_a_json_boolean_is_not_an_id_in_any_id_field(admin, datos):
+    base = {
+        "orden_trabajo": "OT-BOOL-1",
+        "id_tipo": "4",
+        "descripcion_trabajo": "Prueba",
+        "responsable_cliente": "Ing. X",
+        "responsable_proyecto": datos.responsable,
+        "id_pte_header": datos.pte,
+        "id_frente": 1,
+        "id_patio": datos.patio,
+    }
+    assert admin.post("/api/ot/crear", json=base).status_code == 200  # numbers are fine for ids
+    for field in ("id_tipo", "id_frente", "responsable_proyecto", "id_pte_header", "id_patio"):
+        body = assert_envelope(
+            admin.post("/api/ot/crear", json={**base, "orden_trabajo": "OT-BOOL-2", field: True}), 400
+        )
+        assert field in body["errores"], field
+
+
+@pytest.mark.parametrize("raw", ("1e309", "12", "-0.5", "true", "false"))
+def test_a_json_number_or_boolean_for_a_text_field_is_refused(app, admin, datos, raw):
+    """`1e309` for a text field became the text "inf": text fields take JSON strings only."""
+    from ot_app.extensions import db
+    from ot_app.models import OTE, OTDetalle
+
+    for field in (
+        "descripcion_trabajo",
+        "oficio_ot",
+        "responsable_cliente",
+        "comentario_general",
+        "orden_trabajo",
+    ):
+        body = (
+            '{"orden_trabajo": "OT-TXT-1", "id_tipo": "4", "descripcion_trabajo": "Prueba", '
+            f'"responsable_cliente": "Ing. X", "responsable_proyecto": {datos.responsable}, '
+            f'"id_pte_header": {datos.pte}, "id_frente": 1, '
+            f'"id_patio": {datos.patio}, "{field}": {raw}}}'
+        )
+        refused = assert_envelope(admin.post("/api/ot/crear", data=body, headers=JSON_TYPE), 400)
+        assert "debe ser un texto" in refused["errores"][field], (field, refused)
+    step = f'{{"id": {datos.paso}, "comentario": {raw}}}'
+    refused = assert_envelope(admin.post("/api/ot/paso/editar", data=step, headers=JSON_TYPE), 400)
+    assert "debe ser un texto" in refused["errores"]["comentario"]
+    with app.app_context():
+        assert not db.session.scalar(db.select(db.func.count()).where(OTE.orden_trabajo == "OT-TXT-1"))
+        assert not db.session.scalar(db.select(db.func.count()).where(OTDetalle.comentario == "inf"))
+
+
+def test_json_booleans_still_work_for_checkboxes(admin, datos):
+    body = {
+        "orden_trabajo": "OT-CHK-1",
+        "id_tipo": "4",
+        "descripcion_trabajo": "Prueba",
+        "responsable_cliente": "Ing. X",
+        "responsable_proyecto": datos.responsable,
+        "id_pte_header": datos.pte,
+        "id_frente": 1,
+        "id_patio": datos.patio,
+        "por_definir": True,
+    }
+    r = admin.post("/api/ot/crear", json=body)
+    assert r.status_code == 200, r.get_json()

@@ -364,5 +364,5 @@ def test_a_reprogramming_picks_its_initial_ot_which_fills_folio_pte_and_client(
     page.get_by_label("Patio", exact=True).select_option(index=1)
     page.get_by_label("Patio", exact=True).press("Control+Enter")
     expect(page).to_have_url(re.compile(r"/ot/\d+$"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Reprogramación 1")
-    expect(page.locator("main")).to_contain_text("OT inicial: OT-INICIAL-001")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("R1")
+    expect(page.locator("main")).to_contain_text("Reprogramación de la OT inicial OT-INICIAL-001")

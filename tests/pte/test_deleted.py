@@ -35,20 +35,23 @@ def _unchanged(app, pid):
         assert not db.session.scalar(db.select(ActividadLog).where(ActividadLog.entidad == "pte"))
 
 
-def test_the_edit_page_of_a_deleted_pte_sends_back_to_its_detail_saying_why(app, editor_client, deleted):
-    r = editor_client.get(f"/pte/{deleted}/editar")
+def test_the_edit_page_of_a_deleted_pte_sends_back_to_its_detail_saying_why(app, admin_client, deleted):
+    r = admin_client.get(f"/pte/{deleted}/editar")
     assert r.status_code == 303 and r.headers["Location"] == f"/pte/{deleted}"
-    html = editor_client.get(r.headers["Location"]).get_data(as_text=True)
+    html = admin_client.get(r.headers["Location"]).get_data(as_text=True)
     assert REFUSED in html and "Eliminada" in html
     # No write control is offered (the keyboard help names "Editar", so look for the controls).
     assert "data-edit-page" not in html and "data-comment" not in html and "Marcar como" not in html
 
 
-def test_saving_the_edit_form_of_a_deleted_pte_is_refused(app, editor_client, deleted):
-    r = editor_client.auth.post(
+def test_saving_the_edit_form_of_a_deleted_pte_is_refused(app, admin_client, editor_client, deleted):
+    r = admin_client.auth.post(
         f"/pte/{deleted}/editar", data={"plazo_dias": "30", "version": "1"}, follow_redirects=True
     )
     assert REFUSED in r.get_data(as_text=True)
+    # Below admin a deleted PTE is not found at all (issue 16, finding 4).
+    r = editor_client.auth.post(f"/pte/{deleted}/editar", data={"plazo_dias": "30", "version": "1"})
+    assert r.status_code == 404
     _unchanged(app, deleted)
 
 

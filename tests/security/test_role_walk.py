@@ -104,6 +104,10 @@ ACCESS: dict[str, str] = {
     "users.rol": ADMIN,
     "users.activo": ADMIN,
     "users.contrasena": ADMIN,
+    "users.token_revocar": ADMIN,
+    "users.tokens_revocar": ADMIN,
+    "users.mis_tokens": READ,  # every logged-in user, their own tokens only
+    "users.mi_token_revocar": READ,
     # JSON API
     "api.openapi_document": READ,
     "api.catalogo": READ,
@@ -155,6 +159,7 @@ def _url_values(d: dict) -> dict[str, object]:
         "row_id": d["patio"],
         "rule_id": d["regla"],
         "user_id": d["otro_usuario"],
+        "token_id": d["token"],
         "slug": "patios",
         "nombre": "patios",
         "filename": "css/app.css",
@@ -191,6 +196,7 @@ def dataset(app):
         )
         for attach, step in ((ot_commands.attach_step_file, paso), (pte_commands.attach_step_file, pte_paso)):
             attach(step, FileStorage(io.BytesIO(b"%PDF-1.7\n%%EOF\n"), filename="acta.pdf"), None)
+        token, _ = factories.make_token(otro)
         db.session.commit()
         return {
             "ot": ot.id,
@@ -201,6 +207,7 @@ def dataset(app):
             "regla": db.session.scalar(select(ReglaPaso.id).order_by(ReglaPaso.id)),
             "plantilla_paso": db.session.scalar(select(PasoOt.id).order_by(PasoOt.id)),
             "otro_usuario": otro.id,
+            "token": token.id,
         }
 
 
@@ -382,3 +389,88 @@ def test_the_walk_would_catch_a_missing_role_check(app, dataset):
         assert problems and "expected 403 for lector, got 200" in problems[0]
     finally:
         del ACCESS["escritura_sin_rol"]
+
+
+# --------------------------------------------------------------------------- deleted records (issue 16, finding 4)
+
+
+@pytest.fixture
+def deleted(app, dataset):
+    """A deleted OT (with its steps) and a deleted PTE, beside the walk's live records."""
+    from ot_app.models import OTE, PTEHeader, Registro
+
+    with app.app_context():
+        pte = factories.make_pte()
+        ot = factories.make_ot(pte=pte)
+        paso = db.session.scalar(select(OTDetalle.id).where(OTDetalle.id_ot == ot.id).order_by(OTDetalle.id))
+        ot_commands.attach_step_file(
+            paso, FileStorage(io.BytesIO(b"%PDF-1.7\n%%EOF\n"), filename="a.pdf"), None
+        )
+        db.session.get(OTE, ot.id).estatus = Registro.ELIMINADA
+        db.session.get(PTEHeader, pte.id).estatus = Registro.ELIMINADA
+        # The checklist PTE of the walk deleted too: its steps and their files are its reads.
+        pte_paso = db.session.get(PTEDetalle, dataset["pte_paso"])
+        db.session.get(PTEHeader, pte_paso.id_pte).estatus = Registro.ELIMINADA
+        db.session.commit()
+        return {**dataset, "ot": ot.id, "pte": pte.id, "paso": paso}
+
+
+def _reads_of_a_record(app, d: dict) -> list[Call]:
+    """Every GET of the walk that names an OT, a step or a PTE (in its path or its `id` query)."""
+    record_args = {"ot_id", "pte_id", "paso_id"}
+    return [
+        c
+        for c in walk_plan(app, d)
+        if c.method == "GET"
+        and c.level != PUBLIC
+        and any(
+            rule.endpoint == c.endpoint and (record_args & set(rule.arguments) or c.endpoint in QUERY)
+            for rule in app.url_map.iter_rules()
+        )
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_deleted_records_are_readable_by_admins_only(app, deleted, role):
+    """A deleted OT or PTE answered 200 to a lector (`/api/ot/obtener`, `/api/ot/pasos`, `/ot/<id>`,
+    `/api/pte/obtener`...). Now every page and API read of one is a 404 below admin."""
+    calls = _reads_of_a_record(app, deleted)
+    assert len(calls) >= 12, [str(c) for c in calls]
+    client = _client_for(app, role)
+    problems = []
+    for call in calls:
+        r = client.get(call.path)
+        r.close()  # a download holds its file open until closed
+        if role == "admin":
+            # A deleted record is read-only: its edit pages send back to its detail (302/303) or say so (409).
+            ok = r.status_code in (200, 302, 303, 409)
+        elif role not in ALLOWED[call.level]:
+            ok = r.status_code == 403
+        else:
+            ok = r.status_code == 404
+        if not ok:
+            problems.append(f"{role} {call}: {r.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_deleted_ot_does_not_show_in_its_pte_or_its_chain_below_admin(app, dataset):
+    from ot_app.models import OTE, Registro
+
+    with app.app_context():
+        inicial = db.session.get(OTE, dataset["ot"])
+        version = factories.make_ot(
+            pte=inicial.pte, id_tipo=5, ot_principal=inicial.id, orden_trabajo=inicial.orden_trabajo
+        )
+        borrada = factories.make_ot(pte=inicial.pte, orden_trabajo="OT-BORRADA-0001")
+        db.session.get(OTE, version.id).estatus = Registro.ELIMINADA
+        db.session.get(OTE, borrada.id).estatus = Registro.ELIMINADA
+        db.session.commit()
+        version_id = version.id
+    lector, admin = _client_for(app, "lector"), _client_for(app, "admin")
+    pte_page = f"/pte/{dataset['pte']}"
+    assert "OT-BORRADA-0001" not in lector.get(pte_page).get_data(as_text=True)
+    assert "OT-BORRADA-0001" in admin.get(pte_page).get_data(as_text=True)
+    datos = lector.get(f"/api/ot/obtener?id={dataset['ot']}").get_json()["datos"]
+    assert version_id not in [v["id"] for v in datos["reprogramaciones"]], datos
+    datos = admin.get(f"/api/ot/obtener?id={dataset['ot']}").get_json()["datos"]
+    assert version_id in [v["id"] for v in datos["reprogramaciones"]], datos

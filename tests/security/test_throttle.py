@@ -1,5 +1,7 @@
-"""Login throttling: 10 failures per username or per IP in 15 minutes → 429 with a Spanish page;
-only failures count; the count lives in the configured storage (per app in tests)."""
+"""Login throttling: 10 failures per (username, IP) pair in 15 minutes → 429 with a Spanish page
+and an honest Retry-After; a ceiling of 100 failures per IP against spraying (bad API tokens count
+there too); nobody can lock a colleague or an office out; only failures count; the count lives in
+the configured storage (per app in tests)."""
 
 import shutil
 import socket
@@ -33,29 +35,115 @@ def _fail(app, username, times, ip="10.0.0.1"):
         assert _login(app, username, WRONG, ip).status_code == 401
 
 
-def test_ten_failures_for_a_username_block_it_from_any_ip_even_with_the_right_password(app):
+@pytest.fixture
+def proxied(tmp_path):
+    """An app behind one trusted proxy: the client IP comes from X-Forwarded-For."""
+    config = {
+        **_config_dict(TestConfig),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxied.db'}",
+        "TRUST_PROXY_HOPS": 1,
+    }
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        factories.make_user("mgarcia")
+        factories.make_user("jperez")
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _via_proxy(app, username, password, client_ip):
+    c = app.test_client()
+    c.environ_base["REMOTE_ADDR"] = "127.0.0.1"  # nginx
+    headers = {"X-Forwarded-For": client_ip}
+    token = csrf_token(c)  # the session's, whatever address it came from
+    return c.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        headers=headers,
+    )
+
+
+def test_ten_failures_for_a_username_from_one_ip_block_that_pair(app):
     make_user(app, "mgarcia")
-    make_user(app, "otro")
-    for i in range(10):  # ten different machines: the IP count never reaches 10
-        _fail(app, "mgarcia", 1, ip=f"10.0.1.{i}")
-    r = _login(app, "mgarcia", factories.PASSWORD, ip="10.0.2.1")
+    _fail(app, "mgarcia", 10, ip="10.0.1.1")
+    r = _login(app, "mgarcia", factories.PASSWORD, ip="10.0.1.1")
     assert r.status_code == 429
     body = r.get_data(as_text=True)
     assert "<html" in body and 'lang="es"' in body
     assert TOO_MANY in body and "minutos" in body
     assert 1 <= int(r.headers["Retry-After"]) <= 15 * 60
     # The same username written differently is the same account to the limiter.
-    assert _login(app, "  MGarcia ", factories.PASSWORD, ip="10.0.2.2").status_code == 429
-    # Another account from a fresh machine is not affected.
-    assert _login(app, "otro", factories.PASSWORD, ip="10.0.2.3").status_code == 302
+    assert _login(app, "  MGarcia ", factories.PASSWORD, ip="10.0.1.1").status_code == 429
 
 
-def test_ten_failures_from_one_ip_block_that_ip_for_every_username(app):
-    make_user(app, "mgarcia")
+def test_a_colleague_cannot_lock_an_account_from_another_address(proxied):
+    """Issue 16, finding 5: ten failures for mgarcia from the attacker's address locked mgarcia
+    for everyone. Now the right password from mgarcia's own machine still logs in."""
+    for _ in range(10):
+        assert _via_proxy(proxied, "mgarcia", WRONG, "10.0.5.66").status_code == 401
+    assert _via_proxy(proxied, "mgarcia", factories.PASSWORD, "10.0.5.66").status_code == 429
+    assert _via_proxy(proxied, "mgarcia", factories.PASSWORD, "10.0.5.7").status_code == 302
+
+
+def test_one_person_failing_does_not_lock_out_an_office_behind_one_ip(proxied):
+    """Issue 16, finding 5: ten failures from one IP locked everyone behind it (one NAT)."""
     for i in range(10):
+        assert _via_proxy(proxied, f"adivinado{i}", WRONG, "10.0.9.9").status_code == 401
+    for _ in range(10):
+        assert _via_proxy(proxied, "mgarcia", WRONG, "10.0.9.9").status_code == 401
+    assert _via_proxy(proxied, "mgarcia", factories.PASSWORD, "10.0.9.9").status_code == 429
+    assert _via_proxy(proxied, "jperez", factories.PASSWORD, "10.0.9.9").status_code == 302
+
+
+def test_the_ip_ceiling_stops_spraying_from_one_address(app):
+    app.config["LOGIN_IP_MAX_FAILURES"] = 15  # the default is 100; the rule is the same
+    make_user(app, "mgarcia")
+    for i in range(15):
         _fail(app, f"adivinado{i}", 1, ip="10.0.0.9")
-    assert _login(app, "mgarcia", factories.PASSWORD, ip="10.0.0.9").status_code == 429
+    r = _login(app, "mgarcia", factories.PASSWORD, ip="10.0.0.9")
+    assert r.status_code == 429 and TOO_MANY in r.get_data(as_text=True)
+    assert 1 <= int(r.headers["Retry-After"]) <= 15 * 60
     assert _login(app, "mgarcia", factories.PASSWORD, ip="10.0.0.10").status_code == 302
+
+
+def test_retry_after_says_when_an_attempt_really_goes_through(app, clock):
+    make_user(app, "mgarcia")
+    _fail(app, "mgarcia", 5)
+    clock.advance(minutes=5)
+    _fail(app, "mgarcia", 5)
+    clock.advance(minutes=1)
+    r = _login(app, "mgarcia", factories.PASSWORD)
+    assert r.status_code == 429
+    wait = int(r.headers["Retry-After"])
+    assert 9 * 60 - 5 <= wait <= 9 * 60 + 5  # the first failure leaves the window 15 min after it
+    clock.advance(seconds=wait - 3)
+    assert _login(app, "mgarcia", factories.PASSWORD).status_code == 429
+    clock.advance(seconds=5)
+    assert _login(app, "mgarcia", factories.PASSWORD).status_code == 302
+
+
+def test_bad_bearer_tokens_count_against_the_ip_like_failed_logins(app, api_token):
+    """Issue 16, finding 6: API calls with a bad token were never throttled."""
+    app.config["LOGIN_IP_MAX_FAILURES"] = 12
+    good = api_token("lector")
+    c = app.test_client()
+    c.environ_base["REMOTE_ADDR"] = "10.0.7.7"
+    for i in range(12):
+        r = c.get("/api/ot/listar", headers={"Authorization": f"Bearer ot_adivinado{i}"})
+        assert r.status_code == 401
+    r = c.get("/api/ot/listar", headers={"Authorization": "Bearer ot_otro"})
+    assert r.status_code == 429
+    assert r.get_json()["exito"] is False and TOO_MANY in r.get_json()["detalles"]
+    assert 1 <= int(r.headers["Retry-After"]) <= 15 * 60
+    # The address is blocked for the login page too; another address is not.
+    assert _login(app, "nadie", WRONG, ip="10.0.7.7").status_code == 429
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.7.8"
+    assert other.get("/api/ot/listar", headers={"Authorization": f"Bearer {good}"}).status_code == 200
 
 
 def test_nine_failures_still_let_the_user_in(app):
@@ -173,6 +261,6 @@ def test_two_workers_share_the_count_through_redis(tmp_path, redis_url):
         factories.make_user("mgarcia")
         db.session.commit()
     _fail(worker_a, "mgarcia", 5, ip="10.0.3.1")
-    _fail(worker_b, "mgarcia", 5, ip="10.0.3.2")
-    assert _login(worker_a, "mgarcia", factories.PASSWORD, ip="10.0.3.3").status_code == 429
-    assert _login(worker_b, "mgarcia", factories.PASSWORD, ip="10.0.3.4").status_code == 429
+    _fail(worker_b, "mgarcia", 5, ip="10.0.3.1")
+    assert _login(worker_a, "mgarcia", factories.PASSWORD, ip="10.0.3.1").status_code == 429
+    assert _login(worker_b, "mgarcia", factories.PASSWORD, ip="10.0.3.1").status_code == 429

@@ -136,7 +136,9 @@ def test_deactivating_ends_the_users_sessions_and_tokens_and_activating_restores
     assert len(_log_rows(app, "activar")) == 1
     assert Auth(app.test_client()).login("rperez").status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(ApiToken)).activo  # the token itself was never revoked
+        # Deactivation revoked it for good (issue 16): reactivating does not bring it back.
+        assert not db.session.scalar(select(ApiToken)).activo
+    assert app.test_client().get("/api/ot/listar", headers=bearer).status_code == 401
 
 
 def test_state_form_without_a_value_changes_nothing(app, admin):

@@ -1,0 +1,58 @@
+"""Finding 1 of issue 16: the login's timing must not tell which accounts exist. A wrong password
+for an existing active user, for an unknown username and for an inactive user all cost one scrypt
+verification, so their medians are within a few milliseconds."""
+
+import statistics
+import time
+
+from tests.conftest import csrf_token
+
+from .conftest import make_user
+
+WRONG = "no-es-la-contraseña"
+ROUNDS = 9
+# scrypt takes ~100 ms here; the leak was ~120 ms against ~4 ms. A few ms of slack (or 15 % of the
+# median when the shared 2-core machine is busy) absorb the noise; the three cases are interleaved,
+# so a busy moment hits all of them.
+TOLERANCE_S = 0.012
+TOLERANCE_SHARE = 0.15
+
+
+def test_login_timing_does_not_reveal_whether_the_account_exists(app):
+    app.config["LOGIN_MAX_FAILURES"] = 10_000  # measure the password check, not the throttle
+    make_user(app, "existe")
+    make_user(app, "inactivo", activo=False)
+    client = app.test_client()
+    token = csrf_token(client)
+    cases = {"existente": "existe", "desconocido": "no-existe-nadie", "inactivo": "inactivo"}
+    times: dict[str, list[float]] = {name: [] for name in cases}
+
+    def attempt(username: str) -> float:
+        start = time.perf_counter()
+        r = client.post("/login", data={"username": username, "password": WRONG, "csrf_token": token})
+        elapsed = time.perf_counter() - start
+        assert r.status_code == 401
+        return elapsed
+
+    for username in cases.values():  # warm-up: first request, template compilation
+        attempt(username)
+    for _ in range(ROUNDS):
+        for name, username in cases.items():
+            times[name].append(attempt(username))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    spread = max(medians.values()) - min(medians.values())
+    shown = ", ".join(f"{name} {1000 * m:.1f} ms" for name, m in medians.items())
+    allowed = max(TOLERANCE_S, TOLERANCE_SHARE * statistics.median(medians.values()))
+    assert spread < allowed, f"login medians differ by {1000 * spread:.1f} ms: {shown}"
+    # The check is not vacuous: each case really ran a slow hash (the leak was a fast path).
+    assert min(medians.values()) > 0.01, shown
+
+
+def test_the_dummy_hash_uses_the_parameters_of_real_hashes(app):
+    """If Werkzeug's scrypt defaults change, real hashes and the dummy one would cost differently."""
+    from ot_app.auth.passwords import DUMMY_HASH
+    from ot_app.models import Usuario
+
+    user = Usuario(username="x")
+    user.set_password("una-contraseña-larga")
+    assert user.password_hash.split("$")[0] == DUMMY_HASH.split("$")[0]
