@@ -99,7 +99,7 @@ def endpoints(info: dict, search: str) -> list[Endpoint]:
         Endpoint(
             "pte_detail",
             "PTE detail (30-step checklist, its OTs)",
-            f"/pte/{info.get('detail_pte_id', info['pte_id'])}",
+            f"/pte/{info.get('detail_pte_id', info.get('pte_id', 1))}",
             "session",
         ),
         Endpoint(
