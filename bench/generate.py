@@ -500,6 +500,44 @@ class Generator:
             raise SystemExit("no approved PTE: use a larger --ots")
         self.approved = approved
         self.approved_dates = [a[0] for a in approved]
+        self.pte_checklists([r[0] for r in rows], {r[0]: (r[3], r[9]) for r in rows}, approved[-1][1])
+
+    def pte_checklists(self, pte_ids: list[int], by_id: dict, detail_pte: int) -> None:
+        """Each PTE's checklist (issue 13), from the seeded PTE templates by its client's rule: an
+        approved PTE's steps mostly done, the others' partly; the detail PTE gets the bench's
+        30-step set. Parents with sub-steps follow them as the app would."""
+        rnd = self.rnd
+        w = self.w
+        templates: dict[int, list[tuple[int, int | None]]] = {}
+        for paso_id, tipo, padre in w.conn.execute(
+            "SELECT id, tipo, id_padre FROM paso_pte WHERE activo ORDER BY id"
+        ).fetchall():
+            templates.setdefault(tipo, []).append((paso_id, padre))
+        rules = dict(w.conn.execute("SELECT id_cliente, tipo_paso FROM regla_paso_pte").fetchall())
+        rows = []
+        next_id = 1
+        for pte_id in pte_ids:
+            cliente, estatus_pte = by_id[pte_id]
+            step_set = BENCH_PTE_SET if pte_id == detail_pte else rules.get(cliente, rules.get(None, 1))
+            done_share = 0.95 if estatus_pte == APROBADA else rnd.random() * 0.6
+            status = {}
+            for paso_id, _padre in templates.get(step_set, []):
+                u = rnd.random()
+                status[paso_id] = (
+                    3 if u < done_share else (4 if u < done_share + 0.05 else rnd.choice((1, 2)))
+                )
+            for _paso_id, padre in templates.get(step_set, []):
+                if padre is not None and padre in status:  # the parent follows its sub-steps
+                    subs = [status[p] for p, q in templates[step_set] if q == padre]
+                    status[padre] = 3 if all(x in (3, 4) for x in subs) else 2
+            for paso_id, _padre in templates.get(step_set, []):
+                rows.append((next_id, pte_id, paso_id, status[paso_id], "", w.flag(False)))
+                next_id += 1
+        w.begin()
+        for chunk in _chunks(rows, BATCH * 4):
+            self._insert("pte_detalle", PTE_DETALLE_COLUMNS, chunk)
+        w.commit()
+        self.detail_pte = detail_pte
 
     # ------------------------------------------------------------------ OTs
 
@@ -952,6 +990,9 @@ OTE_COLUMNS = (
     "fecha_inicio_patio", "fecha_fin_patio", "version", "created_at", "updated_at", "created_by", "updated_by",
 )  # fmt: skip
 DETALLE_COLUMNS = ("id", "id_ot", "id_paso", "estatus_paso", "comentario", "updated_at", "updated_by")
+PTE_DETALLE_COLUMNS = ("id", "id_pte", "id_paso", "estatus_paso", "comentario", "entrega_auto")
+# A PTE step set of 30 (a Volumetría with 4 sub-steps among them) for the PTE detail benchmark.
+BENCH_PTE_SET = 90
 LOG_COLUMNS = ("fecha", "id_usuario", "usuario", "accion", "entidad", "entidad_id", "cambios", "ip")
 
 
@@ -1003,6 +1044,24 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().replace(" ", "")
 
 
+def _bench_pte_set(db) -> None:
+    """BENCH_PTE_SET: 26 steps and 4 sub-steps of the 5th (30 rows), for the 30-step PTE page."""
+    from ot_app.models import PasoPte
+
+    for n in range(1, 27):
+        parent = PasoPte(descripcion=f"Paso de PTE {n:02d}", tipo=BENCH_PTE_SET, orden=n * 10)
+        db.session.add(parent)
+        db.session.flush()
+        if n == 5:
+            for k in range(1, 5):
+                db.session.add(
+                    PasoPte(
+                        descripcion=f"Subpaso {k}", tipo=BENCH_PTE_SET, orden=n * 10 + k, id_padre=parent.id
+                    )
+                )
+    db.session.commit()
+
+
 def schema_and_users(url: str, office_users: int = 12) -> tuple[list, dict, object, dict]:
     """flask db upgrade, seed_base, the office users and the bench admin with an API token."""
     import logging
@@ -1022,6 +1081,7 @@ def schema_and_users(url: str, office_users: int = 12) -> tuple[list, dict, obje
         flask_migrate.upgrade()
         seed_base()
         db.session.commit()
+        _bench_pte_set(db)
         problem = password_problem(BENCH_PASSWORD, BENCH_USER)
         if problem:
             raise SystemExit(f"bench password refused by the policy: {problem}")
@@ -1106,6 +1166,7 @@ def manifest(gen: Generator, rule, step_sets) -> dict:
         "lineage_versions": 1 + len(live_versions),
         "step_ids": step_ids,
         "pte_id": gen.approved[-1][1],
+        "detail_pte_id": gen.detail_pte,
         "patio_id": 1,
         "responsable_id": 1,
         "counts": gen.counts,

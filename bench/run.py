@@ -95,6 +95,13 @@ def endpoints(info: dict, search: str) -> list[Endpoint]:
             "session",
         ),
         Endpoint("detail", "OT detail (steps, versions, history)", f"/ot/{ot}", "session"),
+        Endpoint("pte_list", "PTE list with progress, page 1", "/pte", "session"),
+        Endpoint(
+            "pte_detail",
+            "PTE detail (30-step checklist, its OTs)",
+            f"/pte/{info.get('detail_pte_id', info.get('pte_id', 1))}",
+            "session",
+        ),
         Endpoint(
             "lineage",
             f"OT detail of the longest chain ({info.get('lineage_versions', '?')} versions: lineage)",

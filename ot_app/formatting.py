@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 
 def money(value) -> str:
@@ -48,3 +49,11 @@ def form_text(value) -> str:
     if isinstance(value, bool):
         return "on" if value else ""
     return str(value)
+
+
+OFFICE_TZ = ZoneInfo("America/Mexico_City")
+
+
+def office_today() -> date:
+    """Today in the office's time zone: the default of every date a status change stamps."""
+    return datetime.now(OFFICE_TZ).date()

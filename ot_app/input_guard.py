@@ -26,8 +26,8 @@ def _storable(text: str) -> bool:
     return True
 
 
-def check_text(kind: str, name: str, value: str) -> None:
-    if not _storable(name):
+def check_text(kind: str, name: str | None, value: str) -> None:
+    if not _storable(name or ""):  # werkzeug names a multipart part named "" None
         fail(400, f"Un {kind} de la solicitud tiene un nombre con caracteres no admitidos.")
     if not _storable(value):
         fail(

@@ -192,7 +192,7 @@ class EstatusPTE(CatalogoMixin, db.Model):
 
 
 class PasoOt(db.Model):
-    """Step template; `tipo` is the step-set number (5, 18, ...)."""
+    """Step template; `tipo` is the step-set number (5, 18, ...); `peso` weights progress."""
 
     __tablename__ = "paso_ot"
 
@@ -200,6 +200,35 @@ class PasoOt(db.Model):
     descripcion: Mapped[str] = mapped_column(String(300))
     tipo: Mapped[int] = mapped_column(Integer, index=True)
     activo: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    peso: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+
+class PasoPte(db.Model):
+    """PTE step template, grouped in sets (`tipo`) like PasoOt; ordered by `orden`; a template with
+    `id_padre` is a sub-step of another template of its set; `peso` weights progress."""
+
+    __tablename__ = "paso_pte"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    descripcion: Mapped[str] = mapped_column(String(300))
+    tipo: Mapped[int] = mapped_column(Integer, index=True)
+    orden: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    peso: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    id_padre: Mapped[int | None] = mapped_column(ForeignKey("paso_pte.id"), index=True)
+    activo: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+
+
+class ReglaPasoPte(db.Model):
+    """PTE step-set rule: cliente (or any, NULL) -> step set. Exact client wins over any."""
+
+    __tablename__ = "regla_paso_pte"
+    __table_args__ = (UniqueConstraint("id_cliente", name="uq_regla_paso_pte_cliente"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_cliente: Mapped[int | None] = mapped_column(ForeignKey("cliente.id"))
+    tipo_paso: Mapped[int] = mapped_column(Integer)
+
+    cliente: Mapped[Cliente | None] = relationship(lazy="joined")
 
 
 class ReglaPaso(db.Model):
@@ -447,7 +476,25 @@ class OTE(db.Model):
         return FrenteId.en_tierra(self.id_frente)
 
 
-class OTDetalle(db.Model):
+class StepFieldsMixin:
+    """What every checklist step (OT or PTE) records besides its status and comment: its dates and
+    its deliverable. `entrega_auto`: the delivery date was stamped by entering Completado (so
+    leaving Completado clears it; a date someone typed stays)."""
+
+    fecha_inicio: Mapped[date | None] = mapped_column(Date)
+    fecha_termino: Mapped[date | None] = mapped_column(Date)
+    fecha_entrega: Mapped[date | None] = mapped_column(Date)
+    entrega_auto: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    entregable_url: Mapped[str | None] = mapped_column(String(500))
+    # The uploaded deliverable (ot_app.files.StoredFile's fields; stored outside the web root).
+    archivo_nombre: Mapped[str | None] = mapped_column(String(255))
+    archivo_tamano: Mapped[int | None] = mapped_column(Integer)
+    archivo_sha256: Mapped[str | None] = mapped_column(String(64))
+    archivo_tipo: Mapped[str | None] = mapped_column(String(10))
+    archivo_ruta: Mapped[str | None] = mapped_column(String(300))
+
+
+class OTDetalle(StepFieldsMixin, db.Model):
     """One step of one OT."""
 
     __tablename__ = "ot_detalle"
@@ -461,6 +508,22 @@ class OTDetalle(db.Model):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
 
     paso: Mapped[PasoOt] = relationship()
+
+
+class PTEDetalle(StepFieldsMixin, db.Model):
+    """One step of one PTE's checklist; a sub-step's parent is the step of its template's parent."""
+
+    __tablename__ = "pte_detalle"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_pte: Mapped[int] = mapped_column(ForeignKey("pte_header.id"), index=True)
+    id_paso: Mapped[int] = mapped_column(ForeignKey("paso_pte.id"))
+    estatus_paso: Mapped[int] = mapped_column(ForeignKey("estatus_paso.id"), default=EstatusPasoId.PENDIENTE)
+    comentario: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+
+    paso: Mapped[PasoPte] = relationship()
 
 
 class ActividadLog(db.Model):

@@ -14,7 +14,9 @@ from .models import (
     Frente,
     FrenteId,
     PasoOt,
+    PasoPte,
     ReglaPaso,
+    ReglaPasoPte,
     TipoDocumento,
     TipoId,
 )
@@ -64,6 +66,35 @@ REGLAS = [
     (6, INICIAL, None, 5),
 ]
 
+# PTE checklists (issue 13): (id, description, set, orden, id_padre). Set 1 is every client's;
+# set 2 is PEMEX's, which also asks for the Anexo C review. "Volumetría" has sub-steps: it
+# completes itself when they all do.
+PASOS_PTE = [
+    (1, "Recepción de la solicitud del cliente", 1, 10, None),
+    (2, "Visita técnica y levantamiento", 1, 20, None),
+    (3, "Volumetría", 1, 30, None),
+    (4, "Planos y croquis", 1, 31, 3),
+    (5, "Cantidades de obra", 1, 32, 3),
+    (6, "Revisión de la volumetría con el cliente", 1, 33, 3),
+    (7, "Análisis de precios unitarios", 1, 40, None),
+    (8, "Programa de ejecución propuesto", 1, 50, None),
+    (9, "Integración de la propuesta técnico-económica", 1, 60, None),
+    (10, "Envío de la propuesta al cliente", 1, 70, None),
+    (101, "Recepción de la solicitud de PEP", 2, 10, None),
+    (102, "Visita técnica y levantamiento", 2, 20, None),
+    (103, "Volumetría", 2, 30, None),
+    (104, "Planos y croquis", 2, 31, 103),
+    (105, "Cantidades de obra", 2, 32, 103),
+    (106, "Revisión de la volumetría con el cliente", 2, 33, 103),
+    (107, "Revisión del Anexo C", 2, 40, None),
+    (108, "Análisis de precios unitarios", 2, 50, None),
+    (109, "Programa de ejecución propuesto", 2, 60, None),
+    (110, "Integración de la propuesta técnico-económica", 2, 70, None),
+    (111, "Envío de la propuesta a PEP", 2, 80, None),
+]
+# (id, id_cliente or None, set)
+REGLAS_PTE = [(1, 1, 2), (2, None, 1)]
+
 
 def _ensure(model, rows: dict[int, str]) -> int:
     """Insert the fixed-id rows that are missing; existing rows (maybe renamed) are kept."""
@@ -103,6 +134,20 @@ def seed_base() -> int:
         if id_ not in existing:
             db.session.add(ReglaPaso(id=id_, id_tipo=id_tipo, id_cliente=id_cliente, tipo_paso=tipo_paso))
             added += 1
+
+    existing = set(db.session.scalars(select(PasoPte.id)))
+    for id_, descripcion, tipo, orden, padre in PASOS_PTE:  # parents come first: ids ascend
+        if id_ not in existing:
+            db.session.add(
+                PasoPte(id=id_, descripcion=descripcion, tipo=tipo, orden=orden, id_padre=padre, activo=True)
+            )
+            db.session.flush()
+            added += 1
+    existing = set(db.session.scalars(select(ReglaPasoPte.id)))
+    for id_, id_cliente, tipo_paso in REGLAS_PTE:
+        if id_ not in existing:
+            db.session.add(ReglaPasoPte(id=id_, id_cliente=id_cliente, tipo_paso=tipo_paso))
+            added += 1
     db.session.flush()
     _fix_sequences()
     return added
@@ -121,6 +166,8 @@ def _fix_sequences() -> None:
         "cliente",
         "paso_ot",
         "regla_paso",
+        "paso_pte",
+        "regla_paso_pte",
     ):
         db.session.execute(
             db.text(

@@ -7,8 +7,9 @@ entries and steps of an OT, rows of a catalog."""
 import pytest
 
 from ot_app.extensions import db
-from ot_app.models import OTDetalle
+from ot_app.models import OTDetalle, PasoPte, PTEDetalle, ReglaPasoPte
 from ot_app.orders import commands
+from ot_app.pte import commands as pte_commands
 
 from . import factories
 
@@ -40,9 +41,12 @@ BUDGET = [
         2,
     ),
     ("OT versions compared", "GET", "/ot/comparar?de={inicial}&a={ot}", None, None, 4),
-    ("PTE list", "GET", "/pte", None, None, 6),
-    ("PTE detail", "GET", "/pte/{pte}", None, None, 4),
+    ("PTE list", "GET", "/pte", None, None, 7),
+    ("PTE detail", "GET", "/pte/{pte}", None, None, 7),  # approved, complete: Crear OT's folio proposal
     ("PTE edit form", "GET", "/pte/{pte}/editar", None, None, 5),
+    ("PTE checklist", "GET", "/pte/{pte_lista}", None, None, 5),
+    ("PTE step row", "GET", "/pte/paso/{pte_paso}", HX, None, 3),
+    ("PTE step save", "POST", "/pte/paso/{pte_paso}", HX, {"comentario": "{n}"}, 14),
     ("Catalogs", "GET", "/catalogos", None, None, 12),
     ("Catalog page", "GET", "/catalogos/patios", None, None, 3),
     ("Step templates", "GET", "/catalogos/pasos?tipo=5", None, None, 4),
@@ -57,6 +61,15 @@ BUDGET = [
     ("API catalogos", "GET", "/api/catalogos/patios", "api", None, 2),
     ("API pte listar", "GET", "/api/pte/listar", "api", None, 2),
     ("API pte obtener", "GET", "/api/pte/obtener?id={pte}", "api", None, 2),
+    ("API pte pasos", "GET", "/api/pte/pasos?id={pte_lista}", "api", None, 3),
+    (
+        "API pte paso editar",
+        "POST",
+        "/api/pte/paso/editar",
+        "api",
+        {"id": "{pte_paso}", "comentario": "{n}"},
+        6,
+    ),
     ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 8),
     ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 8),
 ]
@@ -93,7 +106,28 @@ def build(app, n: int) -> dict:
         pasos = db.session.scalars(db.select(OTDetalle.id).where(OTDetalle.id_ot == current.id)).all()
         for i in range(n - 1):
             commands.set_step({"id": pasos[i % len(pasos)], "comentario": f"nota {i}"}, None)
-        return {"ot": current.id, "inicial": first.id, "pte": pte.id, "paso": pasos[0]}
+        # A PTE whose checklist has n steps (a set of its own, by its client's rule), n - 1 changed.
+        for i in range(n):
+            db.session.add(PasoPte(descripcion=f"Paso de PTE {i:02d}", tipo=BUDGET_SET, orden=i))
+        db.session.add(ReglaPasoPte(id_cliente=3, tipo_paso=BUDGET_SET))
+        db.session.commit()
+        lista = pte_commands.create_pte(
+            {"oficio_pte": "PEP-BUDGET-PASOS", "descripcion": "Con lista de pasos", "id_cliente": 3}, None
+        ).pte
+        pte_pasos = db.session.scalars(db.select(PTEDetalle.id).where(PTEDetalle.id_pte == lista.id)).all()
+        for i in range(n - 1):
+            pte_commands.set_step({"id": pte_pasos[i % len(pte_pasos)], "comentario": f"nota {i}"}, None)
+        return {
+            "ot": current.id,
+            "inicial": first.id,
+            "pte": pte.id,
+            "paso": pasos[0],
+            "pte_lista": lista.id,
+            "pte_paso": pte_pasos[-1],
+        }
+
+
+BUDGET_SET = 50
 
 
 def measure(app, queries, admin_client, api, ids, case, round_):
@@ -139,6 +173,9 @@ def _reset(app):
     from ot_app.models import OTE, ActividadLog, Patio, PTEHeader, ResponsableProyecto
 
     db.session.execute(db.delete(OTDetalle))
+    db.session.execute(db.delete(PTEDetalle))
+    db.session.execute(db.delete(ReglaPasoPte).where(ReglaPasoPte.tipo_paso == BUDGET_SET))
+    db.session.execute(db.delete(PasoPte).where(PasoPte.tipo == BUDGET_SET))
     db.session.execute(db.update(OTE).values(ot_principal=None))
     for model in (OTE, ActividadLog, PTEHeader, ResponsableProyecto, Patio):
         db.session.execute(db.delete(model))

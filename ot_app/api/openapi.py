@@ -267,7 +267,9 @@ ERROR_TEXT = {
     "por otra (`vigente`: solo la versión vigente de una cadena se edita), o el estado de la OT no "
     "permite la acción.",
     413: "El cuerpo de la solicitud es demasiado grande.",
-    422: "El archivo tiene errores: nada se guardó; `datos` es el reporte con cada error.",
+    422: "El archivo tiene errores o no se aceptó (vacío, de un tipo no permitido por su contenido o con "
+    "una ruta en su nombre): nada se guardó; `datos` es el reporte de una importación, `errores.archivo` "
+    "dice por qué se rechazó un entregable.",
 }
 
 

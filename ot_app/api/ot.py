@@ -4,11 +4,13 @@ route carries what the OpenAPI document says about it."""
 from flask import request
 from flask_login import current_user
 
+from .. import steps
 from ..auth.security import requires_role
 from ..envelope import envelope
-from ..models import EstatusPasoId, FrenteId, Registro, TipoId
+from ..files import accepts_upload, send_stored
+from ..models import EstatusOTId, EstatusPasoId, FrenteId, Registro, TipoId
 from ..orders import commands, read
-from ..orders.forms import OTForm, StepForm
+from ..orders.forms import OTForm, OTStatusForm, StepForm
 from ..orders.query import LIST_INT_PARAMS, list_query_from_args
 from ..orders.read import SORTS
 from ..orders.serialize import Advertencia, OTDatos, OTFila, Paso, Versiones
@@ -17,16 +19,19 @@ from .request import body_id, body_values, query_id, validated
 from .spec import (
     CREADA,
     CREATE_CODES,
+    DOWNLOAD,
     EDITADA,
     EXITO,
     ID_QUERY,
     READ_CODES,
+    UPLOAD_CODES,
     WRITE_CODES,
     Answer,
     FormBody,
     IdBody,
     Param,
     operation,
+    step_file_body,
 )
 
 TAG = "OT"
@@ -303,17 +308,24 @@ def ot_pasos():
 
 
 _PASO_MIN, _PASO_MAX = min(EstatusPasoId).value, max(EstatusPasoId).value
+# Shared with /api/pte/paso/editar: the same rules (ot_app.steps) for both checklists.
+STEP_EDIT_DESCRIPTION = (
+    "Rol editor. `id` es el ID del paso (de `{pasos}`). Al pasar a Completado, la fecha de entrega "
+    "vacía toma la de hoy; al dejar Completado se borra la que se puso así. La fecha de término y la "
+    "de entrega no pueden ser anteriores a la de inicio. Cada campo cambiado queda en el historial."
+)
 
 
 @operation(
     "POST",
     "/ot/paso/editar",
     tag=TAG,
-    summary=f"Cambiar el estatus ({_PASO_MIN}–{_PASO_MAX}) y/o el comentario de un paso",
-    description="Rol editor. `id` es el ID del paso (de `/api/ot/pasos`).",
+    summary=f"Cambiar el estatus ({_PASO_MIN}–{_PASO_MAX}), el comentario, las fechas y/o el enlace al entregable de un paso",
+    description=STEP_EDIT_DESCRIPTION.format(pasos="/api/ot/pasos"),
     body=FormBody(
         StepForm,
-        "`id` del paso, `estatus_paso` y/o `comentario`.",
+        "`id` del paso y cualquiera de `estatus_paso`, `comentario`, `fecha_inicio`, `fecha_termino`, "
+        "`fecha_entrega`, `entregable_url` (vacío lo borra).",
         examples={
             "completar": (
                 "Marcar un paso completado",
@@ -328,11 +340,77 @@ _PASO_MIN, _PASO_MAX = min(EstatusPasoId).value, max(EstatusPasoId).value
 @requires_role("editor")
 def ot_paso_editar():
     values = validated(StepForm, partial=True)
-    if "id" not in values:
-        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
-    if values.get("estatus_paso") is None and "comentario" not in values:
-        raise ValidationFailed(
-            "Indique el estatus del paso o su comentario.", {"estatus_paso": "Indique el estatus del paso."}
-        )
+    steps.require_change(values)
     result = commands.set_step(values, current_user)
     return envelope(True, result.detalles)
+
+
+@operation(
+    "POST",
+    "/ot/estatus",
+    tag=TAG,
+    summary="Cambiar el estatus de una OT, con las fechas reales que eso marca",
+    description="Rol editor. Pasar a Terminada pone `fecha_termino_real` (`fecha`, hoy si no se "
+    "envía) y dejar Terminada la borra; pasar a En ejecución pone `fecha_inicio_real` si está vacía. "
+    "`comentario` (opcional) queda en el historial del cambio, nunca sobre el comentario general de la "
+    "OT. Con `version` distinta de la guardada responde 409.",
+    body=FormBody(
+        OTStatusForm,
+        "`id` de la OT, `id_estatus_ot` y, opcionales, `fecha`, `comentario`, `version`.",
+        examples={
+            "terminar": (
+                "Terminar una OT ayer",
+                {
+                    "id": "1",
+                    "id_estatus_ot": str(EstatusOTId.TERMINADA.value),
+                    "fecha": "2026-11-30",
+                    "comentario": "Acta de entrega firmada",
+                },
+            )
+        },
+    ),
+    answer=EDITADA,
+    ok="Estatus cambiado.",
+    codes=WRITE_CODES,
+)
+@requires_role("editor")
+def ot_estatus():
+    result = commands.change_status(validated(OTStatusForm), current_user)
+    return envelope(True, result.detalles, version=result.ot.version)
+
+
+# --------------------------------------------------------------------------- step deliverable files
+
+
+@operation(
+    "POST",
+    "/ot/paso/archivo",
+    tag=TAG,
+    summary="Subir el archivo entregable de un paso (multipart/form-data)",
+    description="Rol editor. El mismo archivo (mismo contenido) se guarda una sola vez.",
+    body=step_file_body("/api/ot/pasos"),
+    answer=EXITO,
+    ok="Archivo guardado en el paso.",
+    codes=UPLOAD_CODES,
+)
+@accepts_upload(steps.DELIVERABLE_MAX_BODY)
+@requires_role("editor")
+def ot_paso_archivo():
+    paso_id = body_id("ID del paso no proporcionado")
+    result = commands.attach_step_file(paso_id, request.files.get("archivo"), current_user)
+    return envelope(True, result.detalles)
+
+
+@operation(
+    "GET",
+    "/ot/paso/archivo",
+    tag=TAG,
+    summary="Descargar el archivo entregable de un paso",
+    description="Siempre como descarga (`Content-Disposition: attachment`, `application/octet-stream`).",
+    parameters=(Param("id", ID_QUERY, "ID del paso.", required=True, example=1),),
+    answer=DOWNLOAD,
+    ok="El archivo.",
+    codes=READ_CODES,
+)
+def ot_paso_archivo_descargar():
+    return send_stored(read.step_file(query_id("id", message="ID del paso no proporcionado")))

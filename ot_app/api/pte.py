@@ -4,28 +4,35 @@ OpenAPI document says about it."""
 from flask import request
 from flask_login import current_user
 
+from .. import steps
 from ..auth.security import requires_role
 from ..envelope import envelope
 from ..errors import fail
-from ..models import EstatusPTEId
+from ..files import accepts_upload, send_stored
+from ..models import EstatusPasoId, EstatusPTEId, FrenteId, Registro
+from ..orders.forms import OTForm, StepForm
 from ..pte import commands, read
 from ..pte.forms import PTEForm, PTEStatusForm
-from ..pte.serialize import PTEDatos, PTEFila
+from ..pte.serialize import PasoPTE, PTEDatos, PTEFila
 from ..service_errors import ValidationFailed
-from .request import query_id, validated
+from .ot import STEP_EDIT_DESCRIPTION
+from .request import body_id, body_values, query_id, validated
 from .spec import (
     CREADA,
     CREATE_CODES,
+    DOWNLOAD,
     EDITADA,
     EXITO,
     ID_QUERY,
     READ_CODES,
+    UPLOAD_CODES,
     WRITE_CODES,
     Answer,
     FormBody,
     IdBody,
     Param,
     operation,
+    step_file_body,
 )
 
 TAG = "PTE"
@@ -169,3 +176,133 @@ def pte_estatus():
         values["id"], values["id_estatus_pte"], current_user, values.get("version")
     )
     return envelope(True, result.detalles, version=result.pte.version)
+
+
+# --------------------------------------------------------------------------- checklist
+
+
+@operation(
+    "GET",
+    "/pte/pasos",
+    tag=TAG,
+    summary="Los pasos de una PTE, en orden (los subpasos bajo su paso), y su avance",
+    parameters=(Param("id", ID_QUERY, "ID de la PTE.", required=True, example=1),),
+    answer=Answer("PasosPTERespuesta", datos=list[PasoPTE]),
+    ok="Los pasos.",
+    codes=READ_CODES,
+)
+def pte_pasos():
+    pte_id = query_id("id", message="ID de la PTE no proporcionado")
+    read.get_pte(pte_id)  # 404 when unknown
+    pasos, avance = read.steps_and_progress(pte_id)
+    return envelope(
+        True, f"{len(pasos)} pasos, {avance.pct} % de avance", datos=[PasoPTE.json_of_row(p) for p in pasos]
+    )
+
+
+@operation(
+    "POST",
+    "/pte/paso/editar",
+    tag=TAG,
+    summary="Cambiar el estatus, el comentario, las fechas y/o el enlace al entregable de un paso de PTE",
+    description=STEP_EDIT_DESCRIPTION.format(pasos="/api/pte/pasos")
+    + " Un paso con subpasos sigue a sus subpasos: se completa solo (y se reabre) con ellos.",
+    body=FormBody(
+        StepForm,
+        "`id` del paso y cualquiera de `estatus_paso`, `comentario`, `fecha_inicio`, `fecha_termino`, "
+        "`fecha_entrega`, `entregable_url` (vacío lo borra).",
+        examples={
+            "completar": (
+                "Marcar un subpaso completado, con su entregable",
+                {
+                    "id": "1",
+                    "estatus_paso": str(EstatusPasoId.COMPLETADO.value),
+                    "entregable_url": "https://sharepoint.example.com/volumetria.xlsx",
+                },
+            )
+        },
+    ),
+    answer=EXITO,
+    ok="Paso actualizado (o sin cambios).",
+    codes=WRITE_CODES,
+)
+@requires_role("editor")
+def pte_paso_editar():
+    values = validated(StepForm, partial=True)
+    steps.require_change(values)
+    result = commands.set_step(values, current_user)
+    return envelope(True, result.detalles)
+
+
+@operation(
+    "POST",
+    "/pte/crear-ot",
+    tag=TAG,
+    summary="Crear OT: la OT inicial de una PTE aprobada con su lista de pasos completa",
+    description="Rol editor. `id` es la PTE; los campos de la OT que no se envíen se toman de ella "
+    "(folio propuesto, descripción, cliente, responsable de proyecto, montos, plazo). La OT queda "
+    f"Por definir (estatus {Registro.POR_DEFINIR.value}) hasta su primera edición. Mientras la PTE no "
+    "esté aprobada o le falten pasos, responde 409 diciendo qué falta. Responde `id_nuevo`.",
+    body=FormBody(
+        OTForm,
+        "`id` de la PTE y cualquier campo de la OT.",
+        required=("id",),
+        partial=True,
+        examples={
+            "crear_ot": (
+                "Con lo que la PTE no dice",
+                {
+                    "id": "1",
+                    "responsable_cliente": "Ing. Laura Méndez",
+                    "id_frente": str(FrenteId.TIERRA.value),
+                    "id_patio": "1",
+                },
+            )
+        },
+    ),
+    answer=CREADA,
+    ok="OT creada, Por definir.",
+    codes=(*CREATE_CODES, 404),
+)
+@requires_role("editor")
+def pte_crear_ot():
+    body = body_values()
+    result = commands.create_ot(body_id("ID de la PTE no proporcionado"), body, current_user)
+    return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, id_nuevo=result.ot.id)
+
+
+# --------------------------------------------------------------------------- step deliverable files
+
+
+@operation(
+    "POST",
+    "/pte/paso/archivo",
+    tag=TAG,
+    summary="Subir el archivo entregable de un paso (multipart/form-data)",
+    description="Rol editor. El mismo archivo (mismo contenido) se guarda una sola vez.",
+    body=step_file_body("/api/pte/pasos"),
+    answer=EXITO,
+    ok="Archivo guardado en el paso.",
+    codes=UPLOAD_CODES,
+)
+@accepts_upload(steps.DELIVERABLE_MAX_BODY)
+@requires_role("editor")
+def pte_paso_archivo():
+    paso_id = body_id("ID del paso no proporcionado")
+    result = commands.attach_step_file(paso_id, request.files.get("archivo"), current_user)
+    return envelope(True, result.detalles)
+
+
+@operation(
+    "GET",
+    "/pte/paso/archivo",
+    tag=TAG,
+    summary="Descargar el archivo entregable de un paso",
+    description="Siempre como descarga (`Content-Disposition: attachment`, `application/octet-stream`).",
+    parameters=(Param("id", ID_QUERY, "ID del paso.", required=True, example=1),),
+    answer=DOWNLOAD,
+    ok="El archivo.",
+    codes=READ_CODES,
+)
+def pte_paso_archivo_descargar():
+    return send_stored(read.step_file(query_id("id", message="ID del paso no proporcionado")))

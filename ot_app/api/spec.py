@@ -75,6 +75,26 @@ WRITE_CODES = (400, 401, 403, 404, 409, 413)
 ID_QUERY = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
 
 
+def step_file_body(pasos: str) -> UploadBody:
+    """The body of a step deliverable upload (OT and PTE steps alike: ot_app.steps)."""
+    from ..steps import DELIVERABLE_MAX_BYTES
+
+    return UploadBody(
+        f"`id` del paso (de `{pasos}`) y `archivo`: PDF, imagen (PNG, JPEG, GIF, WebP), xlsx, docx o "
+        f"zip, juzgado por su contenido, hasta {DELIVERABLE_MAX_BYTES // (1024 * 1024)} MB. Reemplaza "
+        "el archivo anterior del paso; queda en el historial.",
+        {
+            "id": {"type": "string", "pattern": r"^[1-9][0-9]{0,9}$"},  # openapi.ID_TEXT
+            "archivo": {"type": "string", "contentMediaType": "application/octet-stream"},
+        },
+        required=("id", "archivo"),
+    )
+
+
+UPLOAD_CODES = (400, 401, 403, 404, 409, 413, 422)
+DOWNLOAD = Answer("ArchivoEntregable", media="application/octet-stream")
+
+
 @dataclass(frozen=True)
 class Operation:
     method: str

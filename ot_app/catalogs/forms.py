@@ -3,14 +3,15 @@ a step-set rule. They check what a value must look like; the services check it a
 (a name already taken, a client that does not exist, a rule that already exists)."""
 
 from wtforms import StringField
-from wtforms.validators import Length
+from wtforms.validators import Length, NumberRange, Optional
 
-from ..fields import ActivoField, IdField, ParsedField, parse_whole
+from ..fields import ActivoField, IdField, ParsedField, WholeField, parse_whole
 from ..forms import BaseForm, Required
 
 NOMBRE_MAX = 150
 DESCRIPCION_PASO_MAX = 300
 STEP_SET_MAX = 9999
+PESO_MAX = 100
 DEFAULT_STEP_SET = 5  # the set the steps page opens on (the seed's everyday set)
 
 
@@ -67,9 +68,22 @@ class StepForm(BaseForm):
         ],
     )
 
+    peso = WholeField(
+        "Peso",
+        subject="El peso del paso",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=PESO_MAX, message=f"El peso del paso debe ser un número entre 1 y {PESO_MAX}."
+            ),
+        ],
+    )
+    orden = WholeField("Orden", subject="El orden del paso")
+    id_padre = IdField("Subpaso de", subject="El paso principal")
+
 
 class StepEditForm(StepForm):
-    """Rename and/or (de)activate a template: used in partial mode."""
+    """Rename, reweigh, reorder and/or (de)activate a template: used in partial mode."""
 
     activo = ActivoField("Activo", subject=ACTIVO_SUBJECT)
 
@@ -90,3 +104,14 @@ class RuleForm(RulePreviewForm):
         subject="El conjunto de pasos",
         validators=[Required(f"El conjunto de pasos debe ser un número entre 1 y {STEP_SET_MAX:,}.")],
     )
+
+
+class PTERulePreviewForm(BaseForm):
+    id_cliente = IdField("Cliente", subject="El cliente")
+
+
+class PTERuleForm(PTERulePreviewForm):
+    """Add a PTE rule, or change one (with its `id`): cliente (or any) → PTE step set."""
+
+    id = RuleForm.id
+    tipo_paso = RuleForm.tipo_paso

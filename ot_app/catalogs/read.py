@@ -15,8 +15,6 @@ from ..models import (
     Embarcacion,
     EstatusOT,
     Intercom,
-    OTDetalle,
-    PasoOt,
     Patio,
     Plataforma,
     PTEHeader,
@@ -24,7 +22,7 @@ from ..models import (
     ReglaPaso,
     ResponsableProyecto,
 )
-from .registry import MODELS, get_catalogo
+from .registry import MODELS, STEP_KINDS, get_catalogo
 
 # Who uses a row of each catalog: (column, what to call the users).
 REFERENCES: dict[type, list[tuple]] = {
@@ -81,58 +79,85 @@ def describe_usage(usos: dict[str, int]) -> str:
 # --------------------------------------------------------------------------- step templates
 
 
-def step_sets() -> list[int]:
-    sets = set(db.session.scalars(select(PasoOt.tipo).distinct()))
-    sets |= set(db.session.scalars(select(ReglaPaso.tipo_paso).distinct()))
-    return sorted(sets)
+def step_sets(kind: str = "ot") -> list[int]:
+    k = STEP_KINDS[kind]
+    sets = set(db.session.scalars(select(k.template.tipo).distinct()))
+    sets |= set(db.session.scalars(select(k.rule.tipo_paso).distinct()))
+    return sorted(sets) or [DEFAULT_SETS[kind]]
 
 
-def list_steps(step_set: int) -> list[dict]:
-    """Templates of a set in id order, with how many OTs use each."""
+DEFAULT_SETS = {"ot": 5, "pte": 1}
+
+
+def _steps_select(step_set: int, kind: str, *extra):
+    """A set's templates in checklist order (OT: id; PTE: `orden`, sub-steps under their step)."""
+    k = STEP_KINDS[kind]
+    t = k.template
+    columns = [t.id, t.descripcion, t.activo, t.peso]
+    if not k.substeps:
+        return select(*columns, *extra).where(t.tipo == step_set).order_by(t.id)
+    from ..pte.read import checklist_order
+
+    parent, order = checklist_order()
+    return (
+        select(*columns, t.orden, t.id_padre, *extra)
+        .outerjoin(parent, parent.id == t.id_padre)
+        .where(t.tipo == step_set)
+        .order_by(*order)
+    )
+
+
+def _step_dict(row, kind: str) -> dict:
+    out = {"id": row[0], "descripcion": row[1], "activo": bool(row[2]), "peso": row[3]}
+    if STEP_KINDS[kind].substeps:
+        out.update(orden=row[4], id_padre=row[5])
+    return out
+
+
+def list_steps(step_set: int, kind: str = "ot") -> list[dict]:
+    """Templates of a set in checklist order, with how many OTs (PTEs) use each (`ots`)."""
+    k = STEP_KINDS[kind]
+    t, d = k.template, k.detail
     used = (
-        select(OTDetalle.id_paso, func.count(OTDetalle.id_ot.distinct()).label("n"))
-        .join(PasoOt, PasoOt.id == OTDetalle.id_paso)
-        .where(PasoOt.tipo == step_set)
-        .group_by(OTDetalle.id_paso)
+        select(d.id_paso, func.count(getattr(d, k.owner).distinct()).label("n"))
+        .join(t, t.id == d.id_paso)
+        .where(t.tipo == step_set)
+        .group_by(d.id_paso)
         .subquery()
     )
-    rows = db.session.execute(
-        select(PasoOt.id, PasoOt.descripcion, PasoOt.activo, func.coalesce(used.c.n, 0))
-        .outerjoin(used, used.c.id_paso == PasoOt.id)
-        .where(PasoOt.tipo == step_set)
-        .order_by(PasoOt.id)
-    ).all()
-    return [{"id": r[0], "descripcion": r[1], "activo": bool(r[2]), "ots": r[3]} for r in rows]
+    stmt = _steps_select(step_set, kind, func.coalesce(used.c.n, 0)).outerjoin(used, used.c.id_paso == t.id)
+    return [{**_step_dict(r, kind), "ots": r[-1]} for r in db.session.execute(stmt)]
 
 
-def list_steps_plain(step_set: int) -> list[dict]:
-    rows = db.session.execute(
-        select(PasoOt.id, PasoOt.descripcion, PasoOt.activo)
-        .where(PasoOt.tipo == step_set)
-        .order_by(PasoOt.id)
-    ).all()
-    return [{"id": r[0], "descripcion": r[1], "activo": bool(r[2])} for r in rows]
+def list_steps_plain(step_set: int, kind: str = "ot") -> list[dict]:
+    return [_step_dict(r, kind) for r in db.session.execute(_steps_select(step_set, kind))]
 
 
 # --------------------------------------------------------------------------- step-set rules
 
 
-def list_rules() -> list[ReglaPaso]:
-    return list(
-        db.session.scalars(
-            select(ReglaPaso).order_by(
-                ReglaPaso.id_tipo, ReglaPaso.id_cliente.is_(None), ReglaPaso.id_cliente
-            )
-        ).unique()
-    )
+def list_rules(kind: str = "ot") -> list:
+    rule = STEP_KINDS[kind].rule
+    order = [rule.id_cliente.is_(None), rule.id_cliente]
+    if kind == "ot":
+        order.insert(0, rule.id_tipo)
+    return list(db.session.scalars(select(rule).order_by(*order)).unique())
 
 
-def preview(id_tipo: int, id_cliente: int | None) -> dict:
-    """What an OT of this tipo for this client would get: the set and its active steps."""
-    from ..orders.read import step_set_for
+def preview(id_tipo: int | None, id_cliente: int | None, kind: str = "ot") -> dict:
+    """What a new OT of this tipo (a new PTE) for this client would get: the set and its active
+    steps (a sub-step only under an active step, as creation does)."""
+    if kind == "pte":
+        from ..pte.read import step_set_for as pte_step_set_for
 
-    step_set = step_set_for(id_tipo, id_cliente)
-    pasos = [p for p in list_steps_plain(step_set) if p["activo"]]
+        step_set = pte_step_set_for(id_cliente)
+    else:
+        from ..orders.read import step_set_for
+
+        step_set = step_set_for(id_tipo, id_cliente)
+    pasos = list_steps_plain(step_set, kind)
+    active = {p["id"] for p in pasos if p["activo"]}
+    pasos = [p for p in pasos if p["id"] in active and (not p.get("id_padre") or p["id_padre"] in active)]
     return {"tipo_paso": step_set, "pasos": pasos}
 
 

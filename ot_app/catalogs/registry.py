@@ -13,8 +13,14 @@ from ..models import (
     EstatusPTE,
     Frente,
     Intercom,
+    OTDetalle,
+    PasoOt,
+    PasoPte,
     Patio,
     Plataforma,
+    PTEDetalle,
+    ReglaPaso,
+    ReglaPasoPte,
     ResponsableProyecto,
     TipoDocumento,
 )
@@ -62,3 +68,27 @@ def get_catalogo(slug: str) -> Catalogo:
     if cat is None:
         raise NotFound(f"No existe el catálogo {slug}.")
     return cat
+
+
+@dataclass(frozen=True)
+class StepKind:
+    """A kind of checklist (OT or PTE): its templates, the steps made from them, its set rules and
+    how the pages name it. The step-template and rule pages and services serve both through it."""
+
+    slug: str  # "ot" | "pte": the `kind` of the catalog URLs
+    template: type  # PasoOt | PasoPte
+    detail: type  # OTDetalle | PTEDetalle
+    owner: str  # the detail's column naming its OT or PTE
+    rule: type  # ReglaPaso (tipo, cliente) | ReglaPasoPte (cliente)
+    usado_por: str  # "OT" | "PTE"
+    entidad: str  # the activity log's name for a template
+    entidad_regla: str  # ... and for a rule
+    substeps: bool  # templates may be ordered and nested (PTE)
+
+
+STEP_KINDS: dict[str, StepKind] = {
+    "ot": StepKind("ot", PasoOt, OTDetalle, "id_ot", ReglaPaso, "OT", "paso_ot", "regla_paso", False),
+    "pte": StepKind(
+        "pte", PasoPte, PTEDetalle, "id_pte", ReglaPasoPte, "PTE", "paso_pte", "regla_paso_pte", True
+    ),
+}

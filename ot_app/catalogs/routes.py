@@ -13,16 +13,17 @@ from ..service_errors import ServiceError, ValidationFailed
 from ..views import action_error, render, with_toast
 from . import bp, commands, read
 from .forms import (
-    DEFAULT_STEP_SET,
     CatalogRowEditForm,
     CatalogRowForm,
+    PTERuleForm,
+    PTERulePreviewForm,
     RuleForm,
     RulePreviewForm,
     StepEditForm,
     StepForm,
     StepSetForm,
 )
-from .registry import CATALOGOS, Catalogo, get_catalogo
+from .registry import CATALOGOS, STEP_KINDS, Catalogo, get_catalogo
 
 
 @bp.context_processor
@@ -155,107 +156,155 @@ def fila_eliminar(slug: str, row_id: int):
 
 
 # --------------------------------------------------------------------------- step templates
+# One set of pages for both checklists: /catalogos/pasos (OT) and /catalogos/pte/pasos (PTE); `kind`
+# picks the StepKind (registry.STEP_KINDS) and every template, service and read takes it.
+
+OT_KIND = {"kind": "ot"}
 
 
-def _step_set() -> tuple[int | None, dict]:
+def _step_set(kind: str) -> tuple[int | None, dict]:
     """The set in the `tipo` query argument (the everyday set when absent), or its error."""
     form = StepSetForm(formdata=request.args)
     if not form.validate():
         return None, form.first_errors()
-    return form.tipo.data or DEFAULT_STEP_SET, {}
+    return form.tipo.data or read.DEFAULT_SETS[kind], {}
 
 
-def _steps_panel(step_set: int) -> str:
-    return render_template(
-        "catalogs/_pasos_panel.html", pasos=read.list_steps(step_set), step_set=step_set, f=StepForm.specs()
-    )
+def _steps_context(step_set: int, kind: str) -> dict:
+    return {
+        "pasos": read.list_steps(step_set, kind),
+        "step_set": step_set,
+        "kind": kind,
+        "k": STEP_KINDS[kind],
+        "f": StepEditForm.specs(),
+    }
 
 
-@bp.get("/pasos")
-def pasos():
-    step_set, errores = _step_set()
+def _steps_panel(step_set: int, kind: str) -> str:
+    return render_template("catalogs/_pasos_panel.html", **_steps_context(step_set, kind))
+
+
+@bp.get("/pasos", defaults=OT_KIND)
+@bp.get("/<any(pte):kind>/pasos")
+def pasos(kind: str):
+    step_set, errores = _step_set(kind)
     if errores:
         fail(400, errores["tipo"])
-    return render_template(
-        "catalogs/pasos.html",
-        sets=read.step_sets(),
-        step_set=step_set,
-        pasos=read.list_steps(step_set),
-        f=StepForm.specs(),
-    )
+    return render_template("catalogs/pasos.html", sets=read.step_sets(kind), **_steps_context(step_set, kind))
 
 
-@bp.post("/pasos")
+@bp.post("/pasos", defaults=OT_KIND)
+@bp.post("/<any(pte):kind>/pasos")
 @requires_role("admin")
-def paso_crear():
-    step_set, errores = _step_set()
+def paso_crear(kind: str):
+    step_set, errores = _step_set(kind)
     form = StepForm(formdata=request.form)
     if not form.validate() or errores:
         return action_error(ValidationFailed.from_errors({**errores, **form.first_errors()}))
-    commands.create_step(step_set, form.descripcion.data, current_user)
-    return with_toast(_steps_panel(step_set), "Paso agregado.")
+    try:
+        commands.create_step(
+            step_set,
+            form.descripcion.data,
+            current_user,
+            kind,
+            peso=form.peso.data,
+            orden=form.orden.data,
+            id_padre=form.id_padre.data,
+        )
+    except ServiceError as err:
+        return action_error(err)
+    return with_toast(_steps_panel(step_set, kind), "Paso agregado.")
 
 
-@bp.post("/pasos/<int:paso_id>")
+@bp.post("/pasos/<int:paso_id>", defaults=OT_KIND)
+@bp.post("/<any(pte):kind>/pasos/<int:paso_id>")
 @requires_role("admin")
-def paso_guardar(paso_id: int):
+def paso_guardar(paso_id: int, kind: str):
     form = StepEditForm(formdata=request.form, partial=True)
     if not form.validate():
         return action_error(ValidationFailed.from_errors(form.first_errors()))
     values = form.present_values()
     try:
-        paso = commands.update_step(paso_id, values.get("descripcion"), values.get("activo"), current_user)
+        paso = commands.update_step(
+            paso_id,
+            values.get("descripcion"),
+            values.get("activo"),
+            current_user,
+            kind,
+            peso=values.get("peso"),
+            orden=values.get("orden"),
+        )
     except ServiceError as err:
         return action_error(err)
-    return with_toast(_steps_panel(paso.tipo), "Paso guardado.")
+    return with_toast(_steps_panel(paso.tipo, kind), "Paso guardado.")
 
 
 # --------------------------------------------------------------------------- rules
 
 
-def _rules_context(**extra):
+def _rules_context(kind: str, **extra):
     return {
-        "reglas": read.list_rules(),
+        "reglas": read.list_rules(kind),
         "tipos": db.session.scalars(db.select(TipoDocumento).order_by(TipoDocumento.id)).all(),
         "clientes": db.session.scalars(db.select(Cliente).order_by(Cliente.nombre)).all(),
-        "sets": read.step_sets(),
-        "f": RuleForm.specs(),
+        "sets": read.step_sets(kind),
+        "f": (RuleForm if kind == "ot" else PTERuleForm).specs(),
+        "kind": kind,
+        "k": STEP_KINDS[kind],
         **extra,
     }
 
 
-@bp.get("/reglas")
-def reglas():
+@bp.get("/reglas", defaults=OT_KIND)
+@bp.get("/<any(pte):kind>/reglas")
+def reglas(kind: str):
     preview = None
-    form = RulePreviewForm(formdata=request.args)
-    if request.args.get("id_tipo") and form.validate():  # a half-typed choice shows no preview
-        id_tipo, id_cliente = form.id_tipo.data, form.id_cliente.data
-        preview = read.preview(id_tipo, id_cliente)
-        preview["tipo"] = db.session.get(TipoDocumento, id_tipo)
+    if kind == "ot":
+        form = RulePreviewForm(formdata=request.args)
+        asked = request.args.get("id_tipo")  # a half-typed choice shows no preview
+    else:
+        form = PTERulePreviewForm(formdata=request.args)
+        asked = "id_cliente" in request.args
+    if asked and form.validate():
+        id_tipo = form.id_tipo.data if kind == "ot" else None
+        id_cliente = form.id_cliente.data
+        preview = read.preview(id_tipo, id_cliente, kind)
+        preview["tipo"] = db.session.get(TipoDocumento, id_tipo) if id_tipo else None
         preview["cliente"] = db.session.get(Cliente, id_cliente) if id_cliente else None
-    return render("catalogs/reglas.html", "catalogs/_preview.html", preview=preview, **_rules_context())
+    return render("catalogs/reglas.html", "catalogs/_preview.html", preview=preview, **_rules_context(kind))
 
 
-@bp.post("/reglas")
+@bp.post("/reglas", defaults=OT_KIND)
+@bp.post("/<any(pte):kind>/reglas")
 @requires_role("admin")
-def regla_guardar():
-    form = RuleForm(formdata=request.form)
+def regla_guardar(kind: str):
+    form = (RuleForm if kind == "ot" else PTERuleForm)(formdata=request.form)
     if not form.validate():
         return action_error(ValidationFailed.from_errors(form.first_errors()))
     try:
         commands.save_rule(
-            form.id.data, form.id_tipo.data, form.id_cliente.data, form.tipo_paso.data, current_user
+            form.id.data,
+            form.id_tipo.data if kind == "ot" else None,
+            form.id_cliente.data,
+            form.tipo_paso.data,
+            current_user,
+            kind,
         )
     except ServiceError as err:
         return action_error(err)
-    return with_toast(render_template("catalogs/_reglas_rows.html", **_rules_context()), "Regla guardada.")
+    return with_toast(
+        render_template("catalogs/_reglas_rows.html", **_rules_context(kind)), "Regla guardada."
+    )
 
 
-@bp.post("/reglas/<int:rule_id>/eliminar")
+@bp.post("/reglas/<int:rule_id>/eliminar", defaults=OT_KIND)
+@bp.post("/<any(pte):kind>/reglas/<int:rule_id>/eliminar")
 @requires_role("admin")
-def regla_eliminar(rule_id: int):
+def regla_eliminar(rule_id: int, kind: str):
     try:
-        commands.delete_rule(rule_id, current_user)
+        commands.delete_rule(rule_id, current_user, kind)
     except ServiceError as err:
         return action_error(err)
-    return with_toast(render_template("catalogs/_reglas_rows.html", **_rules_context()), "Regla eliminada.")
+    return with_toast(
+        render_template("catalogs/_reglas_rows.html", **_rules_context(kind)), "Regla eliminada."
+    )

@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit
+from .. import audit, steps
 from ..extensions import db
+from ..formatting import office_today
 from ..models import (
     OTE,
     Cliente,
@@ -41,6 +42,7 @@ from ..models import (
     normalize_folio,
     utcnow,
 )
+from ..pte.read import missing_for_ot as pte_missing_for_ot
 from ..service_errors import Conflict, NotFound, Replaced, ServiceError, ValidationFailed
 from ..transactions import write_transaction
 from . import baselines
@@ -502,6 +504,10 @@ def _check_pte(pte_id, errors, current) -> PTEHeader | None:
     if pte_id == current:
         return pte  # an OT keeps its parent even if the PTE changed state later
     if pte.puede_originar_ot:
+        # Its checklist must be complete too (issue 13): the PTE's own gate says what is missing.
+        incomplete = pte_missing_for_ot(pte)
+        if incomplete:
+            errors["id_pte_header"] = incomplete
         return pte
     if pte.eliminada:
         errors["id_pte_header"] = f"La PTE {pte.oficio_pte} fue eliminada."
@@ -650,7 +656,7 @@ def _create_steps(ot_id: int, step_set: int) -> int:
 
 
 def set_step(values: dict, actor: Usuario | None) -> Result:
-    """Change one step's status and/or comment."""
+    """Change one step's status, comment, dates and/or deliverable link (`steps.apply_changes`)."""
     detalle_id = values.get("id")
     if not detalle_id:
         raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
@@ -663,16 +669,8 @@ def set_step(values: dict, actor: Usuario | None) -> Result:
         ensure_editable(ot)
         names = dict(db.session.execute(select(EstatusPaso.id, EstatusPaso.nombre)).all())
         label = f"Paso «{detalle.paso.descripcion}»"
-        cambios = {}
-        if values.get("estatus_paso") and values["estatus_paso"] != detalle.estatus_paso:
-            cambios[f"{label}: estatus"] = [
-                names.get(detalle.estatus_paso),
-                names.get(values["estatus_paso"]),
-            ]
-            detalle.estatus_paso = values["estatus_paso"]
-        if "comentario" in values and (values["comentario"] or "") != (detalle.comentario or ""):
-            cambios[f"{label}: comentario"] = [detalle.comentario, values["comentario"] or ""]
-            detalle.comentario = values["comentario"] or ""
+        # Status, comment, dates and deliverable link: the rules shared with the PTE checklist.
+        cambios = steps.apply_changes(detalle, values, label, names)
         if not cambios:
             return Result(ot, "Sin cambios en el paso.")
         detalle.updated_at = utcnow()
@@ -791,3 +789,94 @@ def restore_order(ot_id, actor: Usuario | None) -> Result:
     except StaleDataError as exc:
         raise _conflict(ot_id) from exc
     return Result(ot, detalles)
+
+
+# --------------------------------------------------------------------------- status
+
+
+def change_status(values: dict, actor: Usuario | None) -> Result:
+    """Change an OT's status (issue 13). Entering Terminada stamps `fecha_termino_real` (`fecha`,
+    default today) and leaving it clears it; entering En ejecución stamps `fecha_inicio_real`
+    (`fecha`, default today) when it is empty. The optional `comentario` goes to the log entry,
+    never over the OT's general comment. A stale `version` is a conflict."""
+    ot_id = values.get("id")
+    if not ot_id:
+        raise ValidationFailed("ID de la OT no proporcionado", {"id": "ID de la OT no proporcionado"})
+    try:
+        with write_transaction():
+            return _change_status(ot_id, values, actor)
+    except StaleDataError as exc:
+        raise _conflict(ot_id) from exc
+
+
+def _change_status(ot_id, values: dict, actor) -> Result:
+    ot = db.session.get(OTE, ot_id)
+    if ot is None:
+        raise NotFound(f"No existe la OT con ID {ot_id}.")
+    lock_chain(ot)  # as update_order: not while the chain is being reprogrammed
+    ensure_editable(ot)
+    sent_version = values.get("version")
+    if sent_version is not None and sent_version != ot.version:
+        raise _conflict(ot_id, ot)
+    names = dict(db.session.execute(select(EstatusOT.id, EstatusOT.nombre)).all())
+    nuevo, actual = values.get("id_estatus_ot"), ot.id_estatus_ot
+    if nuevo not in names:
+        raise ValidationFailed.from_errors({"id_estatus_ot": f"El estatus de OT con ID {nuevo} no existe."})
+    if nuevo == actual:
+        raise ServiceError(f"La OT {ot.orden_trabajo} ya está {names[nuevo]}.", tipo_aviso="advertencia")
+    fecha = values.get("fecha") or office_today()
+    before = {
+        "id_estatus_ot": actual,
+        "fecha_inicio_real": ot.fecha_inicio_real,
+        "fecha_termino_real": ot.fecha_termino_real,
+    }
+    ot.id_estatus_ot = nuevo
+    if nuevo == EstatusOTId.TERMINADA:
+        ot.fecha_termino_real = fecha
+    elif actual == EstatusOTId.TERMINADA:
+        ot.fecha_termino_real = None
+    if nuevo == EstatusOTId.EN_EJECUCION and ot.fecha_inicio_real is None:
+        ot.fecha_inicio_real = fecha
+    errors: dict = {}
+    _check_dates(ot, errors)
+    if errors:
+        raise ValidationFailed.from_errors(
+            {"fecha": "La fecha de término real no puede ser anterior a la de inicio real."}
+        )
+    ot.updated_by = getattr(actor, "id", None)
+    db.session.flush()
+    cambios = audit.diff(before, {name: getattr(ot, name) for name in before})
+    comentario = (values.get("comentario") or "").strip()
+    if comentario:
+        cambios[STATUS_COMMENT] = [None, comentario]
+    audit.log(actor, "estatus", "ot", ot.id, cambios)
+    detalles = f"La OT {ot.orden_trabajo} ahora está {names[nuevo]}"
+    if "fecha_termino_real" in cambios:
+        shown = ot.fecha_termino_real.strftime("%d/%m/%Y") if ot.fecha_termino_real else "sin fecha"
+        detalles += f"; término real: {shown}"
+    elif "fecha_inicio_real" in cambios:
+        detalles += f"; inicio real: {ot.fecha_inicio_real:%d/%m/%Y}"
+    return Result(ot, detalles + ".", cambios=cambios)
+
+
+STATUS_COMMENT = "Comentario del cambio de estatus"
+
+
+def attach_step_file(paso_id, storage, actor: Usuario | None) -> Result:
+    """Upload a step's deliverable file (`steps.save_deliverable`: bounded, type by content, stored
+    outside the web root); the same rules as set_step for which OTs may change."""
+    if not paso_id:
+        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
+    with write_transaction():
+        detalle = db.session.get(OTDetalle, paso_id, options=[joinedload(OTDetalle.paso)])
+        if detalle is None:
+            raise NotFound(f"No existe el paso con ID {paso_id}.")
+        ot = db.session.get(OTE, detalle.id_ot)
+        lock_chain(ot)
+        ensure_editable(ot)
+        stored = steps.save_deliverable(storage)
+        cambios = steps.attach(detalle, stored, f"Paso «{detalle.paso.descripcion}»")
+        detalle.updated_at = utcnow()
+        detalle.updated_by = getattr(actor, "id", None)
+        audit.log(actor, "paso", "ot", ot.id, cambios)
+    return Result(ot, f"Archivo «{stored.nombre}» guardado en el paso.", cambios=cambios)

@@ -1,7 +1,9 @@
 """The OT form: the seed's POST names, shared by the browser pages and the JSON API."""
 
+import re
+
 from wtforms import StringField, TextAreaField
-from wtforms.validators import AnyOf, Length, Optional, StopValidation
+from wtforms.validators import AnyOf, Length, Optional, StopValidation, ValidationError
 
 from ..fields import IdField, IsoDateField, MoneyField, WholeField
 from ..forms import BaseForm, Required
@@ -9,6 +11,7 @@ from ..models import EstatusPasoId, TipoId
 
 TEXT_MAX = 5000
 MOTIVO_MAX = 2000
+URL_MAX = 500
 
 
 def _alternatives(enum, names: bool = True) -> str:
@@ -119,3 +122,33 @@ class StepForm(BaseForm):
         "Comentario",
         validators=[Length(max=1000, message="El comentario del paso admite hasta 1,000 caracteres.")],
     )
+    fecha_inicio = IsoDateField("Fecha de inicio", subject="La fecha de inicio del paso")
+    fecha_termino = IsoDateField("Fecha de término", subject="La fecha de término del paso")
+    fecha_entrega = IsoDateField("Fecha de entrega", subject="La fecha de entrega del paso")
+    entregable_url = StringField(
+        "Enlace al entregable",
+        validators=[
+            Length(max=URL_MAX, message=f"El enlace al entregable admite hasta {URL_MAX} caracteres.")
+        ],
+    )
+
+    def validate_entregable_url(self, field):
+        # Only web links: a javascript: or file: URL in a link people click is an attack, not a deliverable.
+        value = (field.data or "").strip()
+        if value and not re.fullmatch(r"https?://[^\s<>\"']+", value, flags=re.IGNORECASE):
+            raise ValidationError("El enlace al entregable debe ser una dirección http:// o https://.")
+
+
+class OTStatusForm(BaseForm):
+    """A status change (the OT page, the list's `s`, `POST /api/ot/estatus`)."""
+
+    id = IdField("ID", subject="El ID de la OT", validators=[Required("ID de la OT no proporcionado")])
+    id_estatus_ot = IdField(
+        "Estatus de la OT", subject="El estatus de la OT", validators=[Required("Indique el nuevo estatus.")]
+    )
+    fecha = IsoDateField("Fecha", subject="La fecha")
+    comentario = TextAreaField(
+        "Comentario del cambio",
+        validators=[Length(max=1000, message="El comentario del cambio admite hasta 1,000 caracteres.")],
+    )
+    version = WholeField("Versión", subject="La versión")

@@ -131,6 +131,7 @@ ACCIONES = {
     "eliminar": "eliminó la OT",
     "restaurar": "restauró la OT",
     "paso": "actualizó un paso",
+    "estatus": "cambió el estatus",
 }
 CREATIONS = ("crear", "reprogramar")
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
+from .. import steps
 from ..auth.security import sees_deleted
 from ..extensions import db
 from ..models import (
@@ -17,7 +18,6 @@ from ..models import (
     Embarcacion,
     EstatusOT,
     EstatusPaso,
-    EstatusPasoId,
     Frente,
     OTDetalle,
     PasoOt,
@@ -87,13 +87,17 @@ class Avance:
     def pct(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def completo(self) -> bool:
+        """Nothing left to do (every step that applies is done; true for a checklist with none)."""
+        return self.done >= self.total
+
 
 def _progress_sums():
-    """Step progress, defined once for every page and the API: COMPLETADO steps over every step
-    but NO_APLICA. Aggregates over OTDetalle rows (grouped in the list, a window in the detail)."""
-    done = func.sum(case((OTDetalle.estatus_paso == EstatusPasoId.COMPLETADO, 1), else_=0))
-    applicable = func.sum(case((OTDetalle.estatus_paso != EstatusPasoId.NO_APLICA, 1), else_=0))
-    return done, applicable
+    """Step progress of an OT (`steps.progress_sums`, the one rule shared with PTEs): weighted
+    COMPLETADO steps over every step but NO_APLICA. Aggregates over OTDetalle rows joined to their
+    PasoOt template (its `peso`), grouped in the list, a window in the detail."""
+    return steps.progress_sums(OTDetalle.estatus_paso, PasoOt.peso)
 
 
 def steps_and_progress(ot_id: int) -> tuple[list[dict], Avance]:
@@ -110,6 +114,11 @@ def steps_and_progress(ot_id: int) -> tuple[list[dict], Avance]:
             OTDetalle.updated_at,
             done.over(),
             applicable.over(),
+            OTDetalle.fecha_inicio,
+            OTDetalle.fecha_termino,
+            OTDetalle.fecha_entrega,
+            OTDetalle.entregable_url,
+            OTDetalle.archivo_nombre,
         )
         .join(PasoOt, PasoOt.id == OTDetalle.id_paso)
         .join(EstatusPaso, EstatusPaso.id == OTDetalle.estatus_paso)
@@ -126,6 +135,11 @@ def steps_and_progress(ot_id: int) -> tuple[list[dict], Avance]:
             "estatus_nombre": r[4],
             "comentario": r[5] or "",
             "updated_at": r[6],
+            "fecha_inicio": r[9],
+            "fecha_termino": r[10],
+            "fecha_entrega": r[11],
+            "entregable_url": r[12],
+            "archivo_nombre": r[13],
         }
         for n, r in enumerate(rows, start=1)
     ]
@@ -135,6 +149,13 @@ def steps_and_progress(ot_id: int) -> tuple[list[dict], Avance]:
 
 def steps_of(ot_id: int) -> list[dict]:
     return steps_and_progress(ot_id)[0]
+
+
+def step_file(paso_id: int):
+    """The step's uploaded deliverable (files.StoredFile); NotFound when it has none, or when its
+    OT is deleted and the reader is not an admin (`ot_of_step`)."""
+    ot_of_step(paso_id)
+    return steps.stored_of(db.session.get(OTDetalle, paso_id))
 
 
 def ot_of_step(paso_id: int) -> int:
@@ -471,6 +492,7 @@ def list_orders(query: ListQuery, actor=None) -> Page:
             r[0]: (r[1], r[2])
             for r in db.session.execute(
                 select(OTDetalle.id_ot, *_progress_sums())
+                .join(PasoOt, PasoOt.id == OTDetalle.id_paso)
                 .where(OTDetalle.id_ot.in_(ids))
                 .group_by(OTDetalle.id_ot)
             )

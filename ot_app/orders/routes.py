@@ -19,12 +19,14 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from .. import steps
 from ..auth.security import is_htmx, requires_role
 from ..catalogs.read import options as catalog_options
 from ..errors import fail
 from ..extensions import db
 from ..fields import id_or_none, parse_id
-from ..formatting import form_text
+from ..files import accepts_upload, send_stored
+from ..formatting import form_text, office_today
 from ..models import (
     EstatusOTId,
     FrenteId,
@@ -34,7 +36,7 @@ from ..models import (
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..views import action_error, go, render, wants_fragment, with_toast
 from . import baselines, bp, commands, lookups, read
-from .forms import OTForm, StepForm
+from .forms import OTForm, OTStatusForm, StepForm
 from .query import list_query_from_args
 
 
@@ -63,6 +65,14 @@ PREFILL = (
     "pte_buscar",
     "id_cliente",
     "id_frente",
+    # Crear OT from a PTE (pte.read.ot_prefill): the PTE's figures, and Por definir.
+    "orden_trabajo",
+    "descripcion_trabajo",
+    "responsable_proyecto",
+    "monto_mxn",
+    "monto_usd",
+    "plazo_dias",
+    "por_definir",
 )
 ROW_FIELDS = (
     "responsable_proyecto",
@@ -271,9 +281,7 @@ def paso_comentario(paso_id: int):
 @bp.post("/paso/<int:paso_id>")
 @requires_role("editor")
 def paso_guardar(paso_id: int):
-    raw = MultiDict(
-        [(k, v) for k, v in request.form.items(multi=True) if k in ("estatus_paso", "comentario")]
-    )
+    raw = MultiDict([(k, v) for k, v in request.form.items(multi=True) if k in steps.WRITABLE])
     raw["id"] = str(paso_id)
     form = StepForm(formdata=raw, partial=True)
     if not form.validate():
@@ -684,3 +692,85 @@ def buscar_iniciales():
         "orders/_inicial_options.html",
         iniciales=lookups.initial_orders(request.args.get("principal_buscar", "")),
     )
+
+
+# --------------------------------------------------------------------------- status (issue 13)
+
+
+def _status_form(ot, vals=None, errores=None, general=None, status=200, volver=None):
+    return render_template(
+        "orders/_estatus.html",
+        ot=ot,
+        vals=vals or {},
+        errores=errores or {},
+        general=general,
+        volver=volver or url_for("orders.detalle", ot_id=ot.id),
+        today=office_today().isoformat(),
+        estatus=catalog_options("estatus_ot")["estatus_ot"],
+        f_estatus=OTStatusForm.specs(),
+    ), status
+
+
+def _back(url: str | None, ot_id: int) -> str:
+    """Where a status change returns: a path of this site (never another host), else the OT."""
+    url = (url or "").strip()
+    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return url_for("orders.detalle", ot_id=ot_id)
+
+
+@bp.get("/<int:ot_id>/estatus")
+@requires_role("editor")
+def estatus_form(ot_id: int):
+    ot = read.get_order(ot_id)
+    return _status_form(ot, volver=_back(request.args.get("volver"), ot_id))
+
+
+@bp.post("/<int:ot_id>/estatus")
+@requires_role("editor")
+def estatus(ot_id: int):
+    ot = read.get_order(ot_id)
+    formdata = MultiDict(request.form)
+    formdata["id"] = str(ot_id)  # the OT is the one in the URL
+    volver = _back(request.form.get("volver"), ot_id)
+    vals = request.form.to_dict()
+    form = OTStatusForm(formdata=formdata)
+    if not form.validate():
+        return _status_form(ot, vals, form.first_errors(), status=422, volver=volver)
+    try:
+        result = commands.change_status(form.present_values(), current_user)
+    except ValidationFailed as err:
+        return _status_form(ot, vals, err.errores, status=422, volver=volver)
+    except ServiceError as err:
+        db.session.rollback()
+        return _status_form(
+            read.get_order(ot_id),
+            vals,
+            general=err.detalles,
+            status=err.status if err.status in (409, 422) else 422,
+            volver=volver,
+        )
+    return go(volver, result.detalles)
+
+
+# --------------------------------------------------------------------------- step deliverable file
+
+
+@bp.post("/paso/<int:paso_id>/archivo")
+@accepts_upload(steps.DELIVERABLE_MAX_BODY)
+@requires_role("editor")
+def paso_archivo(paso_id: int):
+    try:
+        result = commands.attach_step_file(paso_id, request.files.get("archivo"), current_user)
+    except ServiceError as err:
+        return action_error(err)
+    return with_toast(_step_page(paso_id, editable=True, oob=True), result.detalles)
+
+
+@bp.get("/paso/<int:paso_id>/archivo")
+def paso_archivo_descargar(paso_id: int):
+    try:
+        stored = read.step_file(paso_id)
+    except ServiceError as err:
+        fail(err.status, err.detalles)
+    return send_stored(stored)

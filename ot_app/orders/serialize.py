@@ -143,6 +143,11 @@ class Paso(Shape):
     paso: str
     estatus_paso: int
     comentario: str
+    fecha_inicio: date | None
+    fecha_termino: date | None
+    fecha_entrega: date | None
+    entregable_url: str | None
+    archivo_nombre: Annotated[str | None, "El archivo entregable subido (descárguelo de …/paso/archivo?id=)."]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,23 +6,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Text, cast, func, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit
+from .. import audit, steps
 from ..extensions import db
+from ..formatting import office_today
 from ..models import (
     OTE,
     Cliente,
+    EstatusPaso,
+    EstatusPasoId,
     EstatusPTEId,
+    PasoPte,
+    PTEDetalle,
     PTEHeader,
     Registro,
     ResponsableProyecto,
+    utcnow,
 )
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
-from .read import status_names
+from .read import status_names, step_set_for
 
 TRANSITIONS = {
     EstatusPTEId.EN_ELABORACION: {EstatusPTEId.ENVIADA, EstatusPTEId.CANCELADA},
@@ -110,8 +117,44 @@ def _create_pte(values: dict, actor) -> PTEResult:
         pte.created_by = pte.updated_by = getattr(actor, "id", None)
         db.session.add(pte)
         db.session.flush()
+        step_set = step_set_for(pte.id_cliente)
+        created = _create_steps(pte.id, step_set)
         audit.log(actor, "crear", "pte", pte.id, audit.diff({}, snapshot(pte)))
+    if created == 0:
+        return PTEResult(
+            pte,
+            f"PTE creada correctamente, pero el conjunto de pasos de PTE {step_set} no tiene pasos "
+            "activos: la PTE quedó sin lista de pasos.",
+            "advertencia",
+        )
     return PTEResult(pte, "PTE creada correctamente")
+
+
+def _create_steps(pte_id: int, step_set: int) -> int:
+    """One INSERT ... SELECT: every active template of the set (a sub-step only under an active
+    parent), Pendiente."""
+    parent = aliased(PasoPte)
+    templates = (
+        select(
+            cast(literal(pte_id), Integer),
+            PasoPte.id,
+            cast(literal(EstatusPasoId.PENDIENTE), Integer),
+            cast(literal(""), Text),
+        )
+        .outerjoin(parent, parent.id == PasoPte.id_padre)
+        .where(
+            PasoPte.tipo == step_set,
+            PasoPte.activo.is_(True),
+            or_(parent.id.is_(None), parent.activo.is_(True)),
+        )
+        .order_by(PasoPte.id)
+    )
+    result = db.session.execute(
+        insert(PTEDetalle.__table__)
+        .from_select(["id_pte", "id_paso", "estatus_paso", "comentario"], templates)
+        .returning(PTEDetalle.__table__.c.id)
+    )
+    return len(result.all())
 
 
 def _load_for_write(pte_id, sent_version) -> PTEHeader:
@@ -248,3 +291,144 @@ def delete_pte(pte_id, actor) -> PTEResult:
         db.session.flush()
         audit.log(actor, "eliminar", "pte", pte.id, {"estatus": [Registro.ACTIVA, Registro.ELIMINADA]})
     return PTEResult(pte, "PTE eliminada correctamente")
+
+
+# --------------------------------------------------------------------------- checklist
+
+SUBPASOS_LISTOS = "Entregables finalizados"
+
+
+@dataclass
+class StepResult:
+    pte: PTEHeader
+    detalles: str
+    cambios: dict
+    tipo_aviso: str = "exito"
+
+
+def set_step(values: dict, actor) -> StepResult:
+    """Change one PTE step's status, comment, dates and/or deliverable link (`steps.apply_changes`,
+    the OT steps' rules). A step with sub-steps follows them: it completes itself when every
+    sub-step is Completado or No aplica (today's end date, "Entregables finalizados", logged as the
+    system's) and reopens (En proceso) when one reopens; its own status is not set by hand."""
+    detalle_id = values.get("id")
+    if not detalle_id:
+        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
+    with write_transaction():
+        detalle = db.session.get(PTEDetalle, detalle_id, options=[joinedload(PTEDetalle.paso)])
+        if detalle is None:
+            raise NotFound(f"No existe el paso con ID {detalle_id}.")
+        pte = db.session.get(PTEHeader, detalle.id_pte)
+        ensure_editable(pte)
+        names = dict(db.session.execute(select(EstatusPaso.id, EstatusPaso.nombre)).all())
+        nuevo = values.get("estatus_paso")
+        if nuevo and nuevo != detalle.estatus_paso and _substeps(pte.id, detalle.id_paso):
+            raise ValidationFailed.from_errors(
+                {
+                    "estatus_paso": f"El estatus de «{detalle.paso.descripcion}» lo dan sus subpasos: "
+                    "se completa sola cuando todos están Completados o No aplica."
+                }
+            )
+        cambios = steps.apply_changes(detalle, values, f"Paso «{detalle.paso.descripcion}»", names)
+        if not cambios:
+            return StepResult(pte, "Sin cambios en el paso.", {})
+        detalle.updated_at = utcnow()
+        detalle.updated_by = getattr(actor, "id", None)
+        audit.log(actor, "paso", "pte", pte.id, cambios)
+        detalles = "Paso actualizado correctamente"
+        if detalle.paso.id_padre and "estatus_paso" in values:
+            follow = _follow_substeps(pte.id, detalle.paso.id_padre, names)
+            if follow:
+                detalles += follow
+    return StepResult(pte, detalles, cambios)
+
+
+def _substeps(pte_id: int, id_paso: int) -> list[PTEDetalle]:
+    return list(
+        db.session.scalars(
+            select(PTEDetalle)
+            .join(PasoPte, PasoPte.id == PTEDetalle.id_paso)
+            .where(PTEDetalle.id_pte == pte_id, PasoPte.id_padre == id_paso)
+        )
+    )
+
+
+def _follow_substeps(pte_id: int, id_paso_padre: int, names: dict) -> str:
+    """The parent step follows its sub-steps (see set_step); its change is logged as the system's."""
+    parent = db.session.scalar(
+        select(PTEDetalle)
+        .options(joinedload(PTEDetalle.paso))
+        .where(PTEDetalle.id_pte == pte_id, PTEDetalle.id_paso == id_paso_padre)
+    )
+    if parent is None:
+        return ""
+    closed = all(s.estatus_paso in steps.CLOSED for s in _substeps(pte_id, id_paso_padre))
+    today = office_today()
+    if closed and parent.estatus_paso != EstatusPasoId.COMPLETADO:
+        end = max(today, parent.fecha_inicio) if parent.fecha_inicio else today
+        change = {
+            "estatus_paso": EstatusPasoId.COMPLETADO,
+            "fecha_termino": end,
+            "comentario": SUBPASOS_LISTOS,
+        }
+        note = f"; «{parent.paso.descripcion}» quedó Completado"
+    elif not closed and parent.estatus_paso == EstatusPasoId.COMPLETADO:
+        change = {"estatus_paso": EstatusPasoId.EN_PROCESO, "fecha_termino": None}
+        if parent.comentario == SUBPASOS_LISTOS:
+            change["comentario"] = ""
+        note = f"; «{parent.paso.descripcion}» se reabrió (En proceso)"
+    else:
+        return ""
+    cambios = steps.apply_changes(parent, change, f"Paso «{parent.paso.descripcion}»", names, today)
+    parent.updated_at = utcnow()
+    parent.updated_by = None
+    audit.log(None, "paso", "pte", pte_id, cambios)
+    return note
+
+
+# --------------------------------------------------------------------------- Crear OT
+
+
+def create_ot(pte_id, given, actor):
+    """Crear OT: the PTE's initial OT, prefilled from it (`read.ot_prefill`: folio proposal,
+    description, client, responsable, amounts, plazo) under whatever `given` (the OT form's
+    fields, as posted) says, created Por definir. Refused (409, saying what is missing) while the
+    PTE is not approved or its checklist is incomplete. Returns orders.commands' Result."""
+    from werkzeug.datastructures import MultiDict
+
+    from ..orders import commands as orders
+    from ..orders.forms import OTForm
+    from .read import get_pte, missing_for_ot, ot_prefill
+
+    if not pte_id:
+        raise ValidationFailed("ID de la PTE no proporcionado", {"id": "ID de la PTE no proporcionado"})
+    pte = get_pte(pte_id)
+    missing = missing_for_ot(pte)
+    if missing:
+        raise ServiceError(missing, status=409)
+    formdata = MultiDict(ot_prefill(pte))
+    for key, value in given.items(multi=True):
+        if key not in ("id", "version", "id_pte_header", "id_tipo", "ot_principal"):
+            formdata[key] = value
+    form = OTForm(formdata=formdata)
+    if not form.validate():
+        raise ValidationFailed.from_errors(form.first_errors())
+    return orders.create_order(form.present_values(), actor)
+
+
+def attach_step_file(paso_id, storage, actor) -> StepResult:
+    """Upload a PTE step's deliverable file (`steps.save_deliverable`); a deleted PTE cannot change."""
+    if not paso_id:
+        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
+    with write_transaction():
+        detalle = db.session.get(PTEDetalle, paso_id, options=[joinedload(PTEDetalle.paso)])
+        if detalle is None:
+            raise NotFound(f"No existe el paso con ID {paso_id}.")
+        pte = db.session.get(PTEHeader, detalle.id_pte)
+        ensure_editable(pte)
+        stored = steps.save_deliverable(storage)
+        cambios = steps.attach(detalle, stored, f"Paso «{detalle.paso.descripcion}»")
+        detalle.updated_at = utcnow()
+        detalle.updated_by = getattr(actor, "id", None)
+        audit.log(actor, "paso", "pte", pte.id, cambios)
+    return StepResult(pte, f"Archivo «{stored.nombre}» guardado en el paso.", cambios)

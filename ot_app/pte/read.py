@@ -5,19 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
-from sqlalchemy import func, or_, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy import case, func, or_, select, true
+from sqlalchemy.orm import aliased, joinedload
 
+from .. import steps
 from ..auth.security import sees_deleted
 from ..extensions import db
 from ..models import (
     OTE,
     Cliente,
+    EstatusPaso,
     EstatusPTE,
+    PasoPte,
+    PTEDetalle,
     PTEHeader,
     Registro,
+    ReglaPasoPte,
 )
+from ..orders.read import Avance, Fila
 from ..service_errors import NotFound
+
+DEFAULT_STEP_SET = 1  # the seed's PTE checklist for every client
 
 
 def status_names() -> dict[int, str]:
@@ -137,7 +145,11 @@ def list_ptes(query: PTEQuery) -> tuple[list[dict], int]:
         .limit(query.per_page)
         .offset((query.page - 1) * query.per_page)
     ).all()
-    return [dict(r._mapping) for r in rows], total
+    items = [dict(r._mapping) for r in rows]
+    progress = progress_of([item["id"] for item in items])
+    for item in items:
+        item["avance"] = progress.get(item["id"], Avance(0, 0))
+    return items, total
 
 
 def active_ptes(aprobada: bool | None = None) -> list:
@@ -158,3 +170,198 @@ def active_ptes(aprobada: bool | None = None) -> list:
     if aprobada is not None:
         stmt = stmt.where(PTEHeader.aprobada if aprobada else ~PTEHeader.aprobada)
     return [row._mapping for row in db.session.execute(stmt)]
+
+
+# --------------------------------------------------------------------------- checklist
+
+
+def step_set_for(id_cliente: int | None) -> int:
+    """The PTE rule table: the client's own rule first, then the one for any client."""
+    rule = db.session.scalar(
+        select(ReglaPasoPte.tipo_paso)
+        .where(or_(ReglaPasoPte.id_cliente == id_cliente, ReglaPasoPte.id_cliente.is_(None)))
+        .order_by(ReglaPasoPte.id_cliente.is_(None))
+        .limit(1)
+    )
+    return rule if rule is not None else DEFAULT_STEP_SET
+
+
+def _progress_sums():
+    """A PTE's progress (`steps.progress_sums`, the rule OTs use too): a step with sub-steps counts
+    once, as itself (its status follows them), so sub-steps weigh nothing."""
+    return steps.progress_sums(
+        PTEDetalle.estatus_paso, case((PasoPte.id_padre.is_(None), PasoPte.peso), else_=0)
+    )
+
+
+def checklist_order():
+    """Steps by their template's `orden`, each step's sub-steps right under it."""
+    parent = aliased(PasoPte)
+    return parent, [
+        func.coalesce(parent.orden, PasoPte.orden),
+        func.coalesce(parent.id, PasoPte.id),
+        PasoPte.id_padre.is_not(None),
+        PasoPte.orden,
+        PasoPte.id,
+    ]
+
+
+def steps_and_progress(pte_id: int) -> tuple[list[Fila], Avance]:
+    """The PTE's checklist in order (steps numbered 1, 2…, sub-steps 3.1, 3.2…), each with
+    `subpasos` (how many it has) and `id_padre` (its parent step's id), and the progress: one
+    statement."""
+    done, applicable = _progress_sums()
+    parent, order = checklist_order()
+    rows = db.session.execute(
+        select(
+            PTEDetalle.id,
+            PTEDetalle.id_paso,
+            PasoPte.descripcion.label("paso"),
+            PasoPte.id_padre.label("id_paso_padre"),
+            PTEDetalle.estatus_paso,
+            EstatusPaso.nombre.label("estatus_nombre"),
+            PTEDetalle.comentario,
+            PTEDetalle.updated_at,
+            PTEDetalle.fecha_inicio,
+            PTEDetalle.fecha_termino,
+            PTEDetalle.fecha_entrega,
+            PTEDetalle.entregable_url,
+            PTEDetalle.archivo_nombre,
+            done.over().label("hecho"),
+            applicable.over().label("aplicable"),
+        )
+        .join(PasoPte, PasoPte.id == PTEDetalle.id_paso)
+        .outerjoin(parent, parent.id == PasoPte.id_padre)
+        .join(EstatusPaso, EstatusPaso.id == PTEDetalle.estatus_paso)
+        .where(PTEDetalle.id_pte == pte_id)
+        .order_by(*order)
+    ).all()
+    out: list[Fila] = []
+    by_template: dict[int, Fila] = {}
+    n = sub = 0
+    for r in rows:
+        step = Fila(r._mapping)
+        step["comentario"] = step["comentario"] or ""
+        step["subpasos"] = 0
+        owner = by_template.get(step["id_paso_padre"]) if step["id_paso_padre"] else None
+        if owner is not None:
+            sub += 1
+            owner["subpasos"] += 1
+            step["id_padre"] = owner["id"]
+            step["n"] = f"{owner['n']}.{sub}"
+        else:
+            n, sub = n + 1, 0
+            step["id_padre"] = None
+            step["n"] = str(n)
+        by_template[step["id_paso"]] = step
+        out.append(step)
+    avance = Avance(int(rows[0].hecho or 0), int(rows[0].aplicable or 0)) if rows else Avance(0, 0)
+    return out, avance
+
+
+def step_file(paso_id: int):
+    """The step's uploaded deliverable (files.StoredFile); NotFound when it has none, or when its
+    PTE is deleted and the reader is not an admin."""
+    pte_of_step(paso_id)
+    return steps.stored_of(db.session.get(PTEDetalle, paso_id))
+
+
+def pte_of_step(paso_id: int) -> int:
+    """The PTE a step belongs to; a deleted PTE's steps only for admins (as `get_pte`)."""
+    row = db.session.execute(
+        select(PTEDetalle.id_pte, PTEHeader.estatus)
+        .join(PTEHeader, PTEHeader.id == PTEDetalle.id_pte)
+        .where(PTEDetalle.id == paso_id)
+    ).first()
+    if row is None or (row[1] == Registro.ELIMINADA and not sees_deleted()):
+        raise NotFound(f"No existe el paso con ID {paso_id}.")
+    return row[0]
+
+
+def progress_of(pte_ids: list[int]) -> dict[int, Avance]:
+    """Progress of several PTEs in one grouped statement (the list's page)."""
+    if not pte_ids:
+        return {}
+    rows = db.session.execute(
+        select(PTEDetalle.id_pte, *_progress_sums())
+        .join(PasoPte, PasoPte.id == PTEDetalle.id_paso)
+        .where(PTEDetalle.id_pte.in_(pte_ids))
+        .group_by(PTEDetalle.id_pte)
+    )
+    return {r[0]: Avance(int(r[1] or 0), int(r[2] or 0)) for r in rows}
+
+
+# --------------------------------------------------------------------------- Crear OT
+
+
+def missing_for_ot(pte: PTEHeader) -> str | None:
+    """Why this PTE cannot parent a new OT yet (not approved, deleted, its checklist not complete:
+    naming the steps left), or None. The one gate: orders.commands checks it for every new OT."""
+    if pte.eliminada:
+        return f"La PTE {pte.oficio_pte} fue eliminada."
+    if not pte.aprobada:
+        nombre = pte.estatus_pte.nombre if pte.estatus_pte else ""
+        return (
+            f"La PTE {pte.oficio_pte} no está aprobada (está {nombre}); "
+            "solo una PTE aprobada puede originar una OT."
+        )
+    pending = (
+        db.session.execute(
+            select(PasoPte.descripcion)
+            .join(PTEDetalle, PTEDetalle.id_paso == PasoPte.id)
+            .where(
+                PTEDetalle.id_pte == pte.id,
+                PasoPte.id_padre.is_(None),
+                PTEDetalle.estatus_paso.not_in(steps.CLOSED),
+            )
+            .order_by(PasoPte.orden, PasoPte.id)
+        )
+        .scalars()
+        .all()
+    )
+    if pending:
+        shown = ", ".join(f"«{p}»" for p in pending[:5]) + (
+            f" y {len(pending) - 5} más" if len(pending) > 5 else ""
+        )
+        return (
+            f"La lista de pasos de la PTE {pte.oficio_pte} no está completa: "
+            f"{'falta' if len(pending) == 1 else f'faltan {len(pending)} pasos:'} {shown}."
+        )
+    return None
+
+
+def folio_proposal(pte: PTEHeader) -> str:
+    """A folio for the PTE's next OT: OT-<oficio>, then -2, -3… while one is taken."""
+    from ..orders.read import folio_taken
+
+    base = f"OT-{pte.oficio_pte}"[:95]
+    count = db.session.scalar(
+        select(func.count()).select_from(OTE).where(OTE.id_pte_header == pte.id, OTE.ot_principal.is_(None))
+    )
+    for n in range(count + 1, count + 50):
+        folio = base if n == 1 else f"{base}-{n}"
+        if not folio_taken(folio):
+            return folio
+    return base
+
+
+def ot_prefill(pte: PTEHeader) -> dict[str, str]:
+    """The new-OT form's values taken from its PTE (the form's own names, as text): created Por
+    definir until its first edit."""
+    from ..formatting import form_text
+    from ..models import TipoId
+
+    values = {
+        "id_tipo": TipoId.INICIAL,
+        "id_pte_header": pte.id,
+        "pte_buscar": pte.oficio_pte,
+        "orden_trabajo": folio_proposal(pte),
+        "descripcion_trabajo": pte.descripcion,
+        "id_cliente": pte.id_cliente,
+        "responsable_proyecto": pte.id_responsable_proyecto,
+        "monto_mxn": pte.monto_mxn,
+        "monto_usd": pte.monto_usd,
+        "plazo_dias": pte.plazo_dias or None,
+        "por_definir": "on",
+    }
+    return {k: form_text(v) for k, v in values.items() if v is not None}

@@ -5,12 +5,15 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from .. import steps
 from ..auth.security import requires_role
 from ..extensions import db
+from ..files import accepts_upload, send_stored
 from ..formatting import form_text
 from ..models import Cliente, EstatusPTE, ResponsableProyecto
+from ..orders.forms import StepForm
 from ..service_errors import ServiceError, ValidationFailed
-from ..views import go, render
+from ..views import action_error, go, render, with_toast
 from . import bp, commands, read
 from .forms import PTEForm, PTEStatusForm
 from .query import pte_query_from_args
@@ -141,11 +144,22 @@ def guardar(pte_id: int):
 def detalle(pte_id: int):
     pte = _get(pte_id)
     names = read.status_names()
+    steps, progress = read.steps_and_progress(pte_id)
     return render_template(
         "pte/detail.html",
         pte=pte,
         ots=read.ots_of(pte_id),
         transiciones=[(s, names[s]) for s in commands.allowed_transitions(pte)],
+        steps=steps,
+        progress=progress,
+        kind="pte",
+        editable=current_user.puede("editor") and not pte.eliminada,
+        # Crear OT: the new-OT form prefilled from the PTE, once it may parent one (orders' creation
+        # checks the same gate, pte.read.missing_for_ot, when it is saved).
+        crear_ot=read.ot_prefill(pte)
+        if current_user.puede("editor") and pte.puede_originar_ot and progress.completo
+        else None,
+        f_paso=StepForm.specs(),
     )
 
 
@@ -173,3 +187,79 @@ def eliminar(pte_id: int):
     except ServiceError as err:
         return go(url_for(".detalle", pte_id=pte_id), err.detalles, "error")
     return go(url_for(".lista"), result.detalles)
+
+
+# --------------------------------------------------------------------------- checklist
+# The same row template and keys as the OT's steps (orders/_step.html with kind="pte").
+
+
+def _step_page(paso_id: int, **context):
+    try:
+        pte_id = read.pte_of_step(paso_id)
+    except ServiceError:
+        abort(404)
+    steps, progress = read.steps_and_progress(pte_id)
+    step = next(s for s in steps if s["id"] == paso_id)
+    also = [s for s in steps if s["id"] == step["id_padre"]] if context.get("oob") else []
+    return render_template(
+        "orders/_step.html",
+        s=step,
+        progress=progress,
+        kind="pte",
+        f_paso=StepForm.specs(),
+        also=also,
+        **context,
+    )
+
+
+@bp.get("/paso/<int:paso_id>")
+def paso(paso_id: int):
+    return _step_page(paso_id, editable=current_user.puede("editor"))
+
+
+@bp.get("/paso/<int:paso_id>/editar")
+@requires_role("editor")
+def paso_comentario(paso_id: int):
+    return _step_page(paso_id, editable=True, editing=True)
+
+
+@bp.post("/paso/<int:paso_id>")
+@requires_role("editor")
+def paso_guardar(paso_id: int):
+    raw = MultiDict([(k, v) for k, v in request.form.items(multi=True) if k in steps.WRITABLE])
+    raw["id"] = str(paso_id)
+    form = StepForm(formdata=raw, partial=True)
+    if not form.validate():
+        return action_error(ValidationFailed.from_errors(form.first_errors()))
+    values = form.present_values()
+    if values.get("estatus_paso") is None:
+        values.pop("estatus_paso", None)
+    try:
+        result = commands.set_step(values, current_user)
+    except ServiceError as err:
+        return action_error(err)
+    # The step's row; the progress and (when it followed its sub-steps) the parent's row out of band.
+    return with_toast(_step_page(paso_id, editable=True, oob=True), result.detalles)
+
+
+# --------------------------------------------------------------------------- step deliverable file
+
+
+@bp.post("/paso/<int:paso_id>/archivo")
+@accepts_upload(steps.DELIVERABLE_MAX_BODY)
+@requires_role("editor")
+def paso_archivo(paso_id: int):
+    try:
+        result = commands.attach_step_file(paso_id, request.files.get("archivo"), current_user)
+    except ServiceError as err:
+        return action_error(err)
+    return with_toast(_step_page(paso_id, editable=True, oob=True), result.detalles)
+
+
+@bp.get("/paso/<int:paso_id>/archivo")
+def paso_archivo_descargar(paso_id: int):
+    try:
+        stored = read.step_file(paso_id)
+    except ServiceError:
+        abort(404)
+    return send_stored(stored)

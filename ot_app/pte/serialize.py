@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 
 from ..models import PTEHeader
 from ..shapes import Money, Shape
@@ -50,3 +51,22 @@ class PTEFila(Shape):
     id_cliente: int | None
     id_estatus_pte: int | None
     aprobada: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PasoPTE(Shape):
+    """One step of a PTE's checklist (a `read.steps_and_progress` row)."""
+
+    id: int
+    id_paso: int
+    n: Annotated[str, "Número en la lista: 3, o 3.1 para un subpaso."]
+    paso: str
+    id_padre: Annotated[int | None, "El paso del que es subpaso."]
+    subpasos: Annotated[int, "Cuántos subpasos tiene (su estatus los sigue)."]
+    estatus_paso: int
+    comentario: str
+    fecha_inicio: date | None
+    fecha_termino: date | None
+    fecha_entrega: date | None
+    entregable_url: str | None
+    archivo_nombre: Annotated[str | None, "El archivo entregable subido (descárguelo de …/paso/archivo?id=)."]

@@ -91,7 +91,7 @@
     // Row actions wait for the row's previous request: a person types "1" then "c" faster than the
     // step's row comes back, and "c" must act on the swapped row, not on the one being replaced
     // (tests/browser/test_orders.py::test_step_keys_1_to_4_c_and_the_help_overlay types "k", "1", "c").
-    const rowKey = /^[1-4ce]$/.test(e.key) || (e.key === "Enter" && (t === current() || t === document.body));
+    const rowKey = /^[1-4cdels]$/.test(e.key) || (e.key === "Enter" && (t === current() || t === document.body));
     if (rowKey && inflight()) {
       e.preventDefault();
       const key = e.key;
@@ -141,6 +141,16 @@
         break;
       case "c":
         if (sel && click(sel.querySelector("[data-comment]"))) e.preventDefault();
+        break;
+      case "s":
+        if (sel && sel.querySelector("[data-status]")) { e.preventDefault(); click(sel.querySelector("[data-status]")); }
+        else if (click(document.querySelector("[data-status-page]"))) e.preventDefault();
+        break;
+      case "d":
+        if (sel && click(sel.querySelector("[data-dates]"))) e.preventDefault();
+        break;
+      case "l":
+        if (sel && click(sel.querySelector("[data-link]"))) e.preventDefault();
         break;
       case "r":
         if (sel && sel.querySelector("[data-reprogram]")) { e.preventDefault(); click(sel.querySelector("[data-reprogram]")); }

@@ -216,7 +216,7 @@ def test_step_keys_1_to_4_c_and_the_help_overlay(browser_login, page, live_serve
     expect(steps.nth(1).locator("[data-key='1']")).to_have_attribute("aria-pressed", "true")
 
     page.keyboard.press("c")
-    comment = steps.nth(1).get_by_role("textbox")
+    comment = steps.nth(1).locator("input[name=comentario]")  # the edit row also holds dates and the link
     expect(comment).to_be_focused()
     page.keyboard.type("Espera de firma del cliente")
     page.keyboard.press("Enter")

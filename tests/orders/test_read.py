@@ -78,7 +78,10 @@ def test_pasos_in_order_and_paso_editar_logged(app, api, base):
     ot_id = created(api, base)
     pasos = api.get(f"/api/ot/pasos?id={ot_id}").get_json()["datos"]
     assert [p["id_paso"] for p in pasos] == sorted(p["id_paso"] for p in pasos)
-    assert set(pasos[0]) == {"id", "id_paso", "paso", "estatus_paso", "comentario"}
+    assert set(pasos[0]) == {
+        "id", "id_paso", "paso", "estatus_paso", "comentario",
+        "fecha_inicio", "fecha_termino", "fecha_entrega", "entregable_url", "archivo_nombre",
+    }  # fmt: skip
     r = api.post(
         "/api/ot/paso/editar",
         data={"id": pasos[0]["id"], "estatus_paso": "3", "comentario": "Oficio recibido"},

@@ -40,7 +40,8 @@ def test_the_edit_page_of_a_deleted_pte_sends_back_to_its_detail_saying_why(app,
     assert r.status_code == 303 and r.headers["Location"] == f"/pte/{deleted}"
     html = admin_client.get(r.headers["Location"]).get_data(as_text=True)
     assert REFUSED in html and "Eliminada" in html
-    assert "Editar" not in html and "Marcar como" not in html  # no write control is offered
+    # No write control is offered (the keyboard help names "Editar", so look for the controls).
+    assert "data-edit-page" not in html and "data-comment" not in html and "Marcar como" not in html
 
 
 def test_saving_the_edit_form_of_a_deleted_pte_is_refused(app, admin_client, editor_client, deleted):

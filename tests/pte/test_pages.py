@@ -57,7 +57,7 @@ def test_workflow_buttons_follow_the_status(app, editor_client):
     editor_client.auth.post(f"/pte/{pid}/estatus", data={"id_estatus_pte": "2", "version": "1"})
     editor_client.auth.post(f"/pte/{pid}/estatus", data={"id_estatus_pte": "3", "version": "2"})
     html = editor_client.get(f"/pte/{pid}").get_data(as_text=True)
-    assert "Nueva OT de esta PTE" in html and "Marcar como" not in html
+    assert "Crear OT" in html and "Marcar como" not in html
 
 
 def test_invalid_transition_is_refused_with_a_message(app, editor_client):
@@ -99,7 +99,7 @@ def test_lector_sees_no_write_controls_and_cannot_write(app, lector_client):
         pid = factories.make_pte("PEP-L").id
         db.session.commit()
     html = lector_client.get(f"/pte/{pid}").get_data(as_text=True)
-    assert "Editar" not in html and "Marcar como" not in html
+    assert "data-edit-page" not in html and "data-comment" not in html and "Marcar como" not in html
     assert lector_client.auth.post("/pte/nueva", data=form()).status_code == 403
     assert lector_client.auth.post(f"/pte/{pid}/estatus", data={"id_estatus_pte": "4"}).status_code == 403
     assert lector_client.auth.post(f"/pte/{pid}/eliminar").status_code == 403

@@ -75,6 +75,11 @@ def test_approved_gate_only_an_approved_pte_parents_an_ot(ctx):
         factories.make_ot(pte=pte)
     commands.change_status(pte.id, 2, None)
     commands.change_status(pte.id, 3, None)
+    with pytest.raises(ValidationFailed, match="lista de pasos .* no está completa"):
+        factories.make_ot(pte=db.session.get(PTEHeader, pte.id))  # and its checklist complete (issue 13)
+    for step in read.steps_and_progress(pte.id)[0]:
+        if not step["subpasos"]:
+            commands.set_step({"id": step["id"], "estatus_paso": 4}, None)
     assert factories.make_ot(pte=db.session.get(PTEHeader, pte.id)).id_pte_header == pte.id
 
 

@@ -15,13 +15,17 @@ says what is missing is the expected outcome; some POSTs, like delete, succeed).
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from ot_app.extensions import db
-from ot_app.models import OTDetalle, PasoOt, ReglaPaso
+from ot_app.models import OTDetalle, PasoOt, PTEDetalle, ReglaPaso
+from ot_app.orders import commands as ot_commands
+from ot_app.pte import commands as pte_commands
 from tests import factories
 from tests.conftest import Auth, csrf_token
 
@@ -57,6 +61,12 @@ ACCESS: dict[str, str] = {
     "orders.fila_guardar": EDIT,
     "orders.paso_comentario": EDIT,
     "orders.paso_guardar": EDIT,
+    "orders.estatus_form": EDIT,
+    "orders.paso_archivo": EDIT,
+    "orders.paso_archivo_descargar": READ,
+    "pte.paso_archivo": EDIT,
+    "pte.paso_archivo_descargar": READ,
+    "orders.estatus": EDIT,
     "orders.reprogramar": EDIT,
     "orders.reprogramar_guardar": EDIT,
     "orders.reprogramar_revisar": EDIT,
@@ -72,6 +82,9 @@ ACCESS: dict[str, str] = {
     "pte.guardar": EDIT,
     "pte.eliminar": EDIT,
     "pte.estatus": EDIT,
+    "pte.paso": READ,
+    "pte.paso_comentario": EDIT,
+    "pte.paso_guardar": EDIT,
     # catalogs, step templates, rules
     "catalogs.index": READ,
     "catalogs.lista": READ,
@@ -106,6 +119,7 @@ ACCESS: dict[str, str] = {
     "api.ot_pasos": READ,
     "api.pte_listar": READ,
     "api.pte_obtener": READ,
+    "api.pte_pasos": READ,
     "api.ot_crear": EDIT,
     "api.ot_editar": EDIT,
     "api.ot_reprogramar": EDIT,
@@ -115,6 +129,13 @@ ACCESS: dict[str, str] = {
     "api.pte_editar": EDIT,
     "api.pte_eliminar": EDIT,
     "api.pte_estatus": EDIT,
+    "api.pte_paso_editar": EDIT,
+    "api.pte_crear_ot": EDIT,
+    "api.ot_estatus": EDIT,
+    "api.ot_paso_archivo": EDIT,
+    "api.ot_paso_archivo_descargar": READ,
+    "api.pte_paso_archivo": EDIT,
+    "api.pte_paso_archivo_descargar": READ,
     "api.ot_restaurar": ADMIN,
     "api.ot_anexos": READ,
     "api.ot_anexos_diferencias": READ,
@@ -134,6 +155,9 @@ QUERY = {
     "api.ot_anexos_diferencias": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
     "api.ot_anexos_archivo": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
     "api.ot_anexos_exportar": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
+    "api.pte_pasos": lambda d: {"id": d["pte"]},
+    "api.ot_paso_archivo_descargar": lambda d: {"id": d["paso"]},
+    "api.pte_paso_archivo_descargar": lambda d: {"id": d["pte_paso"]},
 }
 
 
@@ -150,11 +174,20 @@ def _url_values(d: dict) -> dict[str, object]:
         "slug": "patios",
         "nombre": "patios",
         "filename": "css/app.css",
+        "kind": "pte",
     }
 
 
 def _overrides(d: dict) -> dict[str, dict]:
-    return {"catalogs.paso_guardar": {"paso_id": d["plantilla_paso"]}}
+    pte_paso = {"paso_id": d["pte_paso"]}
+    return {
+        "catalogs.paso_guardar": {"paso_id": d["plantilla_paso"]},
+        "pte.paso": pte_paso,
+        "pte.paso_comentario": pte_paso,
+        "pte.paso_guardar": pte_paso,
+        "pte.paso_archivo": pte_paso,
+        "pte.paso_archivo_descargar": pte_paso,
+    }
 
 
 @pytest.fixture
@@ -164,7 +197,16 @@ def dataset(app):
         ot = factories.make_ot(pte=pte)
         paso = db.session.scalar(select(OTDetalle.id).where(OTDetalle.id_ot == ot.id).order_by(OTDetalle.id))
         patio = factories.make_patio("Patio sin usar")
+        checklist = pte_commands.create_pte(
+            {"oficio_pte": "PEP-WALK-PASOS", "descripcion": "Con lista de pasos", "id_cliente": 1}, None
+        ).pte
         otro = factories.make_user("otro_usuario", rol="lector")
+        # Deliverable files on both steps, so their downloads answer 200.
+        pte_paso = db.session.scalar(
+            select(PTEDetalle.id).where(PTEDetalle.id_pte == checklist.id).order_by(PTEDetalle.id)
+        )
+        for attach, step in ((ot_commands.attach_step_file, paso), (pte_commands.attach_step_file, pte_paso)):
+            attach(step, FileStorage(io.BytesIO(b"%PDF-1.7\n%%EOF\n"), filename="acta.pdf"), None)
         token, _ = factories.make_token(otro)
         db.session.commit()
         factories.make_annex(ot.id)  # so the annex reads (and the file download) answer 200
@@ -172,6 +214,7 @@ def dataset(app):
             "ot": ot.id,
             "pte": pte.id,
             "paso": paso,
+            "pte_paso": pte_paso,
             "patio": patio.id,
             "regla": db.session.scalar(select(ReglaPaso.id).order_by(ReglaPaso.id)),
             "plantilla_paso": db.session.scalar(select(PasoOt.id).order_by(PasoOt.id)),
@@ -372,8 +415,14 @@ def deleted(app, dataset):
         pte = factories.make_pte()
         ot = factories.make_ot(pte=pte)
         paso = db.session.scalar(select(OTDetalle.id).where(OTDetalle.id_ot == ot.id).order_by(OTDetalle.id))
+        ot_commands.attach_step_file(
+            paso, FileStorage(io.BytesIO(b"%PDF-1.7\n%%EOF\n"), filename="a.pdf"), None
+        )
         db.session.get(OTE, ot.id).estatus = Registro.ELIMINADA
         db.session.get(PTEHeader, pte.id).estatus = Registro.ELIMINADA
+        # The checklist PTE of the walk deleted too: its steps and their files are its reads.
+        pte_paso = db.session.get(PTEDetalle, dataset["pte_paso"])
+        db.session.get(PTEHeader, pte_paso.id_pte).estatus = Registro.ELIMINADA
         db.session.commit()
         return {**dataset, "ot": ot.id, "pte": pte.id, "paso": paso}
 
@@ -403,6 +452,7 @@ def test_deleted_records_are_readable_by_admins_only(app, deleted, role):
     problems = []
     for call in calls:
         r = client.get(call.path)
+        r.close()  # a download holds its file open until closed
         if role == "admin":
             # A deleted record is read-only: its edit pages send back to its detail (302/303) or say so (409).
             ok = r.status_code in (200, 302, 303, 409)
