@@ -19,13 +19,16 @@ from .models import (
     FrenteId,
     Intercom,
     OTDetalle,
+    PasoPte,
     Patio,
     Plataforma,
+    PTEDetalle,
     PTEHeader,
     ResponsableProyecto,
     TipoId,
 )
 from .orders import commands, read
+from .pte import commands as pte_commands
 
 CLIENTE_EXTRA = (5, "Constructora Marina del Golfo")
 RESPONSABLES = [
@@ -156,7 +159,43 @@ def load_demo() -> int:
 
     for ot in initial_ots[-3:]:
         commands.delete_order(ot.id, None)
+    _checklists(rnd, responsables)
     return added
+
+
+def _checklists(rnd, responsables) -> None:
+    """PTEs with their checklists (issue 13), through the PTE commands: one approved and complete,
+    ready for "Crear OT"; one approved with "Volumetría" half done; one still being prepared."""
+    for n, (estatus, done) in enumerate(
+        ((EstatusPTEId.APROBADA, 1.0), (EstatusPTEId.APROBADA, 0.5), (EstatusPTEId.EN_ELABORACION, 0.2)), 1
+    ):
+        pte = pte_commands.create_pte(
+            {
+                "oficio_pte": f"PEP-DEMO-CHK-{n:03d}-2026",
+                "descripcion": rnd.choice(TRABAJOS),
+                "id_cliente": 1,
+                "responsable_proyecto": rnd.choice(responsables).id,
+                "fecha_solicitud": date(2026, 10, 1) + timedelta(days=7 * n),
+                "plazo_dias": 90,
+                "monto_mxn": Decimal(rnd.randint(800, 40000) * 1000),
+                "monto_usd": Decimal("0.00"),
+            },
+            None,
+        ).pte
+        # Leaves only: a step with sub-steps follows them.
+        parents = select(PasoPte.id_padre).where(PasoPte.id_padre.is_not(None))
+        leaves = list(
+            db.session.scalars(
+                select(PTEDetalle.id)
+                .where(PTEDetalle.id_pte == pte.id, PTEDetalle.id_paso.not_in(parents))
+                .order_by(PTEDetalle.id)
+            )
+        )
+        for paso in leaves[: round(len(leaves) * done)]:
+            pte_commands.set_step({"id": paso, "estatus_paso": EstatusPasoId.COMPLETADO}, None)
+        for target in (EstatusPTEId.ENVIADA, EstatusPTEId.APROBADA):
+            if estatus == EstatusPTEId.APROBADA:
+                pte_commands.change_status(pte.id, target, None)
 
 
 MOTIVOS = [

@@ -37,6 +37,16 @@ def test_demo_is_idempotent_and_realistic(app, runner):
         )
         assert without_steps == 0
         assert db.session.scalar(db.select(db.func.count()).where(OTDetalle.estatus_paso == 3)) > 50
+        # issue 13: PTEs with checklists, one ready for "Crear OT", one approved but incomplete
+        from ot_app.models import PTEDetalle
+        from ot_app.pte import read as pte_read
+
+        checked = db.session.scalars(
+            db.select(PTEHeader).where(PTEHeader.id.in_(db.select(PTEDetalle.id_pte))).order_by(PTEHeader.id)
+        ).all()
+        assert [p.oficio_pte for p in checked][:3] == [f"PEP-DEMO-CHK-00{n}-2026" for n in (1, 2, 3)]
+        assert pte_read.missing_for_ot(checked[0]) is None
+        assert pte_read.missing_for_ot(checked[1])
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     with app.app_context():
