@@ -138,3 +138,17 @@ def make_annex(ot_id, rows=None, tipo="anexo_c"):
     report = import_annex(ot_id, tipo, FileStorage(io.BytesIO(xlsx(rows)), "anexo.xlsx"), True, None)
     assert report.ok, report.errores
     return report
+
+
+def complete_checklist(pte_id, actor=None):
+    """Every step of a PTE's checklist Completado through the real service (its sub-steps first: a
+    step with sub-steps follows them), so the PTE may parent an OT."""
+    from ot_app.models import EstatusPasoId, PasoPte, PTEDetalle
+    from ot_app.pte import commands as pte_commands
+
+    parents = db.select(PasoPte.id_padre).where(PasoPte.id_padre.is_not(None))
+    leaves = db.session.scalars(
+        db.select(PTEDetalle.id).where(PTEDetalle.id_pte == pte_id, PTEDetalle.id_paso.not_in(parents))
+    ).all()
+    for paso in leaves:
+        pte_commands.set_step({"id": paso, "estatus_paso": EstatusPasoId.COMPLETADO}, actor)

@@ -193,7 +193,10 @@ def _every_protected_request(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC:
             continue
-        _, path = rule.build({arg: 1 for arg in rule.arguments}, append_unknown=False)
+        # `kind` is the step-catalog kind (`<any(pte):kind>`); every other argument an id.
+        _, path = rule.build(
+            {arg: "pte" if arg == "kind" else 1 for arg in rule.arguments}, append_unknown=False
+        )
         for method in sorted(rule.methods):
             requests.append((method, path))
     assert requests

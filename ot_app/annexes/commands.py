@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, insert, select
 
 from .. import audit, files
+from ..auth.security import sees_deleted
 from ..extensions import db
 from ..models import OTE, AnexoRenglon, AnexoRevision, TipoAnexo
 from ..orders.commands import ensure_editable
@@ -37,8 +38,9 @@ def parse_tipo(tipo: str | None) -> str:
 
 
 def get_ot(ot_id: int) -> OTE:
+    """The OT whose annexes are read or imported: a deleted one only for admins (`sees_deleted`)."""
     ot = db.session.get(OTE, ot_id)
-    if ot is None:
+    if ot is None or (ot.eliminada and not sees_deleted()):
         raise NotFound(f"No existe la OT con ID {ot_id}.")
     return ot
 

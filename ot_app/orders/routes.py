@@ -756,6 +756,15 @@ def estatus(ot_id: int):
 # --------------------------------------------------------------------------- step deliverable file
 
 
+@bp.get("/paso/<int:paso_id>/archivo")
+def paso_archivo_descargar(paso_id: int):
+    try:
+        stored = read.step_file(paso_id)
+    except ServiceError as err:
+        fail(err.status, err.detalles)
+    return send_stored(stored)
+
+
 @bp.post("/paso/<int:paso_id>/archivo")
 @accepts_upload(steps.DELIVERABLE_MAX_BODY)
 @requires_role("editor")
@@ -765,12 +774,3 @@ def paso_archivo(paso_id: int):
     except ServiceError as err:
         return action_error(err)
     return with_toast(_step_page(paso_id, editable=True, oob=True), result.detalles)
-
-
-@bp.get("/paso/<int:paso_id>/archivo")
-def paso_archivo_descargar(paso_id: int):
-    try:
-        stored = read.step_file(paso_id)
-    except ServiceError as err:
-        fail(err.status, err.detalles)
-    return send_stored(stored)

@@ -245,6 +245,15 @@ def paso_guardar(paso_id: int):
 # --------------------------------------------------------------------------- step deliverable file
 
 
+@bp.get("/paso/<int:paso_id>/archivo")
+def paso_archivo_descargar(paso_id: int):
+    try:
+        stored = read.step_file(paso_id)
+    except ServiceError:
+        abort(404)
+    return send_stored(stored)
+
+
 @bp.post("/paso/<int:paso_id>/archivo")
 @accepts_upload(steps.DELIVERABLE_MAX_BODY)
 @requires_role("editor")
@@ -254,12 +263,3 @@ def paso_archivo(paso_id: int):
     except ServiceError as err:
         return action_error(err)
     return with_toast(_step_page(paso_id, editable=True, oob=True), result.detalles)
-
-
-@bp.get("/paso/<int:paso_id>/archivo")
-def paso_archivo_descargar(paso_id: int):
-    try:
-        stored = read.step_file(paso_id)
-    except ServiceError:
-        abort(404)
-    return send_stored(stored)

@@ -418,6 +418,8 @@ def deleted(app, dataset):
         ot_commands.attach_step_file(
             paso, FileStorage(io.BytesIO(b"%PDF-1.7\n%%EOF\n"), filename="a.pdf"), None
         )
+        factories.make_annex(ot.id)  # its annex reads are reads of it too
+        factories.make_annex(ot.id, [["2.401.", "Limpieza con chorro de arena", "M2", 250, 4125.53, None]])
         db.session.get(OTE, ot.id).estatus = Registro.ELIMINADA
         db.session.get(PTEHeader, pte.id).estatus = Registro.ELIMINADA
         # The checklist PTE of the walk deleted too: its steps and their files are its reads.

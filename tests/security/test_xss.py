@@ -47,6 +47,7 @@ def data(app):
             },
             actor,
         ).pte
+        factories.complete_checklist(pte.id, actor)  # so it may parent the OT (issue 13)
         ptes.change_status(pte.id, EstatusPTEId.ENVIADA, actor)
         ptes.change_status(pte.id, EstatusPTEId.APROBADA, actor)
         ot = factories.make_ot(
