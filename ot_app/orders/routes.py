@@ -110,31 +110,17 @@ CONFLICT_FIELDS = (
     "monto_usd",
     "comentario_general",
 )
-# What the Reprogramar form carries (the service takes the rest from the current version).
-REPROGRAM_FIELDS = (
-    "motivo",
-    "oficio_ot",
-    "pte_buscar",
-    "id_pte_header",
-    "id_cliente",
-    "responsable_proyecto",
-    "responsable_cliente",
-    "descripcion_trabajo",
-    "id_frente",
-    "id_patio",
-    "id_embarcacion",
-    "id_plataforma",
-    "id_intercom",
-    "check_fase_patio",
-    "id_patio_fase",
-    "fecha_inicio_patio",
-    "fecha_fin_patio",
-    "fecha_inicio_programado",
-    "fecha_termino_programado",
-    "plazo_dias",
-    "monto_mxn",
-    "monto_usd",
-)
+# What the Reprogramar form carries (the service takes the rest from the current version): the
+# edit form's fields but those a new version does not choose, plus its motivo and the PTE's id.
+NOT_REPROGRAMMED = {
+    "orden_trabajo",
+    "id_tipo",
+    "id_estatus_ot",
+    "fecha_inicio_real",
+    "fecha_termino_real",
+    "comentario_general",
+}
+REPROGRAM_FIELDS = ("motivo", "id_pte_header", *(f for f in CONFLICT_FIELDS if f not in NOT_REPROGRAMMED))
 
 
 # --------------------------------------------------------------------------- helpers
