@@ -21,7 +21,8 @@ def zip_with(*names: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
         for name in names:
-            archive.writestr(name, "<x/>")
+            # a fixed timestamp: the same names give the same bytes on every call
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), "<x/>")
     return buf.getvalue()
 
 

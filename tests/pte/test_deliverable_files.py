@@ -23,10 +23,12 @@ HX = {"HX-Request": "true"}
 
 
 def xlsx() -> bytes:
+    """The same bytes on every call: a zip entry's default timestamp is the current time, so two
+    calls straddling a 2-second boundary would differ."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("[Content_Types].xml", "<Types/>")
+        for name, body in (("xl/workbook.xml", "<workbook/>"), ("[Content_Types].xml", "<Types/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), body)
     return buf.getvalue()
 
 
@@ -65,12 +67,13 @@ def test_upload_then_download_as_attachment(app, api, pasos, area):
     step = next(p for p in api.get(listing).get_json()["datos"] if p["id"] == paso)
     assert step["archivo_nombre"] == "Volumetría final.xlsx"
     r = api.get(f"/api/{area}/paso/archivo?id={paso}")
-    assert r.status_code == 200 and r.data == xlsx()
+    data = r.data
+    r.close()  # send_file's open file, closed before any assertion can fail
+    assert r.status_code == 200 and data == xlsx()
     assert r.headers["Content-Type"] == "application/octet-stream"
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["Content-Disposition"].startswith("attachment;")
     assert "filename*=UTF-8''Volumetr%C3%ADa%20final.xlsx" in r.headers["Content-Disposition"]
-    r.close()  # send_file's open file
     with app.app_context():
         log = db.session.scalars(db.select(ActividadLog).order_by(ActividadLog.id.desc())).first()
         assert any(key.endswith(": archivo") for key in log.cambios)
