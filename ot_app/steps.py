@@ -4,12 +4,19 @@ the progress sums every list, page and API answer use."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, func
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from sqlalchemy import case, func
+from sqlalchemy.orm import joinedload
+
+from . import audit
 from .audit import plain
+from .extensions import db
 from .formatting import office_today
-from .models import EstatusPasoId
-from .service_errors import ValidationFailed
+from .models import EstatusPasoId, utcnow
+from .service_errors import NotFound, ValidationFailed
+from .transactions import write_transaction
 
 # A step in one of these no longer waits for anything (a parent with sub-steps completes then).
 CLOSED = (EstatusPasoId.COMPLETADO, EstatusPasoId.NO_APLICA)
@@ -129,7 +136,6 @@ def attach(detalle, stored, label: str) -> dict:
 def stored_of(detalle):
     """The step's uploaded deliverable as files.StoredFile, or None."""
     from .files import StoredFile
-    from .service_errors import NotFound
 
     if detalle is None or not detalle.archivo_ruta:
         raise NotFound("Este paso no tiene archivo entregable.")
@@ -140,3 +146,49 @@ def stored_of(detalle):
         detalle.archivo_tipo or "",
         detalle.archivo_ruta,
     )
+
+
+# --------------------------------------------------------------------------- one step's write
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """Where a checklist's steps live: OT steps (area "ot") and PTE steps (area "pte") differ only
+    in these, so opening a step for a write, stamping it and attaching a file exist once here."""
+
+    area: str  # the audit log's area and the URL prefix
+    detail: type  # OTDetalle | PTEDetalle
+    parent: type  # OTE | PTEHeader
+    parent_id: str  # the detail's column naming its parent
+    guard: Callable  # raises when the parent may not be written (and takes its lock)
+
+
+def open_step(checklist: Checklist, paso_id):
+    """Inside a write transaction: the step (with its catalog step) and its parent, once the
+    parent's guard allows writing. A missing id is a 422 beside `id`, an unknown one a 404."""
+    if not paso_id:
+        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
+    detalle = db.session.get(checklist.detail, paso_id, options=[joinedload(checklist.detail.paso)])
+    if detalle is None:
+        raise NotFound(f"No existe el paso con ID {paso_id}.")
+    parent = db.session.get(checklist.parent, getattr(detalle, checklist.parent_id))
+    checklist.guard(parent)
+    return detalle, parent
+
+
+def record(checklist: Checklist, detalle, parent, cambios: dict, actor) -> None:
+    """Stamp a changed step and write its audit row on its parent."""
+    detalle.updated_at = utcnow()
+    detalle.updated_by = getattr(actor, "id", None)
+    audit.log(actor, "paso", checklist.area, parent.id, cambios)
+
+
+def attach_file(checklist: Checklist, paso_id, storage, actor):
+    """Upload a step's deliverable (`save_deliverable`: bounded, type by content, stored outside
+    the web root) under the parent's write rules. Returns (parent, message, changes)."""
+    with write_transaction():
+        detalle, parent = open_step(checklist, paso_id)
+        stored = save_deliverable(storage)
+        cambios = attach(detalle, stored, f"Paso «{detalle.paso.descripcion}»")
+        record(checklist, detalle, parent, cambios, actor)
+    return parent, f"Archivo «{stored.nombre}» guardado en el paso.", cambios

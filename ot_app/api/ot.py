@@ -7,7 +7,6 @@ from flask_login import current_user
 from .. import steps
 from ..auth.security import requires_role
 from ..envelope import envelope
-from ..files import accepts_upload, send_stored
 from ..models import EstatusOTId, EstatusPasoId, FrenteId, Registro, TipoId
 from ..orders import commands, read
 from ..orders.forms import OTForm, OTStatusForm, StepForm
@@ -15,23 +14,21 @@ from ..orders.query import LIST_INT_PARAMS, list_query_from_args
 from ..orders.read import SORTS
 from ..orders.serialize import Advertencia, OTDatos, OTFila, Paso, Versiones
 from ..service_errors import ValidationFailed
+from . import step_files
 from .request import body_id, body_values, query_id, validated
 from .spec import (
     CREADA,
     CREATE_CODES,
-    DOWNLOAD,
     EDITADA,
     EXITO,
     ID_QUERY,
     READ_CODES,
-    UPLOAD_CODES,
     WRITE_CODES,
     Answer,
     FormBody,
     IdBody,
     Param,
     operation,
-    step_file_body,
 )
 
 TAG = "OT"
@@ -381,36 +378,4 @@ def ot_estatus():
 
 # --------------------------------------------------------------------------- step deliverable files
 
-
-@operation(
-    "POST",
-    "/ot/paso/archivo",
-    tag=TAG,
-    summary="Subir el archivo entregable de un paso (multipart/form-data)",
-    description="Rol editor. El mismo archivo (mismo contenido) se guarda una sola vez.",
-    body=step_file_body("/api/ot/pasos"),
-    answer=EXITO,
-    ok="Archivo guardado en el paso.",
-    codes=UPLOAD_CODES,
-)
-@accepts_upload(steps.DELIVERABLE_MAX_BODY)
-@requires_role("editor")
-def ot_paso_archivo():
-    paso_id = body_id("ID del paso no proporcionado")
-    result = commands.attach_step_file(paso_id, request.files.get("archivo"), current_user)
-    return envelope(True, result.detalles)
-
-
-@operation(
-    "GET",
-    "/ot/paso/archivo",
-    tag=TAG,
-    summary="Descargar el archivo entregable de un paso",
-    description="Siempre como descarga (`Content-Disposition: attachment`, `application/octet-stream`).",
-    parameters=(Param("id", ID_QUERY, "ID del paso.", required=True, example=1),),
-    answer=DOWNLOAD,
-    ok="El archivo.",
-    codes=READ_CODES,
-)
-def ot_paso_archivo_descargar():
-    return send_stored(read.step_file(query_id("id", message="ID del paso no proporcionado")))
+step_files.register("ot", TAG, commands, read)

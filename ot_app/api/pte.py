@@ -8,31 +8,28 @@ from .. import steps
 from ..auth.security import requires_role
 from ..envelope import envelope
 from ..errors import fail
-from ..files import accepts_upload, send_stored
 from ..models import EstatusPasoId, EstatusPTEId, FrenteId, Registro
 from ..orders.forms import OTForm, StepForm
 from ..pte import commands, read
 from ..pte.forms import PTEForm, PTEStatusForm
 from ..pte.serialize import PasoPTE, PTEDatos, PTEFila
 from ..service_errors import ValidationFailed
+from . import step_files
 from .ot import STEP_EDIT_DESCRIPTION
 from .request import body_id, body_values, query_id, validated
 from .spec import (
     CREADA,
     CREATE_CODES,
-    DOWNLOAD,
     EDITADA,
     EXITO,
     ID_QUERY,
     READ_CODES,
-    UPLOAD_CODES,
     WRITE_CODES,
     Answer,
     FormBody,
     IdBody,
     Param,
     operation,
-    step_file_body,
 )
 
 TAG = "PTE"
@@ -273,36 +270,4 @@ def pte_crear_ot():
 
 # --------------------------------------------------------------------------- step deliverable files
 
-
-@operation(
-    "POST",
-    "/pte/paso/archivo",
-    tag=TAG,
-    summary="Subir el archivo entregable de un paso (multipart/form-data)",
-    description="Rol editor. El mismo archivo (mismo contenido) se guarda una sola vez.",
-    body=step_file_body("/api/pte/pasos"),
-    answer=EXITO,
-    ok="Archivo guardado en el paso.",
-    codes=UPLOAD_CODES,
-)
-@accepts_upload(steps.DELIVERABLE_MAX_BODY)
-@requires_role("editor")
-def pte_paso_archivo():
-    paso_id = body_id("ID del paso no proporcionado")
-    result = commands.attach_step_file(paso_id, request.files.get("archivo"), current_user)
-    return envelope(True, result.detalles)
-
-
-@operation(
-    "GET",
-    "/pte/paso/archivo",
-    tag=TAG,
-    summary="Descargar el archivo entregable de un paso",
-    description="Siempre como descarga (`Content-Disposition: attachment`, `application/octet-stream`).",
-    parameters=(Param("id", ID_QUERY, "ID del paso.", required=True, example=1),),
-    answer=DOWNLOAD,
-    ok="El archivo.",
-    codes=READ_CODES,
-)
-def pte_paso_archivo_descargar():
-    return send_stored(read.step_file(query_id("id", message="ID del paso no proporcionado")))
+step_files.register("pte", TAG, commands, read)

@@ -40,7 +40,6 @@ from ..models import (
     TipoId,
     Usuario,
     normalize_folio,
-    utcnow,
 )
 from ..pte.read import missing_for_ot as pte_missing_for_ot
 from ..service_errors import Conflict, NotFound, Replaced, ServiceError, ValidationFailed
@@ -655,27 +654,26 @@ def _create_steps(ot_id: int, step_set: int) -> int:
     return len(result.all())
 
 
+def _guard_chain(ot: OTE) -> None:
+    lock_chain(ot)
+    ensure_editable(ot)
+
+
+# An OT's steps: written under its chain's lock, only on the chain's current, live version.
+STEPS = steps.Checklist("ot", OTDetalle, OTE, "id_ot", _guard_chain)
+
+
 def set_step(values: dict, actor: Usuario | None) -> Result:
     """Change one step's status, comment, dates and/or deliverable link (`steps.apply_changes`)."""
-    detalle_id = values.get("id")
-    if not detalle_id:
-        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
     with write_transaction():
-        detalle = db.session.get(OTDetalle, detalle_id, options=[joinedload(OTDetalle.paso)])
-        if detalle is None:
-            raise NotFound(f"No existe el paso con ID {detalle_id}.")
-        ot = db.session.get(OTE, detalle.id_ot)
-        lock_chain(ot)
-        ensure_editable(ot)
+        detalle, ot = steps.open_step(STEPS, values.get("id"))
         names = dict(db.session.execute(select(EstatusPaso.id, EstatusPaso.nombre)).all())
         label = f"Paso «{detalle.paso.descripcion}»"
         # Status, comment, dates and deliverable link: the rules shared with the PTE checklist.
         cambios = steps.apply_changes(detalle, values, label, names)
         if not cambios:
             return Result(ot, "Sin cambios en el paso.")
-        detalle.updated_at = utcnow()
-        detalle.updated_by = getattr(actor, "id", None)
-        audit.log(actor, "paso", "ot", ot.id, cambios)
+        steps.record(STEPS, detalle, ot, cambios, actor)
     result = Result(ot, "Paso actualizado correctamente", cambios=cambios)
     result.detalle = detalle
     return result
@@ -863,20 +861,6 @@ STATUS_COMMENT = "Comentario del cambio de estatus"
 
 
 def attach_step_file(paso_id, storage, actor: Usuario | None) -> Result:
-    """Upload a step's deliverable file (`steps.save_deliverable`: bounded, type by content, stored
-    outside the web root); the same rules as set_step for which OTs may change."""
-    if not paso_id:
-        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
-    with write_transaction():
-        detalle = db.session.get(OTDetalle, paso_id, options=[joinedload(OTDetalle.paso)])
-        if detalle is None:
-            raise NotFound(f"No existe el paso con ID {paso_id}.")
-        ot = db.session.get(OTE, detalle.id_ot)
-        lock_chain(ot)
-        ensure_editable(ot)
-        stored = steps.save_deliverable(storage)
-        cambios = steps.attach(detalle, stored, f"Paso «{detalle.paso.descripcion}»")
-        detalle.updated_at = utcnow()
-        detalle.updated_by = getattr(actor, "id", None)
-        audit.log(actor, "paso", "ot", ot.id, cambios)
-    return Result(ot, f"Archivo «{stored.nombre}» guardado en el paso.", cambios=cambios)
+    """Upload a step's deliverable file, under the same rules as set_step (`steps.attach_file`)."""
+    ot, detalles, cambios = steps.attach_file(STEPS, paso_id, storage, actor)
+    return Result(ot, detalles, cambios=cambios)

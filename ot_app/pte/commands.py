@@ -191,6 +191,10 @@ def ensure_editable(pte: PTEHeader) -> None:
         raise ServiceError(f"La PTE {pte.oficio_pte} está eliminada.", status=409)
 
 
+# A PTE's steps: writable while the PTE is not deleted.
+STEPS = steps.Checklist("pte", PTEDetalle, PTEHeader, "id_pte", ensure_editable)
+
+
 def update_pte(values: dict, actor) -> PTEResult:
     pte_id = values.get("id")
     if not pte_id:
@@ -311,15 +315,8 @@ def set_step(values: dict, actor) -> StepResult:
     the OT steps' rules). A step with sub-steps follows them: it completes itself when every
     sub-step is Completado or No aplica (today's end date, "Entregables finalizados", logged as the
     system's) and reopens (En proceso) when one reopens; its own status is not set by hand."""
-    detalle_id = values.get("id")
-    if not detalle_id:
-        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
     with write_transaction():
-        detalle = db.session.get(PTEDetalle, detalle_id, options=[joinedload(PTEDetalle.paso)])
-        if detalle is None:
-            raise NotFound(f"No existe el paso con ID {detalle_id}.")
-        pte = db.session.get(PTEHeader, detalle.id_pte)
-        ensure_editable(pte)
+        detalle, pte = steps.open_step(STEPS, values.get("id"))
         names = dict(db.session.execute(select(EstatusPaso.id, EstatusPaso.nombre)).all())
         nuevo = values.get("estatus_paso")
         if nuevo and nuevo != detalle.estatus_paso and _substeps(pte.id, detalle.id_paso):
@@ -332,9 +329,7 @@ def set_step(values: dict, actor) -> StepResult:
         cambios = steps.apply_changes(detalle, values, f"Paso «{detalle.paso.descripcion}»", names)
         if not cambios:
             return StepResult(pte, "Sin cambios en el paso.", {})
-        detalle.updated_at = utcnow()
-        detalle.updated_by = getattr(actor, "id", None)
-        audit.log(actor, "paso", "pte", pte.id, cambios)
+        steps.record(STEPS, detalle, pte, cambios, actor)
         detalles = "Paso actualizado correctamente"
         if detalle.paso.id_padre and "estatus_paso" in values:
             follow = _follow_substeps(pte.id, detalle.paso.id_padre, names)
@@ -417,18 +412,5 @@ def create_ot(pte_id, given, actor):
 
 
 def attach_step_file(paso_id, storage, actor) -> StepResult:
-    """Upload a PTE step's deliverable file (`steps.save_deliverable`); a deleted PTE cannot change."""
-    if not paso_id:
-        raise ValidationFailed("ID del paso no proporcionado", {"id": "ID del paso no proporcionado"})
-    with write_transaction():
-        detalle = db.session.get(PTEDetalle, paso_id, options=[joinedload(PTEDetalle.paso)])
-        if detalle is None:
-            raise NotFound(f"No existe el paso con ID {paso_id}.")
-        pte = db.session.get(PTEHeader, detalle.id_pte)
-        ensure_editable(pte)
-        stored = steps.save_deliverable(storage)
-        cambios = steps.attach(detalle, stored, f"Paso «{detalle.paso.descripcion}»")
-        detalle.updated_at = utcnow()
-        detalle.updated_by = getattr(actor, "id", None)
-        audit.log(actor, "paso", "pte", pte.id, cambios)
-    return StepResult(pte, f"Archivo «{stored.nombre}» guardado en el paso.", cambios)
+    """Upload a PTE step's deliverable file (`steps.attach_file`); a deleted PTE cannot change."""
+    return StepResult(*steps.attach_file(STEPS, paso_id, storage, actor))
