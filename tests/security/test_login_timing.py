@@ -1,6 +1,6 @@
 """Finding 1 of issue 16: the login's timing must not tell which accounts exist. A wrong password
 for an existing active user, for an unknown username and for an inactive user all cost one scrypt
-verification, so their medians are within a few milliseconds."""
+verification, so their fastest runs are within a few milliseconds."""
 
 import statistics
 import time
@@ -11,9 +11,10 @@ from .conftest import make_user
 
 WRONG = "no-es-la-contraseña"
 ROUNDS = 9
-# scrypt takes ~100 ms here; the leak was ~120 ms against ~4 ms. A few ms of slack (or 15 % of the
-# median when the shared 2-core machine is busy) absorb the noise; the three cases are interleaved,
-# so a busy moment hits all of them.
+# scrypt takes ~100 ms here; the leak was ~120 ms against ~4 ms. Load on the shared 2-core machine
+# only ever adds time, so each case is judged by its fastest run (its true cost); the medians are
+# printed but differed by 70 ms under a load average of 6. A few ms of slack (or 15 % of the cost)
+# absorb what noise remains; the cases are interleaved, so a busy moment hits all of them.
 TOLERANCE_S = 0.012
 TOLERANCE_SHARE = 0.15
 
@@ -39,14 +40,17 @@ def test_login_timing_does_not_reveal_whether_the_account_exists(app):
     for _ in range(ROUNDS):
         for name, username in cases.items():
             times[name].append(attempt(username))
+    fastest = {name: min(values) for name, values in times.items()}
     medians = {name: statistics.median(values) for name, values in times.items()}
-    spread = max(medians.values()) - min(medians.values())
-    shown = ", ".join(f"{name} {1000 * m:.1f} ms" for name, m in medians.items())
-    print(f"login medians: {shown}")  # for SECURITY.md's figures (pytest -s)
-    allowed = max(TOLERANCE_S, TOLERANCE_SHARE * statistics.median(medians.values()))
-    assert spread < allowed, f"login medians differ by {1000 * spread:.1f} ms: {shown}"
+    shown = ", ".join(
+        f"{name} {1000 * fastest[name]:.1f} ms (mediana {1000 * m:.1f})" for name, m in medians.items()
+    )
+    print(f"login, más rápida de {ROUNDS}: {shown}")  # for SECURITY.md's figures (pytest -s)
+    spread = max(fastest.values()) - min(fastest.values())
+    allowed = max(TOLERANCE_S, TOLERANCE_SHARE * statistics.median(fastest.values()))
+    assert spread < allowed, f"login times differ by {1000 * spread:.1f} ms: {shown}"
     # The check is not vacuous: each case really ran a slow hash (the leak was a fast path).
-    assert min(medians.values()) > 0.01, shown
+    assert min(fastest.values()) > 0.01, shown
 
 
 def test_the_dummy_hash_uses_the_parameters_of_real_hashes(app):
