@@ -4,17 +4,16 @@ route carries what the OpenAPI document says about it."""
 from flask import request
 from flask_login import current_user
 
-from .. import steps
 from ..auth.security import requires_role
 from ..envelope import envelope
 from ..models import EstatusOTId, EstatusPasoId, FrenteId, Registro, TipoId
 from ..orders import commands, read
-from ..orders.forms import OTForm, OTStatusForm, StepForm
+from ..orders.forms import OTForm, OTStatusForm
 from ..orders.query import LIST_INT_PARAMS, list_query_from_args
 from ..orders.read import SORTS
 from ..orders.serialize import Advertencia, OTDatos, OTFila, Paso, Versiones
 from ..service_errors import ValidationFailed
-from . import step_files
+from . import steps as steps_api
 from .request import body_id, body_values, query_id, validated
 from .spec import (
     CREADA,
@@ -304,44 +303,6 @@ def ot_pasos():
     return envelope(True, f"{len(pasos)} pasos", datos=pasos)
 
 
-_PASO_MIN, _PASO_MAX = min(EstatusPasoId).value, max(EstatusPasoId).value
-# Shared with /api/pte/paso/editar: the same rules (ot_app.steps) for both checklists.
-STEP_EDIT_DESCRIPTION = (
-    "Rol editor. `id` es el ID del paso (de `{pasos}`). Al pasar a Completado, la fecha de entrega "
-    "vacía toma la de hoy; al dejar Completado se borra la que se puso así. La fecha de término y la "
-    "de entrega no pueden ser anteriores a la de inicio. Cada campo cambiado queda en el historial."
-)
-
-
-@operation(
-    "POST",
-    "/ot/paso/editar",
-    tag=TAG,
-    summary=f"Cambiar el estatus ({_PASO_MIN}–{_PASO_MAX}), el comentario, las fechas y/o el enlace al entregable de un paso",
-    description=STEP_EDIT_DESCRIPTION.format(pasos="/api/ot/pasos"),
-    body=FormBody(
-        StepForm,
-        "`id` del paso y cualquiera de `estatus_paso`, `comentario`, `fecha_inicio`, `fecha_termino`, "
-        "`fecha_entrega`, `entregable_url` (vacío lo borra).",
-        examples={
-            "completar": (
-                "Marcar un paso completado",
-                {"id": "1", "estatus_paso": str(EstatusPasoId.COMPLETADO.value), "comentario": "Entregado"},
-            )
-        },
-    ),
-    answer=EXITO,
-    ok="Paso actualizado (o sin cambios).",
-    codes=WRITE_CODES,
-)
-@requires_role("editor")
-def ot_paso_editar():
-    values = validated(StepForm, partial=True)
-    steps.require_change(values)
-    result = commands.set_step(values, current_user)
-    return envelope(True, result.detalles)
-
-
 @operation(
     "POST",
     "/ot/estatus",
@@ -376,6 +337,15 @@ def ot_estatus():
     return envelope(True, result.detalles, version=result.ot.version)
 
 
-# --------------------------------------------------------------------------- step deliverable files
+# --------------------------------------------------------------------------- steps: edit, deliverable file
 
-step_files.register("ot", TAG, commands, read)
+steps_api.register(
+    "ot",
+    TAG,
+    commands,
+    read,
+    example=(
+        "Marcar un paso completado",
+        {"id": "1", "estatus_paso": str(EstatusPasoId.COMPLETADO.value), "comentario": "Entregado"},
+    ),
+)

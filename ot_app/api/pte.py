@@ -4,18 +4,16 @@ OpenAPI document says about it."""
 from flask import request
 from flask_login import current_user
 
-from .. import steps
 from ..auth.security import requires_role
 from ..envelope import envelope
 from ..errors import fail
 from ..models import EstatusPasoId, EstatusPTEId, FrenteId, Registro
-from ..orders.forms import OTForm, StepForm
+from ..orders.forms import OTForm
 from ..pte import commands, read
 from ..pte.forms import PTEForm, PTEStatusForm
 from ..pte.serialize import PasoPTE, PTEDatos, PTEFila
 from ..service_errors import ValidationFailed
-from . import step_files
-from .ot import STEP_EDIT_DESCRIPTION
+from . import steps as steps_api
 from .request import body_id, body_values, query_id, validated
 from .spec import (
     CREADA,
@@ -199,40 +197,6 @@ def pte_pasos():
 
 @operation(
     "POST",
-    "/pte/paso/editar",
-    tag=TAG,
-    summary="Cambiar el estatus, el comentario, las fechas y/o el enlace al entregable de un paso de PTE",
-    description=STEP_EDIT_DESCRIPTION.format(pasos="/api/pte/pasos")
-    + " Un paso con subpasos sigue a sus subpasos: se completa solo (y se reabre) con ellos.",
-    body=FormBody(
-        StepForm,
-        "`id` del paso y cualquiera de `estatus_paso`, `comentario`, `fecha_inicio`, `fecha_termino`, "
-        "`fecha_entrega`, `entregable_url` (vacío lo borra).",
-        examples={
-            "completar": (
-                "Marcar un subpaso completado, con su entregable",
-                {
-                    "id": "1",
-                    "estatus_paso": str(EstatusPasoId.COMPLETADO.value),
-                    "entregable_url": "https://sharepoint.example.com/volumetria.xlsx",
-                },
-            )
-        },
-    ),
-    answer=EXITO,
-    ok="Paso actualizado (o sin cambios).",
-    codes=WRITE_CODES,
-)
-@requires_role("editor")
-def pte_paso_editar():
-    values = validated(StepForm, partial=True)
-    steps.require_change(values)
-    result = commands.set_step(values, current_user)
-    return envelope(True, result.detalles)
-
-
-@operation(
-    "POST",
     "/pte/crear-ot",
     tag=TAG,
     summary="Crear OT: la OT inicial de una PTE aprobada con su lista de pasos completa",
@@ -268,6 +232,21 @@ def pte_crear_ot():
     return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, id_nuevo=result.ot.id)
 
 
-# --------------------------------------------------------------------------- step deliverable files
+# --------------------------------------------------------------------------- steps: edit, deliverable file
 
-step_files.register("pte", TAG, commands, read)
+steps_api.register(
+    "pte",
+    TAG,
+    commands,
+    read,
+    of=" de PTE",
+    note=" Un paso con subpasos sigue a sus subpasos: se completa solo (y se reabre) con ellos.",
+    example=(
+        "Marcar un subpaso completado, con su entregable",
+        {
+            "id": "1",
+            "estatus_paso": str(EstatusPasoId.COMPLETADO.value),
+            "entregable_url": "https://sharepoint.example.com/volumetria.xlsx",
+        },
+    ),
+)
