@@ -1,13 +1,14 @@
-"""The OT text search: folio, oficio, description and client representative, any case, any part.
+"""The OT text search: folio, oficio, description and client representative, any case, any part;
+and, for each word, the names of the OT's project manager, vessel, platform and yard.
 
 SQLite: an FTS5 table with the trigram tokenizer, kept in sync by triggers, so every writer
 (services, bulk loads, the demo and bench generators) keeps it right. PostgreSQL: a pg_trgm GIN
 index on the same text, which LIKE '%word%' uses; nothing to keep in sync. Both are created by a
 migration (and by `create_search_index` where tests build the schema with create_all)."""
 
-from sqlalchemy import and_, column, literal_column, select, table
+from sqlalchemy import and_, column, func, literal_column, or_, select, table
 
-from .models import OTE
+from .models import OTE, Embarcacion, Patio, Plataforma, ResponsableProyecto
 
 # The searchable text of one OT; {p} is the row prefix ("new." in a trigger, "ote." in a query).
 TEXT = (
@@ -38,6 +39,13 @@ PG_DDL = [
 PG_DROP = ["DROP INDEX IF EXISTS ix_ote_busqueda_trgm"]
 
 FTS = table("ote_fts", column("rowid"))
+# Catalog names a word may be typed from (not only picked in a filter): the OT column → its catalog.
+NAMED = (
+    (OTE.id_responsable_proyecto, ResponsableProyecto),
+    (OTE.id_embarcacion, Embarcacion),
+    (OTE.id_plataforma, Plataforma),
+    (OTE.id_patio, Patio),
+)
 MIN_TRIGRAM = 3  # a shorter word cannot use a trigram index: it is matched by a scan
 
 
@@ -56,21 +64,28 @@ def _escape_like(word: str) -> str:
 
 
 def search_condition(q: str, dialect: str):
-    """Every word of `q` appears somewhere in the OT's searchable text; None when `q` is blank."""
+    """Every word of `q` appears somewhere in the OT's searchable text or in one of its NAMED
+    catalog names; None when `q` is blank.
+
+    Per word: the text match OR `id_x IN (catalog ids whose name contains it)`. The catalogs are
+    small and each id_x is indexed, so both databases answer the OR from indexes (SQLite's OR by
+    union, PostgreSQL's BitmapOr) instead of scanning the OTs."""
     words = (q or "").lower().split()
     if not words:
         return None
-    conditions = []
-    if dialect == "sqlite":
-        long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
-        if long_words:
-            # Each word quoted: FTS5 reads it as a literal substring, never as query syntax.
-            match = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
-            conditions.append(
-                OTE.id.in_(select(FTS.c.rowid).where(literal_column("ote_fts").op("MATCH")(match)))
-            )
-        words = [w for w in words if len(w) < MIN_TRIGRAM]
     # Literal SQL, not bound pieces: PostgreSQL uses the index only for its exact expression.
     haystack = literal_column(f"lower({TEXT.format(p='ote.')})")
-    conditions += [haystack.like(f"%{_escape_like(w)}%", escape="\\") for w in words]
+    conditions = []
+    for word in words:
+        if dialect == "sqlite" and len(word) >= MIN_TRIGRAM:
+            # Quoted: FTS5 reads it as a literal substring, never as query syntax.
+            match = '"' + word.replace('"', '""') + '"'
+            text = OTE.id.in_(select(FTS.c.rowid).where(literal_column("ote_fts").op("MATCH")(match)))
+        else:
+            text = haystack.like(f"%{_escape_like(word)}%", escape="\\")
+        names = [
+            fk.in_(select(model.id).where(func.lower(model.nombre).contains(word, autoescape=True)))
+            for fk, model in NAMED
+        ]
+        conditions.append(or_(text, *names))
     return and_(*conditions)

@@ -255,7 +255,8 @@ def ot_restaurar():
         Param(
             "q",
             {"type": "string"},
-            "Texto en folio, oficio, descripción o responsable del cliente (se usan 200 caracteres).",
+            "Cada palabra en folio, oficio, descripción o responsable del cliente, o en el nombre del "
+            "responsable de proyecto, la embarcación, la plataforma o el patio (se usan 200 caracteres).",
         ),
         Param("pte", {"type": "string"}, "Parte del oficio de la PTE padre (se usan 100 caracteres)."),
         *(Param(name, ID_QUERY, f"Filtra por {name}.") for name in LIST_INT_PARAMS),
