@@ -20,7 +20,7 @@ HX = {"HX-Request": "true"}
 BUDGET = [
     ("OT list page", "GET", "/", None, None, 6),
     ("OT list fragment", "GET", "/", HX, None, 5),
-    ("OT list search", "GET", "/?q=budget", HX, None, 5),
+    ("OT list search", "GET", "/?q=budget", HX, None, 6),  # + the catalog names the words may be (search.py)
     ("OT list by client, date, page 1", "GET", "/?id_cliente=2&orden=fecha_inicio_programado", HX, None, 5),
     ("OT detail", "GET", "/ot/{ot}", None, None, 6),
     ("OT history (refetched after a step change)", "GET", "/ot/{ot}/historial", HX, None, 4),
