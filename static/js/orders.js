@@ -201,3 +201,11 @@
   });
   document.addEventListener("htmx:afterSettle", count);
 })();
+
+// ---- A list cell the table clipped shows its whole text as a tooltip: set on hover, for every row at
+// once (one listener), instead of a title attribute repeated in each row's markup.
+document.addEventListener("mouseover", function (e) {
+  const td = e.target.closest && e.target.closest("#ot-rows td");
+  if (!td || td.hasAttribute("title") || td.classList.contains("row-actions")) return;
+  if (td.scrollWidth > td.clientWidth) td.title = td.textContent.replace(/\s+/g, " ").trim();
+});

@@ -64,6 +64,8 @@ def test_the_list_fits_1366_without_horizontal_scroll_and_shows_15_rows(
     assert visible >= 15, f"{visible} rows visible at 1366×768"
     # A long client name is clipped, whole in its tooltip.
     client = rows.nth(0).locator("td.c-cliente")
+    assert client.evaluate("td => td.scrollWidth > td.clientWidth")
+    client.hover()
     expect(client).to_have_attribute("title", LONG_CLIENT)
     # The inline edit's buttons stay on screen.
     rows.nth(0).get_by_role("button", name=re.compile("Editar en línea")).click()
