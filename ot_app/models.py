@@ -408,10 +408,14 @@ class OTE(db.Model):
     )
     id_cliente: Mapped[int | None] = mapped_column(ForeignKey("cliente.id"), index=True)
     id_frente: Mapped[int | None] = mapped_column(ForeignKey("frente.id"), index=True)
-    id_embarcacion: Mapped[int | None] = mapped_column(ForeignKey("embarcacion.id"))
-    id_plataforma: Mapped[int | None] = mapped_column(ForeignKey("plataforma.id"))
+    id_embarcacion: Mapped[int | None] = mapped_column(
+        ForeignKey("embarcacion.id"), index=True
+    )  # search by name
+    id_plataforma: Mapped[int | None] = mapped_column(
+        ForeignKey("plataforma.id"), index=True
+    )  # search by name
     id_intercom: Mapped[int | None] = mapped_column(ForeignKey("intercom.id"))
-    id_patio: Mapped[int | None] = mapped_column(ForeignKey("patio.id"))
+    id_patio: Mapped[int | None] = mapped_column(ForeignKey("patio.id"), index=True)  # search by name
     id_pte_header: Mapped[int] = mapped_column(ForeignKey("pte_header.id"), index=True)
     ot_principal: Mapped[int | None] = mapped_column(ForeignKey("ote.id"), index=True)
     num_reprogramacion: Mapped[int | None] = mapped_column(Integer)

@@ -20,9 +20,11 @@ HX = {"HX-Request": "true"}
 BUDGET = [
     ("OT list page", "GET", "/", None, None, 6),
     ("OT list fragment", "GET", "/", HX, None, 5),
-    ("OT list search", "GET", "/?q=budget", HX, None, 5),
+    ("OT list search", "GET", "/?q=budget", HX, None, 6),  # + the catalog names the words may be (search.py)
     ("OT list by client, date, page 1", "GET", "/?id_cliente=2&orden=fecha_inicio_programado", HX, None, 5),
     ("OT detail", "GET", "/ot/{ot}", None, None, 6),
+    ("OT history (refetched after a step change)", "GET", "/ot/{ot}/historial", HX, None, 4),
+    ("OT list selection export", "GET", "/ot/exportar?ots={ot},{inicial}&formato=csv", None, None, 5),
     ("OT edit form", "GET", "/ot/{ot}/editar", None, None, 6),
     ("OT annexes tab", "GET", "/ot/{ot}/anexos", HX, None, 8),
     ("API anexos", "GET", "/api/ot/anexos?id={ot}&tipo=anexo_c", "api", None, 4),

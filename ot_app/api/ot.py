@@ -8,10 +8,10 @@ from ..auth.security import requires_role
 from ..envelope import envelope
 from ..models import EstatusOTId, EstatusPasoId, FrenteId, Registro, TipoId
 from ..orders import commands, read
-from ..orders.forms import OTForm, OTStatusForm
+from ..orders.forms import BULK_MAX, BulkForm, OTForm, OTStatusForm
 from ..orders.query import LIST_INT_PARAMS, list_query_from_args
 from ..orders.read import SORTS
-from ..orders.serialize import Advertencia, OTDatos, OTFila, Paso, Versiones
+from ..orders.serialize import Advertencia, Omitida, OTDatos, OTFila, Paso, Versiones
 from ..service_errors import ValidationFailed
 from . import steps as steps_api
 from .request import body_id, body_values, query_id, validated
@@ -251,7 +251,8 @@ def ot_restaurar():
         Param(
             "q",
             {"type": "string"},
-            "Texto en folio, oficio, descripción o responsable del cliente (se usan 200 caracteres).",
+            "Cada palabra en folio, oficio, descripción o responsable del cliente, o en el nombre del "
+            "responsable de proyecto, la embarcación, la plataforma o el patio (se usan 200 caracteres).",
         ),
         Param("pte", {"type": "string"}, "Parte del oficio de la PTE padre (se usan 100 caracteres)."),
         *(Param(name, ID_QUERY, f"Filtra por {name}.") for name in LIST_INT_PARAMS),
@@ -335,6 +336,49 @@ def ot_pasos():
 def ot_estatus():
     result = commands.change_status(validated(OTStatusForm), current_user)
     return envelope(True, result.detalles, version=result.ot.version)
+
+
+@operation(
+    "POST",
+    "/ot/masivo",
+    tag=TAG,
+    summary="Una acción sobre varias OT a la vez: cambiar su estatus o su responsable de proyecto",
+    description="Rol editor. `accion`: `estatus` (con `id_estatus_ot` y, opcionales, `fecha` y "
+    "`comentario`, las mismas reglas que `/api/ot/estatus`) o `responsable` (con "
+    f"`responsable_proyecto`). `ots`: hasta {BULK_MAX} OT separadas por comas, cada una `ID` o "
+    "`ID:versión`; con la versión, una OT que otra persona cambió entretanto se omite, nunca se "
+    "sobrescribe. Todo en una transacción; cada OT omitida viene en `omitidas` con su motivo "
+    "(`tipo_aviso: advertencia`), las cambiadas en `cambiadas`. Una fila de historial por OT.",
+    body=FormBody(
+        BulkForm,
+        "`accion`, `ots` y el nuevo valor.",
+        examples={
+            "terminar_dos": (
+                "Terminar dos OT, comprobando la versión que se vio",
+                {"accion": "estatus", "ots": "12:3,15:1", "id_estatus_ot": str(EstatusOTId.TERMINADA.value)},
+            ),
+            "reasignar": (
+                "Reasignar el responsable",
+                {"accion": "responsable", "ots": "12,15", "responsable_proyecto": "2"},
+            ),
+        },
+    ),
+    answer=Answer(
+        "MasivoRespuesta", ("exito", "advertencia"), extra={"cambiadas": list[int], "omitidas": list[Omitida]}
+    ),
+    ok="La acción se aplicó (las OT omitidas, con su motivo).",
+    codes=WRITE_CODES,
+)
+@requires_role("editor")
+def ot_masivo():
+    result = commands.bulk_change(validated(BulkForm), current_user)
+    return envelope(
+        True,
+        result.detalles,
+        tipo_aviso=result.tipo_aviso,
+        cambiadas=result.cambiadas,
+        omitidas=[Omitida(**o).to_json() for o in result.omitidas],
+    )
 
 
 # --------------------------------------------------------------------------- steps: edit, deliverable file

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, steps
+from ..auth.security import sees_deleted
 from ..extensions import db
 from ..formatting import office_today
 from ..models import (
@@ -817,6 +818,19 @@ def _change_status(ot_id, values: dict, actor) -> Result:
     if sent_version is not None and sent_version != ot.version:
         raise _conflict(ot_id, ot)
     names = dict(db.session.execute(select(EstatusOT.id, EstatusOT.nombre)).all())
+    cambios = _apply_status(ot, values, names, actor)
+    detalles = f"La OT {ot.orden_trabajo} ahora está {names[ot.id_estatus_ot]}"
+    if "fecha_termino_real" in cambios:
+        shown = ot.fecha_termino_real.strftime("%d/%m/%Y") if ot.fecha_termino_real else "sin fecha"
+        detalles += f"; término real: {shown}"
+    elif "fecha_inicio_real" in cambios:
+        detalles += f"; inicio real: {ot.fecha_inicio_real:%d/%m/%Y}"
+    return Result(ot, detalles + ".", cambios=cambios)
+
+
+def _apply_status(ot: OTE, values: dict, names: dict, actor) -> dict:
+    """THE status rule (one OT, already locked and editable): the new status, the real dates it
+    stamps or clears, the audit row. Raises before touching `ot` when the change is refused."""
     nuevo, actual = values.get("id_estatus_ot"), ot.id_estatus_ot
     if nuevo not in names:
         raise ValidationFailed.from_errors({"id_estatus_ot": f"El estatus de OT con ID {nuevo} no existe."})
@@ -828,33 +842,28 @@ def _change_status(ot_id, values: dict, actor) -> Result:
         "fecha_inicio_real": ot.fecha_inicio_real,
         "fecha_termino_real": ot.fecha_termino_real,
     }
-    ot.id_estatus_ot = nuevo
+    after = dict(before, id_estatus_ot=nuevo)
     if nuevo == EstatusOTId.TERMINADA:
-        ot.fecha_termino_real = fecha
+        after["fecha_termino_real"] = fecha
     elif actual == EstatusOTId.TERMINADA:
-        ot.fecha_termino_real = None
+        after["fecha_termino_real"] = None
     if nuevo == EstatusOTId.EN_EJECUCION and ot.fecha_inicio_real is None:
-        ot.fecha_inicio_real = fecha
-    errors: dict = {}
-    _check_dates(ot, errors)
-    if errors:
+        after["fecha_inicio_real"] = fecha
+    start, end = after["fecha_inicio_real"], after["fecha_termino_real"]
+    if start and end and end < start:
         raise ValidationFailed.from_errors(
             {"fecha": "La fecha de término real no puede ser anterior a la de inicio real."}
         )
+    for name, value in after.items():
+        setattr(ot, name, value)
     ot.updated_by = getattr(actor, "id", None)
     db.session.flush()
-    cambios = audit.diff(before, {name: getattr(ot, name) for name in before})
+    cambios = audit.diff(before, after)
     comentario = (values.get("comentario") or "").strip()
     if comentario:
         cambios[STATUS_COMMENT] = [None, comentario]
     audit.log(actor, "estatus", "ot", ot.id, cambios)
-    detalles = f"La OT {ot.orden_trabajo} ahora está {names[nuevo]}"
-    if "fecha_termino_real" in cambios:
-        shown = ot.fecha_termino_real.strftime("%d/%m/%Y") if ot.fecha_termino_real else "sin fecha"
-        detalles += f"; término real: {shown}"
-    elif "fecha_inicio_real" in cambios:
-        detalles += f"; inicio real: {ot.fecha_inicio_real:%d/%m/%Y}"
-    return Result(ot, detalles + ".", cambios=cambios)
+    return cambios
 
 
 STATUS_COMMENT = "Comentario del cambio de estatus"
@@ -864,3 +873,103 @@ def attach_step_file(paso_id, storage, actor: Usuario | None) -> Result:
     """Upload a step's deliverable file, under the same rules as set_step (`steps.attach_file`)."""
     ot, detalles, cambios = steps.attach_file(STEPS, paso_id, storage, actor)
     return Result(ot, detalles, cambios=cambios)
+
+
+# --------------------------------------------------------------------------- bulk actions (issue 17)
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did: the OTs it changed and, for each one it skipped, why."""
+
+    detalles: str
+    tipo_aviso: str
+    cambiadas: list[int]
+    omitidas: list[dict]  # {"id", "orden_trabajo", "motivo"}
+
+
+def bulk_change(values: dict, actor: Usuario | None) -> BulkResult:
+    """One bulk action (`BulkForm`: `accion` estatus or responsable, `ots` as (id, version) pairs)
+    over the list's selection, in ONE transaction. Each OT goes through the same rules as its
+    single edit (editable, its version, the status rule); an OT that fails one — someone else
+    changed it meanwhile, it was deleted or replaced, it already has that value — is skipped and
+    reported, never overwritten. One audit row per changed OT."""
+    accion, pairs = values.get("accion"), values.get("ots") or []
+    if not pairs:
+        raise ValidationFailed.from_errors({"ots": "Seleccione al menos una OT."})
+    try:
+        with write_transaction():
+            return _bulk(accion, pairs, values, actor)
+    except StaleDataError as exc:
+        # Only when a writer that skips the chain lock raced us: nothing was saved.
+        raise Conflict(
+            "Otra persona cambió una de las OT seleccionadas al mismo tiempo; no se guardó nada."
+        ) from exc
+
+
+def _bulk(accion, pairs, values: dict, actor) -> BulkResult:
+    if accion == "estatus":
+        names = dict(db.session.execute(select(EstatusOT.id, EstatusOT.nombre)).all())
+        if values.get("id_estatus_ot") not in names:
+            raise ValidationFailed.from_errors(
+                {"id_estatus_ot": f"El estatus de OT con ID {values.get('id_estatus_ot')} no existe."}
+            )
+        shown = names[values["id_estatus_ot"]]
+    else:
+        errors: dict = {}
+        _check_catalogs({"responsable_proyecto": values.get("responsable_proyecto")}, errors, None)
+        if errors:
+            raise ValidationFailed.from_errors(errors)
+        shown = db.session.get(ResponsableProyecto, values["responsable_proyecto"]).nombre
+    ids = [i for i, _ in pairs]
+    # Lock every chain involved at once, in id order (two bulk actions never wait on each other
+    # in a circle), then read the OTs again: what is checked is what is committed.
+    roots = db.session.scalars(select(func.coalesce(OTE.ot_principal, OTE.id)).where(OTE.id.in_(ids))).all()
+    db.session.execute(select(OTE.id).where(OTE.id.in_(set(roots))).order_by(OTE.id).with_for_update())
+    found = {
+        ot.id: ot
+        for ot in db.session.scalars(
+            select(OTE).where(OTE.id.in_(ids)).execution_options(populate_existing=True)
+        )
+    }
+    cambiadas, omitidas = [], []
+    for ot_id, version in pairs:
+        ot = found.get(ot_id)
+        if ot is None or (ot.eliminada and not sees_deleted(actor)):
+            omitidas.append({"id": ot_id, "orden_trabajo": "", "motivo": f"No existe la OT con ID {ot_id}."})
+            continue
+        try:
+            ensure_editable(ot)
+            if version is not None and version != ot.version:
+                quien = (ot.editor.nombre or ot.editor.username) if ot.editor else "otra persona"
+                raise Conflict(f"{quien} la modificó mientras usted la tenía seleccionada.")
+            if accion == "estatus":
+                _apply_status(ot, values, names, actor)
+            else:
+                _apply_responsable(ot, values["responsable_proyecto"], shown, actor)
+        except ServiceError as err:
+            omitidas.append({"id": ot.id, "orden_trabajo": ot.orden_trabajo, "motivo": err.detalles})
+            continue
+        cambiadas.append(ot.id)
+    detalles = (
+        f"{len(cambiadas)} OT {'cambió' if len(cambiadas) == 1 else 'cambiaron'} a «{shown}»"
+        if cambiadas
+        else "Ninguna OT cambió"
+    )
+    if omitidas:
+        detalles += f"; {len(omitidas)} sin cambiar: " + "; ".join(
+            f"{o['orden_trabajo'] or 'ID ' + str(o['id'])}: {o['motivo']}" for o in omitidas[:5]
+        )
+        if len(omitidas) > 5:
+            detalles += f"; y {len(omitidas) - 5} más"
+    return BulkResult(detalles.rstrip(".") + ".", "advertencia" if omitidas else "exito", cambiadas, omitidas)
+
+
+def _apply_responsable(ot: OTE, id_responsable: int, nombre: str, actor) -> None:
+    if ot.id_responsable_proyecto == id_responsable:
+        raise ServiceError(f"ya tiene a {nombre} como responsable de proyecto.", tipo_aviso="advertencia")
+    before = ot.id_responsable_proyecto
+    ot.id_responsable_proyecto = id_responsable
+    ot.updated_by = getattr(actor, "id", None)
+    db.session.flush()
+    audit.log(actor, "editar", "ot", ot.id, {"id_responsable_proyecto": [before, id_responsable]})

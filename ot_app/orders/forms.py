@@ -5,7 +5,7 @@ import re
 from wtforms import StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, Optional, StopValidation, ValidationError
 
-from ..fields import IdField, IsoDateField, MoneyField, WholeField
+from ..fields import IdField, IsoDateField, MoneyField, ParsedField, WholeField, parse_id
 from ..forms import BaseForm, Required
 from ..models import EstatusPasoId, TipoId
 
@@ -152,3 +152,64 @@ class OTStatusForm(BaseForm):
         validators=[Length(max=1000, message="El comentario del cambio admite hasta 1,000 caracteres.")],
     )
     version = WholeField("Versión", subject="La versión")
+
+
+BULK_MAX = 200  # OTs one bulk action may touch (a list page holds up to 200 rows)
+BULK_ACTIONS = {"estatus": "Cambiar estatus", "responsable": "Cambiar responsable de proyecto"}
+
+
+def parse_selection(raw: str) -> list[tuple[int, int | None]]:
+    """'12:3, 15' → [(12, 3), (15, None)]: the selected OTs, each with the version the person saw."""
+    pairs, seen = [], set()
+    for item in re.split(r"[\s,]+", raw.strip()):
+        if not item:
+            continue
+        ot_id, _, version = item.partition(":")
+        parsed = parse_id(ot_id)
+        if parsed is None or (
+            version and not (version.isascii() and version.isdigit() and len(version) <= 9)
+        ):
+            raise ValueError(f"«{item[:20]}» no es un ID de OT (ID o ID:versión)")
+        if parsed not in seen:
+            seen.add(parsed)
+            pairs.append((parsed, int(version) if version else None))
+    if len(pairs) > BULK_MAX:
+        raise ValueError(f"admite hasta {BULK_MAX} OT por acción")
+    return pairs
+
+
+class SelectionField(ParsedField):
+    """The selected OTs: checkboxes posted one by one, or one comma-separated text (the API)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([",".join(valuelist)] if valuelist else valuelist)
+
+    parser = staticmethod(lambda raw: parse_selection(raw) or None)  # none selected: Required says so
+
+
+class BulkForm(BaseForm):
+    """A bulk action on the list's selection (the list's toolbar, `POST /api/ot/masivo`)."""
+
+    accion = StringField("Acción", validators=[Required("Indique la acción.")])
+    ots = SelectionField(
+        "OT seleccionadas", subject="La selección", validators=[Required("Seleccione al menos una OT.")]
+    )
+    id_estatus_ot = IdField("Nuevo estatus", subject="El estatus de la OT")
+    responsable_proyecto = IdField("Nuevo responsable de proyecto", subject="El responsable de proyecto")
+    fecha = IsoDateField("Fecha", subject="La fecha")
+    comentario = TextAreaField(
+        "Comentario del cambio",
+        validators=[Length(max=1000, message="El comentario del cambio admite hasta 1,000 caracteres.")],
+    )
+
+    def validate_accion(self, field):
+        if (field.data or "").strip() not in BULK_ACTIONS:
+            raise StopValidation("La acción debe ser estatus o responsable.")
+
+    def validate_id_estatus_ot(self, field):
+        if self.accion.data == "estatus" and field.data is None and not field.process_errors:
+            raise StopValidation("Indique el nuevo estatus.")
+
+    def validate_responsable_proyecto(self, field):
+        if self.accion.data == "responsable" and field.data is None and not field.process_errors:
+            raise StopValidation("Indique el nuevo responsable de proyecto.")

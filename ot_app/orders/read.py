@@ -4,12 +4,14 @@ and PostgreSQL); the step-set rule. No writes here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from .. import steps
 from ..auth.security import sees_deleted
+from ..exports import Column
 from ..extensions import db
 from ..models import (
     OTE,
@@ -37,6 +39,7 @@ from ..service_errors import Forbidden, NotFound
 from . import baselines
 
 DEFAULT_STEP_SET = 5  # the seed's "everything else"
+CENTS = Decimal("0.01")
 
 
 def initial_by_folio(folio: str, exclude_id: int | None = None) -> int | None:
@@ -334,6 +337,8 @@ class ListQuery:
     ot_principal: int | None = None
     estatus: int | None = None  # None: active and por definir; -1, 0 or 1 to pick one
     id: int | None = None  # one OT whatever its estatus (a row refreshed after an inline edit)
+    ids: tuple[int, ...] | None = None  # these OTs (a selection), deleted ones for admins only
+    totales: bool = False  # also sum the amounts of every OT that matches (the list's totals)
     vigentes: bool = False  # one row per chain: its current version
     cadena: int | None = None  # every member of the chain whose initial OT has this id
     orden: str = DEFAULT_SORT
@@ -341,7 +346,7 @@ class ListQuery:
     per_page: int = 50
 
     # How the rows are shown, not which rows: not a filter.
-    PRESENTATION = frozenset({"orden", "page", "per_page"})
+    PRESENTATION = frozenset({"orden", "page", "per_page", "totales"})
 
     @property
     def filtered(self) -> bool:
@@ -370,16 +375,23 @@ class Page:
     total: int
     page: int
     per_page: int
+    # Per currency, never converted: the sums over every matching OT (all pages), when asked.
+    total_mxn: Decimal | None = None
+    total_usd: Decimal | None = None
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
 
-def _filters(query: ListQuery) -> list:
+def _filters(query: ListQuery, actor=None) -> list:
     conditions = []
     if query.id is not None:
         conditions.append(OTE.id == query.id)
+    elif query.ids is not None:
+        conditions.append(OTE.id.in_(query.ids))
+        if not sees_deleted(actor):
+            conditions.append(OTE.estatus != Registro.ELIMINADA)
     elif query.estatus is None:
         conditions.append(OTE.estatus != Registro.ELIMINADA)
     else:
@@ -413,8 +425,11 @@ def list_orders(query: ListQuery, actor=None) -> Page:
     queries over the page's ids: cheaper than a correlated subquery per row, measured)."""
     if query.estatus == Registro.ELIMINADA and not (actor is not None and actor.puede("admin")):
         raise Forbidden(ONLY_ADMINS_SEE_DELETED)
-    conditions = _filters(query)
-    total = db.session.scalar(select(func.count()).select_from(OTE).where(and_(*conditions)))
+    conditions = _filters(query, actor)
+    # The totals ride on the count: the same filters, the same statement (no second pass).
+    sums = (func.sum(OTE.monto_mxn), func.sum(OTE.monto_usd)) if query.totales else ()
+    counted = db.session.execute(select(func.count(), *sums).select_from(OTE).where(and_(*conditions))).one()
+    total = counted[0]
 
     desc = query.orden.startswith("-")
     column = SORTS.get(query.orden.lstrip("-"), OTE.id)
@@ -522,7 +537,10 @@ def list_orders(query: ListQuery, actor=None) -> Page:
             item["reprogramaciones"] = versions.get(item["ot_principal"], 0)
         else:
             item["reprogramaciones"] = None
-    return Page(items=items, total=total, page=query.page, per_page=query.per_page)
+    page = Page(items=items, total=total, page=query.page, per_page=query.per_page)
+    if query.totales:
+        page.total_mxn, page.total_usd = (Decimal(v or 0).quantize(CENTS) for v in counted[1:])
+    return page
 
 
 def list_row(ot_id: int, actor=None) -> dict:
@@ -531,3 +549,42 @@ def list_row(ot_id: int, actor=None) -> dict:
     if not page.items or (page.items[0]["estatus"] == Registro.ELIMINADA and not sees_deleted(actor)):
         raise NotFound(f"No existe la OT con ID {ot_id}.")
     return page.items[0]
+
+
+EXPORT_COLUMNS = (
+    ("Folio", "texto", 28, "orden_trabajo"),
+    ("Versión", "texto", 9, None),
+    ("PTE", "texto", 20, "pte"),
+    ("Cliente", "texto", 24, "cliente"),
+    ("Frente", "texto", 10, "frente"),
+    ("Sitio", "texto", 22, "sitio"),
+    ("Responsable de proyecto", "texto", 24, "responsable"),
+    ("Estatus", "texto", 14, "estatus_ot"),
+    ("Inicio programado", "fecha", 12, "fecha_inicio_programado"),
+    ("Término programado", "fecha", 12, "fecha_termino_programado"),
+    ("Inicio real", "fecha", 12, "fecha_inicio_real"),
+    ("Término real", "fecha", 12, "fecha_termino_real"),
+    ("Avance %", "entero", 9, None),
+    ("Monto MXN", "dinero", 16, "monto_mxn"),
+    ("Monto USD", "dinero", 16, "monto_usd"),
+    ("Descripción", "texto", 50, "descripcion_trabajo"),
+    ("Comentario", "texto", 40, "comentario"),
+)
+
+
+def export_table(items: list[dict]):
+    """(columns, rows) of list rows for `exports.download`: the list's columns, all of them."""
+    columns = [Column(titulo, tipo, ancho) for titulo, tipo, ancho, _ in EXPORT_COLUMNS]
+
+    def rows():
+        for item in items:
+            yield [
+                version_label(item["num_reprogramacion"] if item["id_tipo"] == TipoId.REPROGRAMADA else 0)
+                if key is None and titulo == "Versión"
+                else item["avance"].pct
+                if key is None
+                else item[key]
+                for titulo, _, _, key in EXPORT_COLUMNS
+            ]
+
+    return columns, rows()

@@ -6,9 +6,11 @@ for comes from one template (the page includes the fragment). No rule of the dom
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask import (
+    current_app,
     flash,
     make_response,
     redirect,
@@ -19,7 +21,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .. import steps
+from .. import exports, steps
 from ..auth.security import is_htmx, requires_role
 from ..catalogs.read import options as catalog_options
 from ..errors import fail
@@ -36,7 +38,7 @@ from ..models import (
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..views import action_error, go, render, wants_fragment, with_toast
 from . import baselines, bp, commands, lookups, read
-from .forms import OTForm, OTStatusForm, StepForm
+from .forms import BulkForm, OTForm, OTStatusForm, StepForm, parse_selection
 from .query import list_query_from_args
 
 
@@ -148,6 +150,7 @@ def lista():
     # deleted OTs and one chain's members are listed as they are.
     todas = request.args.get("versiones") == "todas"
     query.vigentes = not (todas or query.estatus == Registro.ELIMINADA or query.ot_principal or query.id_tipo)
+    query.totales = True
     page = read.list_orders(query, current_user)
     context = {
         "page": page,
@@ -158,8 +161,51 @@ def lista():
         "default_orden": read.DEFAULT_SORT,
     }
     if not wants_fragment():
-        context["cats"] = catalog_options("clientes", "tipos", "estatus_ot", "frentes")
+        context["cats"] = catalog_options("clientes", "tipos", "estatus_ot", "frentes", "responsables")
     return render("orders/list.html", "orders/_results.html", **context)
+
+
+@bp.post("/masivo")
+@requires_role("editor")
+def masivo():
+    """A bulk action on the list's selection: the service says what changed and what it skipped;
+    the list refreshes itself (`ot-cambios`), counts and totals with its rows."""
+    form = BulkForm(formdata=request.form)
+    try:
+        if not form.validate():
+            raise ValidationFailed.from_errors(form.first_errors())
+        result = commands.bulk_change(form.present_values(), current_user)
+    except ValidationFailed as err:
+        err.status = 422  # said in a toast; the list stays as it is
+        return action_error(err)
+    except ServiceError as err:
+        return action_error(err)
+    response = make_response("", 200)
+    response.headers["HX-Trigger"] = json.dumps(
+        {"toast": {"message": result.detalles, "kind": result.tipo_aviso}, "ot-cambios": True}
+    )
+    return response
+
+
+@bp.get("/exportar")
+def exportar():
+    """The list's selection as xlsx or CSV (`ots=1,2,3`, `formato=xlsx|csv`), in the list's order."""
+    try:
+        pairs = parse_selection(request.args.get("ots", ""))
+    except ValueError as exc:
+        fail(400, f"La selección {exc}.")
+    if not pairs:
+        fail(400, "Seleccione al menos una OT.")
+    formato = request.args.get("formato", "xlsx")
+    if formato not in ("xlsx", "csv"):
+        fail(400, "El formato debe ser xlsx o csv.")
+    ids = tuple(i for i, _ in pairs)
+    page = read.list_orders(read.ListQuery(ids=ids, per_page=len(ids)), current_user)
+    missing = set(ids) - {o["id"] for o in page.items}
+    if missing:  # unknown, or deleted and the reader is not an admin: as every read of one, a 404
+        fail(404, f"No existe la OT con ID {min(missing)}.")
+    columns, rows = read.export_table(page.items)
+    return exports.download(f"ot-seleccion-{office_today():%Y%m%d}", formato, "OT", columns, rows)
 
 
 @bp.get("/<int:ot_id>/fila")
@@ -242,6 +288,23 @@ def detalle(ot_id: int):
     )
 
 
+def _render_block(template_name: str, block: str, **context) -> str:
+    """One block of a page template alone: the page and its fragment are the same markup."""
+    current_app.update_template_context(context)
+    template = current_app.jinja_env.get_template(template_name)
+    return "".join(template.blocks[block](template.new_context(context)))
+
+
+@bp.get("/<int:ot_id>/historial")
+def historial(ot_id: int):
+    """The OT page's history, refetched after a step change (the step's answer says `ot-historial`)."""
+    ot = read.get_order(ot_id)
+    return _render_block("orders/detail.html", "historial", ot=ot, history=lookups.history(ot.id))
+
+
+HISTORY_CHANGED = "ot-historial"  # the event the OT page's history listens for
+
+
 def _step_page(paso_id: int, **context):
     id_ot = read.ot_of_step(paso_id)
     steps, progress = read.steps_and_progress(id_ot)
@@ -279,8 +342,10 @@ def paso_guardar(paso_id: int):
         commands.set_step(values, current_user)
     except ServiceError as err:
         return action_error(err)
-    # The step's row, and the OT's progress out of band.
-    return _step_page(paso_id, editable=True, oob=True)
+    # The step's row, and the OT's progress out of band; the history refetches itself.
+    response = make_response(_step_page(paso_id, editable=True, oob=True))
+    response.headers["HX-Trigger"] = HISTORY_CHANGED
+    return response
 
 
 # --------------------------------------------------------------------------- new / edit
@@ -619,7 +684,12 @@ def restaurar(ot_id: int):
         return _refused(err, ot_id)
     message = f"{result.detalles}: {result.ot.orden_trabajo}."
     if in_row:
-        return with_toast("", message)  # the row leaves the list of deleted OTs
+        # The row leaves the list of deleted OTs, and the list refreshes its counts with its rows.
+        response = make_response("")
+        response.headers["HX-Trigger"] = json.dumps(
+            {"toast": {"message": message, "kind": "exito"}, "ot-cambios": True}
+        )
+        return response
     return go(url_for("orders.detalle", ot_id=ot_id), message)
 
 
@@ -666,7 +736,8 @@ def buscar_ptes():
 
 @bp.get("/buscar/ptes-filtro")
 def buscar_ptes_filtro():
-    """Suggestions for the list's PTE filter: any live PTE whose oficio contains the text."""
+    """Suggestions for the list's PTE filter: any live PTE whose oficio contains the text (never
+    in the history: the box says hx-push-url="false", the list's form pushes the filter itself)."""
     return render_template(
         "orders/_pte_filter_options.html", ptes=lookups.live_ptes(request.args.get("pte", ""))
     )
@@ -759,4 +830,8 @@ def paso_archivo(paso_id: int):
         result = commands.attach_step_file(paso_id, request.files.get("archivo"), current_user)
     except ServiceError as err:
         return action_error(err)
-    return with_toast(_step_page(paso_id, editable=True, oob=True), result.detalles)
+    response = make_response(_step_page(paso_id, editable=True, oob=True))
+    response.headers["HX-Trigger"] = json.dumps(
+        {"toast": {"message": result.detalles, "kind": "exito"}, HISTORY_CHANGED: True}
+    )
+    return response

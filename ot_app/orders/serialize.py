@@ -211,3 +211,12 @@ class Versiones(Shape):
             vigente=lineage.vigente,
             versiones=[VersionOT.from_version(v) for v in lineage.versiones],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Omitida(Shape):
+    """An OT a bulk action skipped (`commands.bulk_change`), and why: it was never overwritten."""
+
+    id: int
+    orden_trabajo: Annotated[str, "Folio; vacío si la OT no existe."]
+    motivo: str

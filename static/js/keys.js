@@ -7,7 +7,17 @@
   const ROWS = "#ot-rows > tr[data-row], #pasos > tbody > tr[data-row], [data-rows] > tr[data-row]";
 
   function typing(el) {
+    // A row's checkbox holds the focus after a click: the keys still work there.
+    if (el && el.tagName === "INPUT" && el.type === "checkbox") return false;
     return !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+  function box(tr) { return tr && tr.querySelector("input[name=ots]"); }
+  function check(tr, on) {
+    const b = box(tr);
+    if (!b) return false;
+    b.checked = on === undefined ? !b.checked : on;
+    if (window.otSelection) window.otSelection.count();
+    return true;
   }
   function click(el) { if (el) el.click(); return !!el; }
   function rows() {
@@ -129,6 +139,14 @@
         if (move(1)) e.preventDefault(); break;
       case "k": case "ArrowUp":
         if (move(-1)) e.preventDefault(); break;
+      case "x":
+        if (sel && check(sel)) e.preventDefault();
+        break;
+      case "J": case "K":
+        // Shift+j / Shift+k extend the selection: the row left and the row reached are both selected.
+        if (sel) check(sel, true);
+        if (move(key === "J" ? 1 : -1)) { check(current(), true); e.preventDefault(); }
+        break;
       case "Enter":
         if (sel && (t === sel || t === document.body || t.tagName === "MAIN")) {
           const link = sel.querySelector("a[data-open]");
@@ -143,7 +161,10 @@
         if (sel && click(sel.querySelector("[data-comment]"))) e.preventDefault();
         break;
       case "s":
-        if (sel && sel.querySelector("[data-status]")) { e.preventDefault(); click(sel.querySelector("[data-status]")); }
+        // With rows selected, `s` goes to the bulk status (pick it, then Ctrl+Enter applies it).
+        if (document.querySelector("#ot-rows input[name=ots]:checked") && document.getElementById("m-estatus")) {
+          e.preventDefault(); document.getElementById("m-estatus").focus();
+        } else if (sel && sel.querySelector("[data-status]")) { e.preventDefault(); click(sel.querySelector("[data-status]")); }
         else if (click(document.querySelector("[data-status-page]"))) e.preventDefault();
         break;
       case "d":

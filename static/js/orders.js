@@ -150,3 +150,62 @@
     }
   });
 })();
+
+// ---- The list's selection (x, Shift+j/k in keys.js, the checkboxes) and its bulk actions: one
+// set of listeners on the document for every row, none per row.
+(function () {
+  "use strict";
+  const BOXES = "#ot-rows input[name=ots]";
+
+  function checked() { return Array.prototype.slice.call(document.querySelectorAll(BOXES + ":checked")); }
+  function count() {
+    const out = document.getElementById("sel-n");
+    if (!out) return;
+    const n = checked().length;
+    out.textContent = n === 0 ? "Ninguna seleccionada" : (n === 1 ? "1 seleccionada" : n + " seleccionadas");
+    const all = document.querySelector("[data-select-all]");
+    const boxes = document.querySelectorAll(BOXES);
+    if (all) { all.checked = n > 0 && n === boxes.length; all.indeterminate = n > 0 && n < boxes.length; }
+  }
+  window.otSelection = { count: count, checked: checked };
+
+  document.addEventListener("change", function (e) {
+    const t = e.target;
+    if (t.matches && t.matches("[data-select-all]")) {
+      document.querySelectorAll(BOXES).forEach(function (b) { b.checked = t.checked; });
+      count();
+    } else if (t.matches && t.matches(BOXES)) {
+      count();
+    } else if (t.matches && t.matches("#masivo select[data-accion]")) {
+      t.form.elements.accion.value = t.dataset.accion;
+    }
+  });
+  document.addEventListener("click", function (e) {
+    const button = e.target.closest && e.target.closest("#masivo button[data-accion]");
+    if (button) { button.form.elements.accion.value = button.dataset.accion; return; }
+    const link = e.target.closest && e.target.closest("a[data-export]");
+    if (!link) return;
+    e.preventDefault();
+    const ids = checked().map(function (b) { return b.value.split(":")[0]; });
+    if (!ids.length) {
+      document.body.dispatchEvent(new CustomEvent("toast", { detail: { message: "Seleccione al menos una OT (x).", kind: "error" } }));
+      return;
+    }
+    window.location.assign(link.href + "&ots=" + ids.join(","));
+  });
+  // No selection, no request: say so here instead of a round trip.
+  document.addEventListener("htmx:confirm", function (e) {
+    if (e.detail.elt.id !== "masivo" || checked().length) return;
+    e.preventDefault();
+    document.body.dispatchEvent(new CustomEvent("toast", { detail: { message: "Seleccione al menos una OT (x).", kind: "error" } }));
+  });
+  document.addEventListener("htmx:afterSettle", count);
+})();
+
+// ---- A list cell the table clipped shows its whole text as a tooltip: set on hover, for every row at
+// once (one listener), instead of a title attribute repeated in each row's markup.
+document.addEventListener("mouseover", function (e) {
+  const td = e.target.closest && e.target.closest("#ot-rows td");
+  if (!td || td.hasAttribute("title") || td.classList.contains("row-actions")) return;
+  if (td.scrollWidth > td.clientWidth) td.title = td.textContent.replace(/\s+/g, " ").trim();
+});

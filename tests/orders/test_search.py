@@ -70,3 +70,27 @@ def test_deep_pages_keep_the_order(ctx):
         for p in (1, 2, 3)
     ]
     assert sum(pages, []) == [f"OT-ORD-{i:02d}" for i in range(11, -1, -1)]
+
+
+def test_search_finds_an_ot_by_its_project_manager_vessel_platform_or_yard_typed_as_text(ctx):
+    """Issue 17: the names are typed in the search box, not only picked in a filter; each word may
+    come from the text or from a name, and every word must match."""
+    resp = factories.make_responsable("Ing. Guadalupe Villanueva")
+    patio = factories.make_patio("Patio Dos Bocas")
+    factories.make_ot(
+        orden_trabajo="OT-TIERRA-1", responsable=resp, patio=patio, descripcion_trabajo="Pintura"
+    )
+    marina = factories.make_ot(orden_trabajo="OT-MAR-1", descripcion_trabajo="Soldadura")
+    barco = factories.make_embarcacion("B/C Isla del Carmen")
+    plataforma = factories.make_plataforma("Akal-C")
+    commands.update_order(
+        {"id": marina.id, "id_frente": 2, "id_embarcacion": barco.id, "id_plataforma": plataforma.id}, None
+    )
+    assert found("villanueva") == ["OT-TIERRA-1"]
+    assert found("DOS BOCAS") == ["OT-TIERRA-1"]
+    assert found("isla carmen") == ["OT-MAR-1"]
+    assert found("akal-c") == ["OT-MAR-1"]
+    assert found("akal soldadura") == ["OT-MAR-1"]  # one word from a name, one from the text
+    assert found("akal pintura") == []
+    assert found("guadalupe", id_frente=2) == []  # and the filters still apply
+    assert found("%") == [] and found("_") == []  # LIKE's wildcards are text
