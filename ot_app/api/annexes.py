@@ -156,12 +156,9 @@ def ot_anexos_archivo():
     codes=READ_CODES,
 )
 def ot_anexos_exportar():
-    from ..errors import fail
-    from ..exports import download
+    from ..exports import download, export_format
 
     ot_id = query_id("id", message="ID de la OT no proporcionado")
-    formato = request.args.get("formato", "xlsx")
-    if formato not in ("xlsx", "csv"):
-        fail(400, "formato debe ser xlsx o csv")
+    formato = export_format(request.args)
     nombre, sheet, columns, rows = read.export(ot_id, _tipo_arg(), query_id("revision", required=False))
     return download(nombre, formato, sheet, columns, rows)

@@ -406,35 +406,28 @@ def _filters(query: ListQuery) -> list:
 ONLY_ADMINS_SEE_DELETED = "Solo un administrador puede ver las OT eliminadas."
 
 
-def list_orders(query: ListQuery, actor=None) -> Page:
-    """A page of OT rows (dicts) with names, step progress and version counts.
-
-    Four statements whatever the page size: count, rows, step progress, version counts (grouped
-    queries over the page's ids: cheaper than a correlated subquery per row, measured)."""
+def list_conditions(query: ListQuery, actor=None) -> list:
+    """The list's WHERE (shared by the page, the API and the exports, so they never drift)."""
     if query.estatus == Registro.ELIMINADA and not (actor is not None and actor.puede("admin")):
         raise Forbidden(ONLY_ADMINS_SEE_DELETED)
-    conditions = _filters(query)
-    total = db.session.scalar(select(func.count()).select_from(OTE).where(and_(*conditions)))
+    return _filters(query)
 
+
+def list_order(query: ListQuery) -> list:
+    """The list's ORDER BY: the chosen column, then the id (a stable order across pages)."""
     desc = query.orden.startswith("-")
     column = SORTS.get(query.orden.lstrip("-"), OTE.id)
     order = [column.desc() if desc else column.asc()]
     if column is not OTE.id:
         order.append(OTE.id.desc() if desc else OTE.id.asc())
+    return order
 
-    # Deferred join: find the page's ids on the indexes first, then join the names for those
-    # 50 rows only (joining before the OFFSET made deep pages pay for every skipped row).
-    page_ids = (
-        select(OTE.id)
-        .where(and_(*conditions))
-        .order_by(*order)
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
-        .subquery()
-    )
+
+def list_select():
+    """The list's columns with their names joined (the page, the API and the exports read the same row)."""
     pte = aliased(PTEHeader)
     sitio = func.coalesce(Embarcacion.nombre, Plataforma.nombre, Patio.nombre)
-    stmt = (
+    return (
         select(
             OTE.id,
             OTE.orden_trabajo,
@@ -478,9 +471,29 @@ def list_orders(query: ListQuery, actor=None) -> Page:
         .outerjoin(ResponsableProyecto, ResponsableProyecto.id == OTE.id_responsable_proyecto)
         .outerjoin(EstatusOT, EstatusOT.id == OTE.id_estatus_ot)
         .outerjoin(TipoDocumento, TipoDocumento.id == OTE.id_tipo)
-        .join(page_ids, page_ids.c.id == OTE.id)
-        .order_by(*order)
     )
+
+
+def list_orders(query: ListQuery, actor=None) -> Page:
+    """A page of OT rows (dicts) with names, step progress and version counts.
+
+    Four statements whatever the page size: count, rows, step progress, version counts (grouped
+    queries over the page's ids: cheaper than a correlated subquery per row, measured)."""
+    conditions = list_conditions(query, actor)
+    total = db.session.scalar(select(func.count()).select_from(OTE).where(and_(*conditions)))
+    order = list_order(query)
+
+    # Deferred join: find the page's ids on the indexes first, then join the names for those
+    # 50 rows only (joining before the OFFSET made deep pages pay for every skipped row).
+    page_ids = (
+        select(OTE.id)
+        .where(and_(*conditions))
+        .order_by(*order)
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+        .subquery()
+    )
+    stmt = list_select().join(page_ids, page_ids.c.id == OTE.id).order_by(*order)
     items = [Fila(row._mapping) for row in db.session.execute(stmt)]
     for item in items:
         item["vigente"] = bool(item["vigente"])

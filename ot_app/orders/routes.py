@@ -23,6 +23,7 @@ from .. import steps
 from ..auth.security import is_htmx, requires_role
 from ..catalogs.read import options as catalog_options
 from ..errors import fail
+from ..exports import download, export_format
 from ..extensions import db
 from ..fields import id_or_none, parse_id
 from ..files import accepts_upload, send_stored
@@ -35,7 +36,7 @@ from ..models import (
 )
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..views import action_error, go, render, wants_fragment, with_toast
-from . import baselines, bp, commands, lookups, read
+from . import baselines, bp, commands, export, lookups, read
 from .forms import OTForm, OTStatusForm, StepForm
 from .query import list_query_from_args
 
@@ -141,13 +142,19 @@ def list_url(**changes) -> str:
 # --------------------------------------------------------------------------- list
 
 
-def lista():
-    """The OT list, the home page (`main.index`, "/"): search, filters, sort and page are in the URL."""
+def _page_query() -> tuple[read.ListQuery, bool]:
+    """The list page's query from its URL (shared by the page and its export)."""
     query = list_query_from_args(request.args)
     # The page shows one row per chain (its current version) unless asked for every version; the
     # deleted OTs and one chain's members are listed as they are.
     todas = request.args.get("versiones") == "todas"
     query.vigentes = not (todas or query.estatus == Registro.ELIMINADA or query.ot_principal or query.id_tipo)
+    return query, todas
+
+
+def lista():
+    """The OT list, the home page (`main.index`, "/"): search, filters, sort and page are in the URL."""
+    query, todas = _page_query()
     page = read.list_orders(query, current_user)
     context = {
         "page": page,
@@ -160,6 +167,15 @@ def lista():
     if not wants_fragment():
         context["cats"] = catalog_options("clientes", "tipos", "estatus_ot", "frentes")
     return render("orders/list.html", "orders/_results.html", **context)
+
+
+@bp.get("/exportar")
+def exportar():
+    """The list as the user sees it (filters, sort, versions), every page, as xlsx or CSV."""
+    formato = export_format(request.args)
+    query, _ = _page_query()
+    nombre, sheet, columns, rows = export.export_orders(query, current_user)
+    return download(nombre, formato, sheet, columns, rows)
 
 
 @bp.get("/<int:ot_id>/fila")

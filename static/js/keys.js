@@ -125,6 +125,11 @@
         else if (opener) { e.preventDefault(); click(opener); }
         break;
       }
+      case "x": {
+        // Export the list as it is filtered and sorted (orders.js builds the link's URL).
+        if (click(document.querySelector("a[data-export='xlsx']"))) e.preventDefault();
+        break;
+      }
       case "j": case "ArrowDown":
         if (move(1)) e.preventDefault(); break;
       case "k": case "ArrowUp":
