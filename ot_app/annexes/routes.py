@@ -9,7 +9,7 @@ from .. import files
 from ..auth.security import requires_role
 from ..service_errors import ServiceError
 from ..views import action_error
-from . import bp, commands, read
+from . import bp, commands, preview, read
 from .kinds import KINDS
 
 
@@ -50,7 +50,13 @@ def importar(ot_id: int):
     except ServiceError as err:
         return action_error(err)
     response = make_response(
-        render_template("annexes/_reporte.html", r=report.to_json(), report=report, ot_id=ot_id),
+        render_template(
+            "annexes/_reporte.html",
+            r=report.to_json(),
+            report=report,
+            vista=preview.build(report),
+            ot_id=ot_id,
+        ),
         200 if report.ok else 422,
     )
     if report.confirmado:

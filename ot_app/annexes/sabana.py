@@ -227,8 +227,8 @@ class _SheetReport:
     def __init__(self, report: Report, hoja: str):
         self.report, self.hoja = report, hoja
 
-    def error(self, fila, columna, valor, mensaje):
-        self.report.error(fila, columna, valor, mensaje, hoja=self.hoja)
+    def error(self, fila, columna, valor, mensaje, col=None):
+        self.report.error(fila, columna, valor, mensaje, hoja=self.hoja, col=col)
 
-    def warning(self, fila, columna, valor, mensaje):
-        self.report.warning(fila, columna, valor, mensaje, hoja=self.hoja)
+    def warning(self, fila, columna, valor, mensaje, col=None):
+        self.report.warning(fila, columna, valor, mensaje, hoja=self.hoja, col=col)
