@@ -130,6 +130,11 @@
         if (click(document.querySelector("a[data-export='xlsx']"))) e.preventDefault();
         break;
       }
+      case "[": case "]": {
+        // A paged grid (the sábana): previous / next page of lines.
+        if (click(document.querySelector(key === "[" ? "[data-page-prev]" : "[data-page-next]"))) e.preventDefault();
+        break;
+      }
       case "j": case "ArrowDown":
         if (move(1)) e.preventDefault(); break;
       case "k": case "ArrowUp":
