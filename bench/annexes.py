@@ -187,6 +187,7 @@ def main():
     parser.add_argument("--sabana", default="4757x31")
     parser.add_argument("--db", default=f"sqlite:///{ROOT}/bench/data/ot_100k.db", help="for the OT export")
     parser.add_argument("--only", default="import,export")
+    parser.add_argument("--out", help="a folder: also write <date>-annexes-<commit>.md there (make bench)")
     args = parser.parse_args()
     only = set(args.only.split(","))
     lines, days = (int(x) for x in args.sabana.split("x"))
@@ -204,12 +205,34 @@ def main():
     if "export" in only:
         results.append(run("Lista de OT a xlsx (todas)", args.db, target=_export))
     sizes = {p.name: p.stat().st_size for p in folder.iterdir()}
-    print(json.dumps({"files": sizes, "load": os.getloadavg()}, ensure_ascii=False))
+    load = os.getloadavg()
+    print(json.dumps({"files": sizes, "load": load}, ensure_ascii=False))
+    table = ["| escenario | pared | CPU | pico RSS | renglones |", "| --- | --- | --- | --- | --- |"]
     for name, r in results:
         print(
             f"{name}: {r['wall']:.2f} s (CPU {r['cpu']:.2f} s), pico RSS {r['peak_rss_mb']:.0f} MB, "
             f"{r['lines']:,} renglones" + (f", {r['bytes'] / 1e6:.1f} MB" if "bytes" in r else "")
         )
+        table.append(
+            f"| {name} | {r['wall']:.2f} s | {r['cpu']:.2f} s | {r['peak_rss_mb']:.0f} MB | {r['lines']:,} |"
+        )
+    if args.out:
+        import subprocess
+
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
+        ).stdout.strip()
+        out = Path(args.out) / f"{date.today().isoformat()}-annexes-{commit or 'sin-git'}.md"
+        out.write_text(
+            f"# Anexos: importación y exportación, {commit} (bench/annexes.py), {date.today().isoformat()}\n\n"
+            f"Carga promedio al medir: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1, 5, 15 min; "
+            f"{os.cpu_count()} núcleos). Con la máquina compartida, el tiempo de CPU es el más cercano "
+            "a lo que cuesta; el pico RSS es de cada escenario (un proceso nuevo cada uno).\n\n"
+            + "\n".join(table)
+            + "\n",
+            encoding="utf-8",
+        )
+        print(f"escrito {out}")
 
 
 if __name__ == "__main__":
