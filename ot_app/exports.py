@@ -194,6 +194,9 @@ def _csv_text(value, tipo: str) -> str:
 
 
 FORMATS = ("xlsx", "csv")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIMETYPE = "text/csv"
+MIMETYPES = (XLSX_MIMETYPE, CSV_MIMETYPE)  # what an export answers, for the OpenAPI document
 
 
 def export_format(args) -> str:
@@ -211,10 +214,9 @@ def download(
 ) -> Response:
     """The export as a streamed attachment (.xlsx or .csv)."""
     if formato == "csv":
-        body, mimetype = csv_chunks(columns, rows), "text/csv; charset=utf-8"
+        body, mimetype = csv_chunks(columns, rows), f"{CSV_MIMETYPE}; charset=utf-8"
     else:
-        body = xlsx_chunks(sheet, columns, rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mimetype = xlsx_chunks(sheet, columns, rows), XLSX_MIMETYPE
     response = Response(stream_with_context(body), mimetype=mimetype)
     response.headers.set("Content-Disposition", "attachment", filename=f"{nombre}.{formato}")
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -9,6 +9,7 @@ from ..annexes import commands, read
 from ..annexes.serialize import AnexoDatos, Diferencias, ReporteAnexo
 from ..auth.security import requires_role
 from ..envelope import envelope
+from ..exports import MIMETYPES
 from ..service_errors import ValidationFailed
 from .request import query_id
 from .spec import ID_QUERY, READ_CODES, WRITE_CODES, Answer, Param, UploadBody, operation
@@ -151,7 +152,7 @@ def ot_anexos_archivo():
         REVISION,
         Param("formato", {"type": "string", "enum": ["xlsx", "csv"]}, "xlsx por omisión."),
     ),
-    answer=Answer("Exportacion", media="application/octet-stream"),
+    answer=Answer("Exportacion", media=MIMETYPES),
     ok="El archivo.",
     codes=READ_CODES,
 )

@@ -7,7 +7,7 @@ from flask_login import current_user
 from .. import steps
 from ..auth.security import requires_role
 from ..envelope import envelope
-from ..exports import FORMATS, download, export_format
+from ..exports import FORMATS, MIMETYPES, download, export_format
 from ..files import accepts_upload, send_stored
 from ..models import EstatusOTId, EstatusPasoId, FrenteId, Registro, TipoId
 from ..orders import commands, export, read
@@ -308,7 +308,7 @@ def ot_listar():
         *LIST_PARAMS,
         Param("formato", {"type": "string", "enum": list(FORMATS)}, "xlsx por omisión."),
     ),
-    answer=Answer("ExportacionOT", media="application/octet-stream"),
+    answer=Answer("ExportacionOT", media=MIMETYPES),
     ok="El archivo.",
     codes=(400, 401, 403),
 )

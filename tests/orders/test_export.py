@@ -124,3 +124,13 @@ def test_rows_are_read_lazily_from_a_cursor(app, base):
         first = next(rows)
         assert len(first) == len(columns)
         assert first[HEADER.index("Monto MXN")] == Decimal("1234567.50")
+
+
+def test_the_openapi_document_lists_both_media_types(api):
+    doc = api.get("/api/openapi.json").get_json()
+    for path in ("/api/ot/exportar", "/api/ot/anexos/exportar"):
+        content = doc["paths"][path]["get"]["responses"]["200"]["content"]
+        assert set(content) == {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "text/csv",
+        }
