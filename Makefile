@@ -128,3 +128,5 @@ bench: $(DEV_STAMP)
 	fi
 	$(BIN)/python bench/generate.py --db $(BENCH_DB) --ots $(BENCH_OTS) --if-stale
 	$(BIN)/python bench/run.py --db $(BENCH_DB) $(BENCH_ARGS)
+	@# Annexes (issue 15): 10,000-line Anexo C dry run and confirm, 4,757 × 31 sábana, the OT list to xlsx.
+	$(BIN)/python bench/annexes.py --db $(BENCH_DB) --out bench/results

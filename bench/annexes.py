@@ -1,7 +1,9 @@
-"""Annex import benchmark (issue 15): a generated 10,000-line Anexo C (dry run and confirm) and a
-4,757-line × 31-day sábana (dry run), each in a fresh child process so its peak RSS is its own.
+"""Annex import and export benchmark (issue 15): a generated 10,000-line Anexo C (dry run and
+confirm), a 4,757-line × 31-day sábana (dry run) and the OT list exported to xlsx from the bench
+database (100,000 OTs), each in a fresh child process so its peak RSS is its own.
 
-    .venv/bin/python bench/annexes.py [--lines 10000] [--sabana 4757x31]
+    .venv/bin/python bench/annexes.py [--lines 10000] [--sabana 4757x31] [--db sqlite:///bench/data/ot_100k.db]
+    [--only import,export]
 
 Prints wall time, CPU time and the child's peak RSS (ru_maxrss) per scenario. The machine is
 shared: compare with the figures of one run, and read CPU time beside wall time."""
@@ -135,10 +137,44 @@ def _scenario(name: str, path: str, tipo: str, confirm: bool, out):
     out.put((name, result))
 
 
-def run(name, path, tipo, confirm):
+def _export(name: str, uri: str, out):
+    """The OT list (every OT, the default sort) streamed to xlsx, as GET /api/ot/exportar does."""
+    os.environ.setdefault("SECRET_KEY", "bench")
+    from ot_app import create_app
+    from ot_app.exports import xlsx_chunks
+    from ot_app.orders.export import export_orders
+    from ot_app.orders.read import ListQuery
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench"})
+    with app.app_context():
+        wall, cpu = time.perf_counter(), time.process_time()
+        _, sheet, columns, rows = export_orders(ListQuery())
+        counted = _Counted(rows)
+        size = sum(len(chunk) for chunk in xlsx_chunks(sheet, columns, counted))
+        result = {
+            "wall": time.perf_counter() - wall,
+            "cpu": time.process_time() - cpu,
+            "lines": counted.n,
+            "bytes": size,
+        }
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.put((name, result))
+
+
+class _Counted:
+    def __init__(self, rows):
+        self.rows, self.n = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.n += 1
+            yield row
+
+
+def run(name, *args, target=None):
     ctx = get_context("spawn")  # a fresh interpreter: its peak RSS is this scenario's alone
     queue = ctx.Queue()
-    proc = ctx.Process(target=_scenario, args=(name, path, tipo, confirm, queue))
+    proc = ctx.Process(target=target or _scenario, args=(name, *args, queue))
     proc.start()
     got = queue.get(timeout=600)
     proc.join()
@@ -149,34 +185,54 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--sabana", default="4757x31")
+    parser.add_argument("--db", default=f"sqlite:///{ROOT}/bench/data/ot_100k.db", help="for the OT export")
+    parser.add_argument("--only", default="import,export")
+    parser.add_argument("--out", help="a folder: also write <date>-annexes-<commit>.md there (make bench)")
     args = parser.parse_args()
+    only = set(args.only.split(","))
     lines, days = (int(x) for x in args.sabana.split("x"))
     folder = Path(tempfile.mkdtemp())
-    (folder / "anexo.xlsx").write_bytes(anexo_c(args.lines))
-    (folder / "sabana.xlsx").write_bytes(sabana(lines, days))
+    results = []
+    if "import" in only:
+        (folder / "anexo.xlsx").write_bytes(anexo_c(args.lines))
+        (folder / "sabana.xlsx").write_bytes(sabana(lines, days))
+        anexo, hoja = str(folder / "anexo.xlsx"), str(folder / "sabana.xlsx")
+        results += [
+            run(f"Anexo C {args.lines:,} renglones, revisión en seco", anexo, "anexo_c", False),
+            run(f"Anexo C {args.lines:,} renglones, confirmar (SQLite)", anexo, "anexo_c", True),
+            run(f"Sábana {lines:,} × {days} días, revisión en seco", hoja, "sabana", False),
+        ]
+    if "export" in only:
+        results.append(run("Lista de OT a xlsx (todas)", args.db, target=_export))
     sizes = {p.name: p.stat().st_size for p in folder.iterdir()}
-    results = [
-        run(
-            f"Anexo C {args.lines:,} renglones, revisión en seco",
-            str(folder / "anexo.xlsx"),
-            "anexo_c",
-            False,
-        ),
-        run(
-            f"Anexo C {args.lines:,} renglones, confirmar (SQLite)",
-            str(folder / "anexo.xlsx"),
-            "anexo_c",
-            True,
-        ),
-        run(
-            f"Sábana {lines:,} × {days} días, revisión en seco", str(folder / "sabana.xlsx"), "sabana", False
-        ),
-    ]
-    print(json.dumps({"files": sizes, "load": os.getloadavg()}, ensure_ascii=False))
+    load = os.getloadavg()
+    print(json.dumps({"files": sizes, "load": load}, ensure_ascii=False))
+    table = ["| escenario | pared | CPU | pico RSS | renglones |", "| --- | --- | --- | --- | --- |"]
     for name, r in results:
         print(
-            f"{name}: {r['wall']:.2f} s (CPU {r['cpu']:.2f} s), pico RSS {r['peak_rss_mb']:.0f} MB, {r['lines']} renglones"
+            f"{name}: {r['wall']:.2f} s (CPU {r['cpu']:.2f} s), pico RSS {r['peak_rss_mb']:.0f} MB, "
+            f"{r['lines']:,} renglones" + (f", {r['bytes'] / 1e6:.1f} MB" if "bytes" in r else "")
         )
+        table.append(
+            f"| {name} | {r['wall']:.2f} s | {r['cpu']:.2f} s | {r['peak_rss_mb']:.0f} MB | {r['lines']:,} |"
+        )
+    if args.out:
+        import subprocess
+
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
+        ).stdout.strip()
+        out = Path(args.out) / f"{date.today().isoformat()}-annexes-{commit or 'sin-git'}.md"
+        out.write_text(
+            f"# Anexos: importación y exportación, {commit} (bench/annexes.py), {date.today().isoformat()}\n\n"
+            f"Carga promedio al medir: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1, 5, 15 min; "
+            f"{os.cpu_count()} núcleos). Con la máquina compartida, el tiempo de CPU es el más cercano "
+            "a lo que cuesta; el pico RSS es de cada escenario (un proceso nuevo cada uno).\n\n"
+            + "\n".join(table)
+            + "\n",
+            encoding="utf-8",
+        )
+        print(f"escrito {out}")
 
 
 if __name__ == "__main__":

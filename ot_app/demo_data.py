@@ -159,6 +159,11 @@ def load_demo() -> int:
 
     for ot in initial_ots[-3:]:
         commands.delete_order(ot.id, None)
+    # One current, not reprogrammed OT with its annexes (issue 15), through the importer.
+    from .annexes import demo as annex_demo
+
+    annexed = initial_ots[6]
+    annex_demo.load(annexed.id, annexed.fecha_inicio_programado or today)
     _checklists(rnd, responsables)
     return added
 

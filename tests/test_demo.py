@@ -47,6 +47,18 @@ def test_demo_is_idempotent_and_realistic(app, runner):
         assert [p.oficio_pte for p in checked][:3] == [f"PEP-DEMO-CHK-00{n}-2026" for n in (1, 2, 3)]
         assert pte_read.missing_for_ot(checked[0]) is None
         assert pte_read.missing_for_ot(checked[1])
+        # issue 15: one OT has an Anexo C in two revisions (a comparison to see) and a sábana
+        from ot_app.annexes import read as annex_read
+        from ot_app.models import AnexoRevision
+
+        annexed = db.session.scalars(db.select(AnexoRevision.id_ot).distinct()).all()
+        assert len(annexed) == 1
+        anexo = annex_read.annex(annexed[0], "anexo_c", None)
+        assert anexo["revision"] == 2 and len(anexo["renglones"]) == 6
+        diff = annex_read.differences(annexed[0], "anexo_c", None, None)
+        assert (len(diff["agregados"]), len(diff["eliminados"]), len(diff["cambiados"])) == (1, 1, 2)
+        grid = annex_read.sabana_grid(annexed[0], None, 1, None)
+        assert len(grid["lineas"]) == 3 and len(grid["semanas"]) >= 4 and grid["total"] != "0"
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     with app.app_context():

@@ -4,14 +4,19 @@
 "Rows" here is what each page lists: OTs in the list and on the PTE, versions in a chain, history
 entries and steps of an OT, rows of a catalog."""
 
-import pytest
+import io
 
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from ot_app.annexes.commands import import_annex
 from ot_app.extensions import db
 from ot_app.models import OTDetalle, PasoPte, PTEDetalle, ReglaPasoPte
 from ot_app.orders import commands
 from ot_app.pte import commands as pte_commands
 
 from . import factories
+from .annexes.builders import sabana as sabana_file
 
 HX = {"HX-Request": "true"}
 
@@ -27,10 +32,15 @@ BUDGET = [
     ("OT list selection export", "GET", "/ot/exportar?ots={ot},{inicial}&formato=csv", None, None, 5),
     ("OT edit form", "GET", "/ot/{ot}/editar", None, None, 6),
     ("OT annexes tab", "GET", "/ot/{ot}/anexos", HX, None, 8),
+    ("OT annexes tab with a sábana grid", "GET", "/ot/{sabana}/anexos", HX, None, 11),
+    ("OT annex search", "GET", "/ot/{sabana}/anexos/buscar?tipo=sabana&q=recurso", HX, None, 4),
+    ("OT sábana grid, weeks open", "GET", "/ot/{sabana}/anexos/sabana?abiertas=todas", HX, None, 4),
     ("API anexos", "GET", "/api/ot/anexos?id={ot}&tipo=anexo_c", "api", None, 4),
     ("OT new form", "GET", "/ot/nueva", None, None, 3),
     ("OT row", "GET", "/ot/{ot}/fila", HX, None, 5),
     ("OT row edit", "GET", "/ot/{ot}/fila/editar", HX, None, 7),
+    ("OT list export (csv)", "GET", "/ot/exportar?formato=csv", None, None, 2),
+    ("OT list export (xlsx)", "GET", "/ot/exportar?orden=folio", None, None, 2),
     ("OT list, every version", "GET", "/?versiones=todas", HX, None, 5),
     ("OT chain rows (+)", "GET", "/ot/{ot}/versiones/filas", HX, None, 6),
     ("OT reprogram form", "GET", "/ot/{ot}/reprogramar", None, None, 5),
@@ -57,6 +67,7 @@ BUDGET = [
     ("My API tokens", "GET", "/usuarios/mis-tokens", None, None, 2),
     ("API listar", "GET", "/api/ot/listar?per_page=50", "api", None, 5),
     ("API listar vigentes", "GET", "/api/ot/listar?per_page=50&vigentes=1", "api", None, 5),
+    ("API exportar", "GET", "/api/ot/exportar?formato=csv&vigentes=1", "api", None, 2),
     ("API obtener", "GET", "/api/ot/obtener?id={ot}", "api", None, 3),
     ("API pasos", "GET", "/api/ot/pasos?id={ot}", "api", None, 3),
     ("API versiones (lineage)", "GET", "/api/ot/versiones?id={ot}", "api", None, 3),
@@ -102,6 +113,19 @@ def build(app, n: int) -> dict:
                 id_tipo=5,
                 ot_principal=first.id,
             )
+        # An OT with a sábana of n lines (the grid pages it; its totals come with the revision).
+        sabana_ot = factories.make_ot(
+            pte=pte, responsable=resp, patio=patios[0], orden_trabajo="OT-BUDGET-SAB"
+        )
+        rows = [[f"4.{i}.", f"Recurso {i}", "DIA", 1, 0, 1, 2] for i in range(1, n + 1)]
+        report = import_annex(
+            sabana_ot.id,
+            "sabana",
+            FileStorage(io.BytesIO(sabana_file(rows, days=3)), "sabana.xlsx"),
+            True,
+            None,
+        )
+        assert report.ok, report.errores
         # A lone initial OT, newest: every list page holds an initial OT whatever n is (the list
         # counts an initial OT's versions in one grouped query, skipped on a page of versions only).
         factories.make_ot(pte=pte, responsable=resp, patio=patios[0], orden_trabajo="OT-BUDGET-SOLA")
@@ -121,6 +145,7 @@ def build(app, n: int) -> dict:
             pte_commands.set_step({"id": pte_pasos[i % len(pte_pasos)], "comentario": f"nota {i}"}, None)
         return {
             "ot": current.id,
+            "sabana": sabana_ot.id,
             "inicial": first.id,
             "pte": pte.id,
             "paso": pasos[0],
@@ -152,6 +177,7 @@ def measure(app, queries, admin_client, api, ids, case, round_):
     assert call("warm").status_code == 200, name  # the first request loads more than the rest
     with queries() as q:
         response = call("measured")
+        response.get_data()  # a streamed export runs its SELECT while the body is read
     assert response.status_code == 200, (name, response.status_code)
     return q.count
 
@@ -172,7 +198,18 @@ def test_statements_are_fixed_for_1_and_50_rows(app, queries, admin_client, api_
 
 def _reset(app):
     """Remove what `build` made, so each size starts from the same base catalogs."""
-    from ot_app.models import OTE, ActividadLog, Patio, PTEHeader, ResponsableProyecto
+    from ot_app.models import (
+        OTE,
+        ActividadLog,
+        AnexoRenglon,
+        AnexoRevision,
+        Patio,
+        PTEHeader,
+        ResponsableProyecto,
+    )
+
+    db.session.execute(db.delete(AnexoRenglon))
+    db.session.execute(db.delete(AnexoRevision))
 
     db.session.execute(db.delete(OTDetalle))
     db.session.execute(db.delete(PTEDetalle))

@@ -61,12 +61,15 @@ class RowReader:
         value = self.raw(role)
         return "" if isinstance(value, ExcelError) else clean_text(value)
 
+    def col(self, role) -> int | None:
+        return self.layout.columns.get(role) if isinstance(role, str) else role
+
     def error(self, role, value, mensaje):
         self.errors += 1
-        self.report.error(self.fila, self.layout.name(role), _shown(value), mensaje)
+        self.report.error(self.fila, self.layout.name(role), _shown(value), mensaje, col=self.col(role))
 
     def warning(self, role, value, mensaje):
-        self.report.warning(self.fila, self.layout.name(role), _shown(value), mensaje)
+        self.report.warning(self.fila, self.layout.name(role), _shown(value), mensaje, col=self.col(role))
 
     def number(self, role, parse, pending: list | None) -> Decimal:
         """A number cell through `parse`. An empty cell is 0; when a value is expected there it is

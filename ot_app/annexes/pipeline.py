@@ -15,6 +15,9 @@ from .report import Report
 from .rules import RuleError
 
 log = logging.getLogger("ot_app.annexes")
+# The preview of the rows with errors: bounded, whatever the file (a row a person reads, not a dump).
+PREVIEW_ROWS = 50
+PREVIEW_COLUMNS = 60
 
 
 def analyze(nombre: str, data: bytes, tipo: str, limits: Limits | None = None, reference=None) -> Report:
@@ -56,6 +59,8 @@ def _read(report: Report, kind, workbook, limits: Limits) -> None:
     report.hoja, report.fila_encabezado = layout.hoja, layout.fila_encabezado
     kind.sheet = sheet
     kind.start(report, layout)
+    report.preview_header = [layout.names.get(c) or v for c, v in enumerate(layout.header)]
+    issues = 0
     for fila, row in itertools.chain(pending, rest):
         if kind.skip_rows:
             break
@@ -64,6 +69,11 @@ def _read(report: Report, kind, workbook, limits: Limits) -> None:
             report.lines = []
             return
         kind.row(report, layout, fila, row)
+        if report.issue_count != issues:
+            # This row got an error or a warning: keep its cells (a few rows only) for the preview.
+            issues = report.issue_count
+            if len(report.preview) < PREVIEW_ROWS:
+                report.preview[fila] = list(row[:PREVIEW_COLUMNS])
     kind.finish(report, layout, sheet, workbook)
     if not report.lines and report.ok:
         report.error(None, None, None, "sin renglones")

@@ -79,9 +79,10 @@ def revision_json(rev: AnexoRevision) -> dict:
     }
 
 
-def annex(ot_id: int, tipo: str, n: int | None) -> dict:
+def annex(ot_id: int, tipo: str, n: int | None, with_lines: bool = True) -> dict:
     """What GET /api/ot/anexos answers: the revision's lines, its history, and the annex totals
-    beside the OT's own amounts (a difference is pointed out, never reconciled)."""
+    beside the OT's own amounts (a difference is pointed out, never reconciled). `with_lines`
+    False: no lines (the tab shows a sábana through its paged grid instead)."""
     tipo = parse_tipo(tipo)
     ot = get_ot(ot_id)
     rev = revision(ot_id, tipo, n)
@@ -91,7 +92,7 @@ def annex(ot_id: int, tipo: str, n: int | None) -> dict:
         "tipo": tipo,
         "revision": rev.n if rev else None,
         "revisiones": [revision_json(r) for r in history],
-        "renglones": [line_json(x, rev.hoja) for x in lines(rev)] if rev else [],
+        "renglones": [line_json(x, rev.hoja) for x in lines(rev)] if rev and with_lines else [],
         "totales": revision_json(rev)["totales"] if rev else {"mxn": "0.00", "usd": "0.00"},
         "monto_ot": {"mxn": amount_text(ot.monto_mxn or ZERO), "usd": amount_text(ot.monto_usd or ZERO)},
     }
@@ -227,3 +228,111 @@ def by_chapter(renglones: list[dict]) -> list[dict]:
             subs.append({"titulo": x["subencabezado"], "lineas": []})
         subs[-1]["lineas"].append(x)
     return chapters
+
+
+# --------------------------------------------------------------------------- the sábana as a grid
+
+GRID_PER_PAGE = 100  # lines per page of the grid: 100 × 31 days is a page a browser draws at once
+
+
+def _weeks(days: list[str]) -> list[dict]:
+    """The revision's days grouped by ISO week (Monday to Sunday), in order."""
+    from datetime import date
+
+    weeks: list[dict] = []
+    for day in days:
+        y, w, _ = date.fromisoformat(day).isocalendar()
+        key = f"{y}-W{w:02d}"
+        if not weeks or weeks[-1]["clave"] != key:
+            weeks.append({"clave": key, "semana": w, "dias": []})
+        weeks[-1]["dias"].append(day)
+    return weeks
+
+
+def sabana_grid(ot_id: int, n: int | None, page: int, abiertas: set[str] | None) -> dict | None:
+    """One page of the sábana's lines × days: weeks folded into a total unless open (`abiertas`,
+    ISO week keys; None opens none), totals per line, per day and per week over every line.
+    None when the OT has no sábana. Three statements whatever the size (OT, revision, page)."""
+    from decimal import Decimal
+
+    from ..models import TipoAnexo
+
+    get_ot(ot_id)
+    rev = revision(ot_id, TipoAnexo.SABANA.value, n)
+    if rev is None:
+        return None
+    extra = rev.extra or {}
+    days = list(extra.get("dias") or [])
+    weeks = _weeks(days)
+    keys = {w["clave"] for w in weeks}
+    opened = keys if "todas" in (abiertas or ()) else {k for k in (abiertas or ()) if k in keys}
+    pages = max(1, -(-rev.renglones // GRID_PER_PAGE))
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(
+        select(AnexoRenglon)
+        .where(AnexoRenglon.id_revision == rev.id)
+        .order_by(AnexoRenglon.orden)
+        .limit(GRID_PER_PAGE)
+        .offset((page - 1) * GRID_PER_PAGE)
+    )
+    per_day = {d: Decimal(q) for d, q in (extra.get("totales_dia") or {}).items()}
+    lines = []
+    for x in rows:
+        programa = {d: Decimal(q) for d, q in (x.programa or {}).items()}
+        lines.append(
+            {
+                "orden": x.orden,
+                "fila": x.fila,
+                "partida": x.partida,
+                "concepto": x.concepto,
+                "unidad": x.unidad,
+                "dias": {d: number_text(q) for d, q in programa.items()},
+                "semanas": {
+                    w["clave"]: number_text(sum((programa.get(d, ZERO) for d in w["dias"]), ZERO))
+                    for w in weeks
+                },
+                "total": number_text(sum(programa.values(), ZERO)),
+            }
+        )
+    for w in weeks:
+        w["abierta"] = w["clave"] in opened
+        w["total"] = number_text(sum((per_day.get(d, ZERO) for d in w["dias"]), ZERO))
+    return {
+        "revision": rev.n,
+        "renglones": rev.renglones,
+        "page": page,
+        "pages": pages,
+        "desde": (page - 1) * GRID_PER_PAGE + 1 if lines else 0,
+        "hasta": (page - 1) * GRID_PER_PAGE + len(lines),
+        "semanas": weeks,
+        "abiertas": sorted(opened),
+        "lineas": lines,
+        "totales_dia": {d: number_text(q) for d, q in per_day.items()},
+        "total": number_text(sum(per_day.values(), ZERO)),
+    }
+
+
+# --------------------------------------------------------------------------- search in an annex
+
+SEARCH_LIMIT = 200  # lines shown for one search; the count says how many matched
+
+
+def search_lines(ot_id: int, tipo: str, q: str) -> dict:
+    """Lines of the current revision whose partida, concepto, unidad, chapter or sub-heading hold
+    every word of `q`, compared folded (no accents, any case: "proteccion" finds "PROTECCIÓN")."""
+    from .rules import fold
+
+    tipo = parse_tipo(tipo)
+    get_ot(ot_id)
+    words = [w for w in (fold(part) for part in q.split()[:10]) if w]
+    rev = revision(ot_id, tipo, None)
+    found: list[dict] = []
+    total = 0
+    if rev is not None and words:
+        for x in lines(rev):
+            text = fold(" ".join((x.partida, x.concepto, x.unidad, x.capitulo or "", x.subencabezado or "")))
+            if all(w in text for w in words):
+                total += 1
+                if len(found) < SEARCH_LIMIT:
+                    found.append(line_json(x, rev.hoja))
+    return {"revision": rev.n if rev else None, "q": q, "total": total, "renglones": found}

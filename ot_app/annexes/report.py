@@ -18,6 +18,7 @@ class Issue:
     columna: str | None
     valor: str | None
     mensaje: str
+    col: int | None = None  # 0-based column, for the page's preview (not part of the contract's report)
 
     def to_json(self) -> dict:
         return {
@@ -112,20 +113,28 @@ class Report:
     confirmado: bool = False
     revision: int | None = None
     extra: dict = field(default_factory=dict)  # what a kind adds (sábana: dias, pue)
+    # The raw cells of the first rows that had an error or a warning (fila → cells), and the
+    # header's names: the page's preview marks the offending cells in them (see preview.py).
+    preview: dict[int, list] = field(default_factory=dict)
+    preview_header: list = field(default_factory=list)
 
-    def error(self, fila, columna, valor, mensaje, hoja=...):
-        self._add(self.errores, "errores_omitidos", hoja, fila, columna, valor, mensaje)
+    def error(self, fila, columna, valor, mensaje, hoja=..., col=None):
+        self._add(self.errores, "errores_omitidos", hoja, fila, columna, valor, mensaje, col)
 
-    def warning(self, fila, columna, valor, mensaje, hoja=...):
-        self._add(self.advertencias, "advertencias_omitidas", hoja, fila, columna, valor, mensaje)
+    def warning(self, fila, columna, valor, mensaje, hoja=..., col=None):
+        self._add(self.advertencias, "advertencias_omitidas", hoja, fila, columna, valor, mensaje, col)
 
-    def _add(self, target, omitted, hoja, fila, columna, valor, mensaje):
+    def _add(self, target, omitted, hoja, fila, columna, valor, mensaje, col=None):
         if len(target) >= MAX_ISSUES:
             setattr(self, omitted, getattr(self, omitted) + 1)
             return
         hoja = self.hoja if hoja is ... else hoja
         shown = None if valor is None else (valor if isinstance(valor, str) else str(valor))
-        target.append(Issue(hoja, fila, columna, shown, mensaje))
+        target.append(Issue(hoja, fila, columna, shown, mensaje, col))
+
+    @property
+    def issue_count(self) -> int:
+        return len(self.errores) + len(self.advertencias) + self.errores_omitidos + self.advertencias_omitidas
 
     @property
     def ok(self) -> bool:

@@ -7,9 +7,12 @@ from flask_login import current_user
 
 from .. import files
 from ..auth.security import requires_role
+from ..errors import fail
+from ..fields import parse_id, parse_whole
+from ..models import TipoAnexo
 from ..service_errors import ServiceError
 from ..views import action_error
-from . import bp, commands, read
+from . import bp, commands, preview, read
 from .kinds import KINDS
 
 
@@ -19,7 +22,8 @@ def pestana(ot_id: int):
     beside the OT's amounts and the comparison with the previous revision."""
     kinds = []
     for tipo, kind in KINDS.items():
-        datos = read.annex(ot_id, tipo, None)
+        grid = tipo == TipoAnexo.SABANA  # 4,757 lines × 31 days: paged, never drawn whole
+        datos = read.annex(ot_id, tipo, None, with_lines=not grid)
         diff = (
             read.differences(ot_id, tipo, None, None) if datos["revision"] and datos["revision"] > 1 else None
         )
@@ -30,12 +34,49 @@ def pestana(ot_id: int):
                 "datos": datos,
                 "diff": diff,
                 "capitulos": read.by_chapter(datos["renglones"]),
+                "grid": read.sabana_grid(ot_id, None, 1, None) if grid and datos["revision"] else None,
             }
         )
     ot = commands.get_ot(ot_id)
     response = make_response(render_template("annexes/_contenido.html", ot=ot, kinds=kinds))
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+@bp.get("/<int:ot_id>/anexos/sabana")
+def sabana(ot_id: int):
+    """One page of the sábana grid (lines × days, weeks folded unless in `abiertas`)."""
+    grid = read.sabana_grid(
+        ot_id, _revision_arg(), _page_arg(), set(request.args.get("abiertas", "").split(","))
+    )
+    response = make_response(render_template("annexes/_sabana.html", ot_id=ot_id, g=grid))
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.get("/<int:ot_id>/anexos/buscar")
+def buscar(ot_id: int):
+    """Active search in the current revision of one annex (the tab's search box)."""
+    found = read.search_lines(ot_id, request.args.get("tipo"), (request.args.get("q") or "")[:200])
+    response = make_response(render_template("annexes/_busqueda.html", b=found))
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "").strip()
+    try:
+        return parse_whole(raw, 1_000_000) if raw else 1
+    except ValueError:
+        fail(400, "El parámetro page debe ser un entero entre 1 y 1,000,000.")
+
+
+def _revision_arg() -> int | None:
+    raw = request.args.get("revision", "").strip()
+    try:
+        return parse_id(raw) if raw else None
+    except ValueError:
+        fail(400, "El parámetro revision no es un número de revisión válido.")
 
 
 @bp.post("/<int:ot_id>/anexos/importar")
@@ -50,7 +91,13 @@ def importar(ot_id: int):
     except ServiceError as err:
         return action_error(err)
     response = make_response(
-        render_template("annexes/_reporte.html", r=report.to_json(), report=report, ot_id=ot_id),
+        render_template(
+            "annexes/_reporte.html",
+            r=report.to_json(),
+            report=report,
+            vista=preview.build(report),
+            ot_id=ot_id,
+        ),
         200 if report.ok else 422,
     )
     if report.confirmado:

@@ -13,7 +13,7 @@ from .kinds import EXCEL_ERROR, FORMULA_WITHOUT_VALUE, AnexoC, RowReader, _prese
 from .layout import Layout, Requirement, find_header
 from .readers import ExcelError
 from .report import Line, Report
-from .rules import ZERO, RuleError, fold
+from .rules import ZERO, RuleError, fold, number_text
 
 QUANTITY_TOLERANCE = Decimal("0.000001")
 _TEXT_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -181,6 +181,13 @@ class Sabana(AnexoC):
     def finish(self, report: Report, layout: Layout, sheet, workbook) -> None:
         super().finish(report, layout, sheet, workbook)
         self.pue(report, workbook)
+        # Totals per day over every line, kept with the revision: the grid's footer, without
+        # reading 4,757 lines' programs on every page of it.
+        per_day: dict[str, Decimal] = {}
+        for line in report.lines:
+            for day, quantity in (line.programa or {}).items():
+                per_day[day] = per_day.get(day, ZERO) + quantity
+        report.extra["totales_dia"] = {day: number_text(q) for day, q in sorted(per_day.items())}
 
     def pue(self, report: Report, workbook) -> None:
         """The PUE price list (extraordinary prices): every row validated, dates in FECHA SANCION."""
@@ -227,8 +234,8 @@ class _SheetReport:
     def __init__(self, report: Report, hoja: str):
         self.report, self.hoja = report, hoja
 
-    def error(self, fila, columna, valor, mensaje):
-        self.report.error(fila, columna, valor, mensaje, hoja=self.hoja)
+    def error(self, fila, columna, valor, mensaje, col=None):
+        self.report.error(fila, columna, valor, mensaje, hoja=self.hoja, col=col)
 
-    def warning(self, fila, columna, valor, mensaje):
-        self.report.warning(fila, columna, valor, mensaje, hoja=self.hoja)
+    def warning(self, fila, columna, valor, mensaje, col=None):
+        self.report.warning(fila, columna, valor, mensaje, hoja=self.hoja, col=col)

@@ -9,6 +9,7 @@ from ..annexes import commands, read
 from ..annexes.serialize import AnexoDatos, Diferencias, ReporteAnexo
 from ..auth.security import requires_role
 from ..envelope import envelope
+from ..exports import MIMETYPES
 from ..service_errors import ValidationFailed
 from .request import query_id
 from .spec import ID_QUERY, READ_CODES, WRITE_CODES, Answer, Param, UploadBody, operation
@@ -151,17 +152,14 @@ def ot_anexos_archivo():
         REVISION,
         Param("formato", {"type": "string", "enum": ["xlsx", "csv"]}, "xlsx por omisión."),
     ),
-    answer=Answer("Exportacion", media="application/octet-stream"),
+    answer=Answer("Exportacion", media=MIMETYPES),
     ok="El archivo.",
     codes=READ_CODES,
 )
 def ot_anexos_exportar():
-    from ..errors import fail
-    from ..exports import download
+    from ..exports import download, export_format
 
     ot_id = query_id("id", message="ID de la OT no proporcionado")
-    formato = request.args.get("formato", "xlsx")
-    if formato not in ("xlsx", "csv"):
-        fail(400, "formato debe ser xlsx o csv")
+    formato = export_format(request.args)
     nombre, sheet, columns, rows = read.export(ot_id, _tipo_arg(), query_id("revision", required=False))
     return download(nombre, formato, sheet, columns, rows)

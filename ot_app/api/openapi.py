@@ -324,8 +324,9 @@ def _operation(op: Operation) -> dict:
         out["requestBody"] = _request_body(op.body)
     out["responses"] = _responses(op.answer.name, op.ok, op.codes)
     if op.answer.media:
-        binary = {"type": "string", "contentMediaType": op.answer.media}
-        out["responses"]["200"] = {"description": op.ok, "content": {op.answer.media: {"schema": binary}}}
+        medias = op.answer.media if isinstance(op.answer.media, tuple) else (op.answer.media,)
+        content = {m: {"schema": {"type": "string", "contentMediaType": m}} for m in medias}
+        out["responses"]["200"] = {"description": op.ok, "content": content}
     for code, answer in op.refusals:
         out["responses"][str(code)] = {
             "description": ERROR_TEXT[code],

@@ -6,8 +6,9 @@ from flask_login import current_user
 
 from ..auth.security import requires_role
 from ..envelope import envelope
+from ..exports import FORMATS, MIMETYPES, download, export_format
 from ..models import EstatusOTId, EstatusPasoId, FrenteId, Registro, TipoId
-from ..orders import commands, read
+from ..orders import commands, export, read
 from ..orders.forms import BULK_MAX, BulkForm, OTForm, OTStatusForm
 from ..orders.query import LIST_INT_PARAMS, list_query_from_args
 from ..orders.read import SORTS
@@ -51,6 +52,29 @@ EXAMPLE_OT = {
 }
 ORDENES = sorted(SORTS) + sorted(f"-{name}" for name in SORTS)
 OT_ID = Param("id", ID_QUERY, "ID de la OT.", required=True, example=1)
+# The list's filters and sort, shared by /ot/listar and /ot/exportar (one set of parameters).
+LIST_PARAMS = (
+    Param(
+        "q",
+        {"type": "string"},
+        "Cada palabra en folio, oficio, descripción o responsable del cliente, o en el nombre del "
+        "responsable de proyecto, la embarcación, la plataforma o el patio (se usan 200 caracteres).",
+    ),
+    Param("pte", {"type": "string"}, "Parte del oficio de la PTE padre (se usan 100 caracteres)."),
+    *(Param(name, ID_QUERY, f"Filtra por {name}.") for name in LIST_INT_PARAMS),
+    Param(
+        "estatus",
+        {"type": "integer", "enum": [r.value for r in Registro]},
+        f"{Registro.POR_DEFINIR.value} por definir, {Registro.ELIMINADA.value} eliminadas, "
+        f"{Registro.ACTIVA.value} activas.",
+    ),
+    Param(
+        "vigentes",
+        {"type": "integer", "enum": [0, 1]},
+        "1: una fila por cadena, su versión vigente (con `reprogramaciones` de la cadena).",
+    ),
+    Param("orden", {"type": "string", "enum": ORDENES}, "Columna; con - descendente."),
+)
 
 
 @operation(
@@ -248,26 +272,7 @@ def ot_restaurar():
     description="Sin `estatus` lista las activas y las por definir; "
     f"`estatus={Registro.ELIMINADA.value}` (eliminadas) solo para un administrador.",
     parameters=(
-        Param(
-            "q",
-            {"type": "string"},
-            "Cada palabra en folio, oficio, descripción o responsable del cliente, o en el nombre del "
-            "responsable de proyecto, la embarcación, la plataforma o el patio (se usan 200 caracteres).",
-        ),
-        Param("pte", {"type": "string"}, "Parte del oficio de la PTE padre (se usan 100 caracteres)."),
-        *(Param(name, ID_QUERY, f"Filtra por {name}.") for name in LIST_INT_PARAMS),
-        Param(
-            "estatus",
-            {"type": "integer", "enum": [r.value for r in Registro]},
-            f"{Registro.POR_DEFINIR.value} por definir, {Registro.ELIMINADA.value} eliminadas, "
-            f"{Registro.ACTIVA.value} activas.",
-        ),
-        Param(
-            "vigentes",
-            {"type": "integer", "enum": [0, 1]},
-            "1: una fila por cadena, su versión vigente (con `reprogramaciones` de la cadena).",
-        ),
-        Param("orden", {"type": "string", "enum": ORDENES}, "Columna; con - descendente."),
+        *LIST_PARAMS,
         Param("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Página (desde 1)."),
         Param("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "Filas por página."),
     ),
@@ -285,6 +290,29 @@ def ot_listar():
         page=page.page,
         per_page=page.per_page,
     )
+
+
+@operation(
+    "GET",
+    "/ot/exportar",
+    tag=TAG,
+    summary="Exportar la lista de OT (todas las páginas) a xlsx o CSV",
+    description="Los mismos filtros y orden que `/ot/listar`, sin paginar; se envía en flujo (sin "
+    "cargar la lista en memoria). Encabezado, paneles fijos, importes como números con dos decimales, "
+    "fechas como fechas; CSV en UTF-8 con BOM. Un texto que empieza con `=`, `+`, `-`, `@`, tabulador "
+    "o retorno se neutraliza.",
+    parameters=(
+        *LIST_PARAMS,
+        Param("formato", {"type": "string", "enum": list(FORMATS)}, "xlsx por omisión."),
+    ),
+    answer=Answer("ExportacionOT", media=MIMETYPES),
+    ok="El archivo.",
+    codes=(400, 401, 403),
+)
+def ot_exportar():
+    formato = export_format(request.args)
+    nombre, sheet, columns, rows = export.export_orders(list_query_from_args(request.args), current_user)
+    return download(nombre, formato, sheet, columns, rows)
 
 
 @operation(

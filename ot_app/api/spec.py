@@ -60,7 +60,9 @@ class Answer:
     datos: object = None
     extra: dict[str, type] = field(default_factory=dict)
     exito: bool = True  # False: a refusal that still carries `datos` (an import's report, 422)
-    media: str | None = None  # a download: the 200 is this media type, not the envelope
+    media: str | tuple[str, ...] | None = (
+        None  # a download: the 200 is this media type (or these), not the envelope
+    )
 
 
 EXITO = Answer("Exito", ("exito", "advertencia"))

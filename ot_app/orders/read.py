@@ -11,7 +11,6 @@ from sqlalchemy.orm import aliased, joinedload
 
 from .. import steps
 from ..auth.security import sees_deleted
-from ..exports import Column
 from ..extensions import db
 from ..models import (
     OTE,
@@ -418,38 +417,28 @@ def _filters(query: ListQuery, actor=None) -> list:
 ONLY_ADMINS_SEE_DELETED = "Solo un administrador puede ver las OT eliminadas."
 
 
-def list_orders(query: ListQuery, actor=None) -> Page:
-    """A page of OT rows (dicts) with names, step progress and version counts.
-
-    Four statements whatever the page size: count, rows, step progress, version counts (grouped
-    queries over the page's ids: cheaper than a correlated subquery per row, measured)."""
+def list_conditions(query: ListQuery, actor=None) -> list:
+    """The list's WHERE (shared by the page, the API and the exports, so they never drift)."""
     if query.estatus == Registro.ELIMINADA and not (actor is not None and actor.puede("admin")):
         raise Forbidden(ONLY_ADMINS_SEE_DELETED)
-    conditions = _filters(query, actor)
-    # The totals ride on the count: the same filters, the same statement (no second pass).
-    sums = (func.sum(OTE.monto_mxn), func.sum(OTE.monto_usd)) if query.totales else ()
-    counted = db.session.execute(select(func.count(), *sums).select_from(OTE).where(and_(*conditions))).one()
-    total = counted[0]
+    return _filters(query, actor)
 
+
+def list_order(query: ListQuery) -> list:
+    """The list's ORDER BY: the chosen column, then the id (a stable order across pages)."""
     desc = query.orden.startswith("-")
     column = SORTS.get(query.orden.lstrip("-"), OTE.id)
     order = [column.desc() if desc else column.asc()]
     if column is not OTE.id:
         order.append(OTE.id.desc() if desc else OTE.id.asc())
+    return order
 
-    # Deferred join: find the page's ids on the indexes first, then join the names for those
-    # 50 rows only (joining before the OFFSET made deep pages pay for every skipped row).
-    page_ids = (
-        select(OTE.id)
-        .where(and_(*conditions))
-        .order_by(*order)
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
-        .subquery()
-    )
+
+def list_select():
+    """The list's columns with their names joined (the page, the API and the exports read the same row)."""
     pte = aliased(PTEHeader)
     sitio = func.coalesce(Embarcacion.nombre, Plataforma.nombre, Patio.nombre)
-    stmt = (
+    return (
         select(
             OTE.id,
             OTE.orden_trabajo,
@@ -493,9 +482,32 @@ def list_orders(query: ListQuery, actor=None) -> Page:
         .outerjoin(ResponsableProyecto, ResponsableProyecto.id == OTE.id_responsable_proyecto)
         .outerjoin(EstatusOT, EstatusOT.id == OTE.id_estatus_ot)
         .outerjoin(TipoDocumento, TipoDocumento.id == OTE.id_tipo)
-        .join(page_ids, page_ids.c.id == OTE.id)
-        .order_by(*order)
     )
+
+
+def list_orders(query: ListQuery, actor=None) -> Page:
+    """A page of OT rows (dicts) with names, step progress and version counts.
+
+    Four statements whatever the page size: count, rows, step progress, version counts (grouped
+    queries over the page's ids: cheaper than a correlated subquery per row, measured)."""
+    conditions = list_conditions(query, actor)
+    # The totals ride on the count: the same filters, the same statement (no second pass).
+    sums = (func.sum(OTE.monto_mxn), func.sum(OTE.monto_usd)) if query.totales else ()
+    counted = db.session.execute(select(func.count(), *sums).select_from(OTE).where(and_(*conditions))).one()
+    total = counted[0]
+    order = list_order(query)
+
+    # Deferred join: find the page's ids on the indexes first, then join the names for those
+    # 50 rows only (joining before the OFFSET made deep pages pay for every skipped row).
+    page_ids = (
+        select(OTE.id)
+        .where(and_(*conditions))
+        .order_by(*order)
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+        .subquery()
+    )
+    stmt = list_select().join(page_ids, page_ids.c.id == OTE.id).order_by(*order)
     items = [Fila(row._mapping) for row in db.session.execute(stmt)]
     for item in items:
         item["vigente"] = bool(item["vigente"])
@@ -549,42 +561,3 @@ def list_row(ot_id: int, actor=None) -> dict:
     if not page.items or (page.items[0]["estatus"] == Registro.ELIMINADA and not sees_deleted(actor)):
         raise NotFound(f"No existe la OT con ID {ot_id}.")
     return page.items[0]
-
-
-EXPORT_COLUMNS = (
-    ("Folio", "texto", 28, "orden_trabajo"),
-    ("Versión", "texto", 9, None),
-    ("PTE", "texto", 20, "pte"),
-    ("Cliente", "texto", 24, "cliente"),
-    ("Frente", "texto", 10, "frente"),
-    ("Sitio", "texto", 22, "sitio"),
-    ("Responsable de proyecto", "texto", 24, "responsable"),
-    ("Estatus", "texto", 14, "estatus_ot"),
-    ("Inicio programado", "fecha", 12, "fecha_inicio_programado"),
-    ("Término programado", "fecha", 12, "fecha_termino_programado"),
-    ("Inicio real", "fecha", 12, "fecha_inicio_real"),
-    ("Término real", "fecha", 12, "fecha_termino_real"),
-    ("Avance %", "entero", 9, None),
-    ("Monto MXN", "dinero", 16, "monto_mxn"),
-    ("Monto USD", "dinero", 16, "monto_usd"),
-    ("Descripción", "texto", 50, "descripcion_trabajo"),
-    ("Comentario", "texto", 40, "comentario"),
-)
-
-
-def export_table(items: list[dict]):
-    """(columns, rows) of list rows for `exports.download`: the list's columns, all of them."""
-    columns = [Column(titulo, tipo, ancho) for titulo, tipo, ancho, _ in EXPORT_COLUMNS]
-
-    def rows():
-        for item in items:
-            yield [
-                version_label(item["num_reprogramacion"] if item["id_tipo"] == TipoId.REPROGRAMADA else 0)
-                if key is None and titulo == "Versión"
-                else item["avance"].pct
-                if key is None
-                else item[key]
-                for titulo, _, _, key in EXPORT_COLUMNS
-            ]
-
-    return columns, rows()

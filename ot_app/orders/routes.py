@@ -21,10 +21,11 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .. import exports, steps
+from .. import steps
 from ..auth.security import is_htmx, requires_role
 from ..catalogs.read import options as catalog_options
 from ..errors import fail
+from ..exports import download, export_format
 from ..extensions import db
 from ..fields import id_or_none, parse_id
 from ..files import accepts_upload, send_stored
@@ -37,7 +38,7 @@ from ..models import (
 )
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..views import action_error, go, render, wants_fragment, with_toast
-from . import baselines, bp, commands, lookups, read
+from . import baselines, bp, commands, export, lookups, read
 from .forms import BulkForm, OTForm, OTStatusForm, StepForm, parse_selection
 from .query import list_query_from_args
 
@@ -143,13 +144,19 @@ def list_url(**changes) -> str:
 # --------------------------------------------------------------------------- list
 
 
-def lista():
-    """The OT list, the home page (`main.index`, "/"): search, filters, sort and page are in the URL."""
+def _page_query() -> tuple[read.ListQuery, bool]:
+    """The list page's query from its URL (shared by the page and its export)."""
     query = list_query_from_args(request.args)
     # The page shows one row per chain (its current version) unless asked for every version; the
     # deleted OTs and one chain's members are listed as they are.
     todas = request.args.get("versiones") == "todas"
     query.vigentes = not (todas or query.estatus == Registro.ELIMINADA or query.ot_principal or query.id_tipo)
+    return query, todas
+
+
+def lista():
+    """The OT list, the home page (`main.index`, "/"): search, filters, sort and page are in the URL."""
+    query, todas = _page_query()
     query.totales = True
     page = read.list_orders(query, current_user)
     context = {
@@ -189,23 +196,21 @@ def masivo():
 
 @bp.get("/exportar")
 def exportar():
-    """The list's selection as xlsx or CSV (`ots=1,2,3`, `formato=xlsx|csv`), in the list's order."""
-    try:
-        pairs = parse_selection(request.args.get("ots", ""))
-    except ValueError as exc:
-        fail(400, f"La selección {exc}.")
-    if not pairs:
-        fail(400, "Seleccione al menos una OT.")
-    formato = request.args.get("formato", "xlsx")
-    if formato not in ("xlsx", "csv"):
-        fail(400, "El formato debe ser xlsx o csv.")
-    ids = tuple(i for i, _ in pairs)
-    page = read.list_orders(read.ListQuery(ids=ids, per_page=len(ids)), current_user)
-    missing = set(ids) - {o["id"] for o in page.items}
-    if missing:  # unknown, or deleted and the reader is not an admin: as every read of one, a 404
-        fail(404, f"No existe la OT con ID {min(missing)}.")
-    columns, rows = read.export_table(page.items)
-    return exports.download(f"ot-seleccion-{office_today():%Y%m%d}", formato, "OT", columns, rows)
+    """The list as the user sees it (filters, sort, versions), every page, as xlsx or CSV; with
+    `ots=1,2,3` only the list's selection, in the list's order."""
+    formato = export_format(request.args)
+    if "ots" in request.args:
+        try:
+            pairs = parse_selection(request.args["ots"])
+        except ValueError as exc:
+            fail(400, f"La selección {exc}.")
+        if not pairs:
+            fail(400, "Seleccione al menos una OT.")
+        nombre, sheet, columns, rows = export.export_selection([i for i, _ in pairs], current_user)
+    else:
+        query, _ = _page_query()
+        nombre, sheet, columns, rows = export.export_orders(query, current_user)
+    return download(nombre, formato, sheet, columns, rows)
 
 
 @bp.get("/<int:ot_id>/fila")

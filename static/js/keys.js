@@ -135,6 +135,17 @@
         else if (opener) { e.preventDefault(); click(opener); }
         break;
       }
+      case "X": {
+        // Shift+x: export the list as it is filtered and sorted (orders.js builds the link's URL);
+        // x alone selects a row (below).
+        if (click(document.querySelector("a[data-export='xlsx']"))) e.preventDefault();
+        break;
+      }
+      case "[": case "]": {
+        // A paged grid (the sábana): previous / next page of lines.
+        if (click(document.querySelector(key === "[" ? "[data-page-prev]" : "[data-page-next]"))) e.preventDefault();
+        break;
+      }
       case "j": case "ArrowDown":
         if (move(1)) e.preventDefault(); break;
       case "k": case "ArrowUp":

@@ -38,6 +38,18 @@
     if (e.target.matches && e.target.matches("input[data-picker]")) syncPicker(e.target);
   });
 
+  // ---- Export links: the list's current filters and sort (the URL htmx pushed), every page.
+  document.addEventListener("click", function (e) {
+    const a = e.target.closest && e.target.closest("a[data-export]");
+    if (!a) return;
+    const params = new URLSearchParams(location.search);
+    params.delete("page");
+    params.set("formato", a.dataset.export);
+    const url = new URL(a.href, location.href);
+    url.search = params.toString();
+    a.href = url.toString();
+  });
+
   // ---- Dialogs: [data-open-dialog=id] opens (after htmx filled it when it has hx-get).
   function openDialog(id) {
     const d = document.getElementById(id);
@@ -183,7 +195,7 @@
   document.addEventListener("click", function (e) {
     const button = e.target.closest && e.target.closest("#masivo button[data-accion]");
     if (button) { button.form.elements.accion.value = button.dataset.accion; return; }
-    const link = e.target.closest && e.target.closest("a[data-export]");
+    const link = e.target.closest && e.target.closest("a[data-export-seleccion]");
     if (!link) return;
     e.preventDefault();
     const ids = checked().map(function (b) { return b.value.split(":")[0]; });

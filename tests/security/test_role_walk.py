@@ -76,6 +76,8 @@ ACCESS: dict[str, str] = {
     "orders.restaurar": ADMIN,
     "annexes.pestana": READ,
     "annexes.importar": EDIT,
+    "annexes.sabana": READ,
+    "annexes.buscar": READ,
     # PTE pages
     "pte.lista": READ,
     "pte.detalle": READ,
@@ -117,6 +119,7 @@ ACCESS: dict[str, str] = {
     "api.openapi_document": READ,
     "api.catalogo": READ,
     "api.ot_listar": READ,
+    "api.ot_exportar": READ,
     "api.ot_obtener": READ,
     "api.ot_versiones": READ,
     "api.ot_pasos": READ,
@@ -161,6 +164,7 @@ QUERY = {
     "api.ot_anexos_archivo": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
     "api.ot_anexos_exportar": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
     "api.pte_pasos": lambda d: {"id": d["pte"]},
+    "annexes.buscar": lambda d: {"tipo": "anexo_c", "q": "limpieza"},
     "api.ot_paso_archivo_descargar": lambda d: {"id": d["paso"]},
     "api.pte_paso_archivo_descargar": lambda d: {"id": d["pte_paso"]},
 }
