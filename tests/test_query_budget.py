@@ -29,7 +29,7 @@ BUDGET = [
     ("OT list by client, date, page 1", "GET", "/?id_cliente=2&orden=fecha_inicio_programado", HX, None, 5),
     ("OT detail", "GET", "/ot/{ot}", None, None, 6),
     ("OT history (refetched after a step change)", "GET", "/ot/{ot}/historial", HX, None, 4),
-    ("OT list selection export", "GET", "/ot/exportar?ots={ot},{inicial}&formato=csv", None, None, 5),
+    ("OT list selection export", "GET", "/ot/exportar?ots={ot},{inicial}&formato=csv", None, None, 3),
     ("OT edit form", "GET", "/ot/{ot}/editar", None, None, 6),
     ("OT annexes tab", "GET", "/ot/{ot}/anexos", HX, None, 8),
     ("OT annexes tab with a sábana grid", "GET", "/ot/{sabana}/anexos", HX, None, 11),
