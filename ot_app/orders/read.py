@@ -336,6 +336,7 @@ class ListQuery:
     id: int | None = None  # one OT whatever its estatus (a row refreshed after an inline edit)
     vigentes: bool = False  # one row per chain: its current version
     cadena: int | None = None  # every member of the chain whose initial OT has this id
+    condiciones: tuple = ()  # more SQL conditions (query.py: the dashboard's filters, e.g. vencidas=1)
     orden: str = DEFAULT_SORT
     page: int = 1
     per_page: int = 50
@@ -397,6 +398,7 @@ def _filters(query: ListQuery) -> list:
         conditions.append(OTE.id_pte_header.in_(ptes))
     if query.vigentes:
         conditions.append(OTE.vigente)
+    conditions.extend(query.condiciones)
     found = search_condition(query.q, db.session.get_bind().dialect.name)
     if found is not None:
         conditions.append(found)

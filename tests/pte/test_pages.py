@@ -1,9 +1,11 @@
 """PTE pages: list, create/edit with errors beside the fields, workflow buttons, OTs nested."""
 
+import re
+
 import pytest
 
 from ot_app.extensions import db
-from ot_app.models import EstatusPTEId, PTEHeader, Registro
+from ot_app.models import EstatusOTId, EstatusPTEId, PTEHeader, Registro
 
 from .. import factories
 
@@ -222,3 +224,26 @@ def test_a_create_that_collides_with_another_save_keeps_what_was_typed(app, edit
     r = editor_client.auth.post("/pte/nueva", data=form(descripcion="Texto que no se pierde"))
     html = r.get_data(as_text=True)
     assert r.status_code == 409 and "al mismo tiempo" in html and "Texto que no se pierde" in html
+
+
+def test_the_ots_heading_counts_the_rows_it_heads_and_each_row_shows_the_ot_status(app, editor_client):
+    # Issue 17, bug 2: "OT de esta PTE (6)" over 13 rows (it counted chains), and "Estado" showed
+    # the record's "Activa" instead of the OT's status.
+    with app.app_context():
+        pte = factories.make_pte("PEP-C-17")
+        first = factories.make_ot(pte=pte, orden_trabajo="OT-C-1", id_estatus_ot=EstatusOTId.EN_EJECUCION)
+        factories.make_ot(pte=pte, orden_trabajo="OT-C-1", id_tipo=5, ot_principal=first.id)
+        factories.make_ot(pte=pte, orden_trabajo="OT-C-1", id_tipo=5, ot_principal=first.id)
+        factories.make_ot(pte=pte, orden_trabajo="OT-C-2")
+        db.session.commit()
+        pid = pte.id
+    html = editor_client.get(f"/pte/{pid}").get_data(as_text=True)
+    table = html.split("OT de esta PTE", 1)[1]
+    rows = re.findall(r"<tr data-row", table)
+    assert len(rows) == 4
+    assert re.search(r'id="pte-ots-total">\(4\)<', html)
+    # The PTE list counts the same rows.
+    listing = editor_client.get("/pte?q=PEP-C-17").get_data(as_text=True)
+    assert re.search(r"<td class=\"num\">\s*4\s*</td>", listing)
+    assert "En ejecución" in table and "Programada" in table
+    assert ">Activa<" not in table
