@@ -185,10 +185,10 @@ def test_the_status_buttons_post_through_htmx_with_a_confirmation(app, editor_cl
         pid = factories.make_pte("PEP-S-2", estatus_pte=EstatusPTEId.ENVIADA).id
         db.session.commit()
     html = editor_client.get(f"/pte/{pid}").get_data(as_text=True)
-    assert (
-        f'hx-post="/pte/{pid}/estatus"' in html and 'hx-confirm="¿Cambiar la PTE PEP-S-2 a Aprobada?"' in html
-    )
-    assert 'hx-confirm="¿Eliminar la PTE PEP-S-2?' in html and "data-confirm" not in html
+    # Our own confirmation dialog (issue 17), never the browser's confirm().
+    assert f'hx-post="/pte/{pid}/estatus"' in html and "¿Cambiar la PTE PEP-S-2 a Aprobada?</h2>" in html
+    assert 'data-open-dialog="confirm-estatus-3"' in html and 'data-open-dialog="confirm-eliminar"' in html
+    assert "¿Eliminar la PTE PEP-S-2?</h2>" in html and "hx-confirm" not in html
     r = editor_client.auth.post(
         f"/pte/{pid}/estatus", data={"id_estatus_pte": "3", "version": "1"}, headers=HX
     )
