@@ -97,6 +97,12 @@ def endpoints(info: dict, search: str) -> list[Endpoint]:
         Endpoint("detail", "OT detail (steps, versions, history)", f"/ot/{ot}", "session"),
         Endpoint("pte_list", "PTE list with progress, page 1", "/pte", "session"),
         Endpoint(
+            "dashboard",
+            "Tablero (by status and client, overdue, steps to do, PTE usage)",
+            "/tablero",
+            "session",
+        ),
+        Endpoint(
             "pte_detail",
             "PTE detail (30-step checklist, its OTs)",
             f"/pte/{info.get('detail_pte_id', info.get('pte_id', 1))}",

@@ -25,6 +25,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.from_object(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key()
+    _check_timezone(app.config.get("OFFICE_TIMEZONE"))
 
     db.init_app(app)
     with app.app_context():
@@ -45,6 +46,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .auth import security
     from .catalogs import bp as catalogs_bp
+    from .dashboard import bp as dashboard_bp
     from .errors import register_error_handlers
     from .main import bp as main_bp
     from .orders import bp as orders_bp
@@ -61,6 +63,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(orders_bp)
     app.register_blueprint(catalogs_bp)
     app.register_blueprint(pte_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(annexes_bp)
 
@@ -84,3 +87,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _check_timezone(name) -> None:
+    """A misspelt OFFICE_TIMEZONE stops the start, instead of failing on the first page with a date."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (TypeError, ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise RuntimeError(f"OFFICE_TIMEZONE={name!r} no es una zona horaria IANA válida") from exc

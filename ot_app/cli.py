@@ -178,6 +178,9 @@ def users_revoke_token(username, label, revoke_all):
     click.echo(f"{count} token(s) de {username} revocado(s).")
 
 
+PASSWD_COMMAND = ".venv/bin/flask --app wsgi users passwd admin"  # noqa: S105 - a command, not a secret
+
+
 @users.command("ensure-admin")
 def users_ensure_admin():
     """When there is no user at all, create `admin` with a random password and print it once."""
@@ -191,4 +194,7 @@ def users_ensure_admin():
     click.echo("Usuario administrador creado:")
     click.echo("  usuario:    admin")
     click.echo(f"  contraseña: {password}")
-    click.echo("Guárdela: no se vuelve a mostrar (cámbiela con `flask users passwd admin`).")
+    # Printed as it works from the project's folder, where `make run` runs (no flask on PATH there).
+    click.echo(
+        f"Guárdela: no se vuelve a mostrar (cámbiela con `{PASSWD_COMMAND}` o desde el menú del usuario)."
+    )

@@ -78,6 +78,9 @@ class Config:
     TRUST_PROXY_HOPS = int(os.environ.get("TRUST_PROXY_HOPS", 0))
     # Intranet over plain HTTP by default; FORCE_HTTPS=1 redirects to HTTPS and sends HSTS.
     FORCE_HTTPS = _bool("FORCE_HTTPS")
+    # The office's time zone (an IANA name): what "today" is, and how pages show timestamps, which
+    # are stored in UTC. The API keeps ISO 8601 with its offset.
+    OFFICE_TIMEZONE = os.environ.get("OFFICE_TIMEZONE", "America/Mexico_City")
     # Never a traceback in an answer: unexpected errors get the Spanish 500 page and go to the log.
     PROPAGATE_EXCEPTIONS = False
 

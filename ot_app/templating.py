@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
-from .formatting import fecha, money
+from .formatting import cantidad, fecha, fecha_hora, money
 from .models import FIXED_IDS, EstatusOTId, EstatusPasoId, EstatusPTEId, Registro
 from .orders import baselines
 
@@ -84,8 +84,10 @@ def progress_bar(avance, detail: bool = False) -> Markup:
 
 def register_templating(app):
     app.jinja_env.filters["money"] = money
-    app.jinja_env.filters["fecha"] = fecha
+    app.jinja_env.filters["fecha"] = fecha  # dates: dd/mm/aaaa
+    app.jinja_env.filters["fecha_hora"] = fecha_hora  # timestamps: dd/mm/aaaa hh:mm, office time zone
     app.jinja_env.filters["cambio"] = baselines.describe
+    app.jinja_env.globals["cantidad"] = cantidad  # "1 regla de pasos", "3 reglas de pasos"
     app.jinja_env.globals.update(
         estatus_badge=estatus_badge,
         progress_bar=progress_bar,

@@ -1,6 +1,7 @@
 """Command line: `flask seed` and `flask users create | passwd | token | ensure-admin`."""
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -250,3 +251,18 @@ def test_users_passwd_refuses_weak_password_and_unknown_user(app, runner):
         assert _user("mgarcia").check_password(factories.PASSWORD)
     unknown = runner.invoke(args=["users", "passwd", "nadie", "--password-stdin"], input=GOOD_PASSWORD)
     assert unknown.exit_code != 0
+
+
+def test_the_first_start_message_gives_a_command_that_works_as_printed(app, runner):
+    # Issue 17: `make run` printed `flask users passwd admin`, which is not on PATH in the project.
+    first = runner.invoke(args=["users", "ensure-admin"])
+    command = re.search(r"cámbiela con `([^`]+)`", first.output).group(1)
+    assert command == ".venv/bin/flask --app wsgi users passwd admin"
+    assert (
+        Path(__file__).resolve().parent.parent / "wsgi.py"
+    ).exists()  # --app wsgi, from the project's folder
+    args = command.split()[3:]  # what follows `.venv/bin/flask --app wsgi`
+    r = runner.invoke(args=[*args, "--password-stdin"], input=GOOD_PASSWORD + "\n")
+    assert r.exit_code == 0, r.output
+    with app.app_context():
+        assert _user("admin").check_password(GOOD_PASSWORD)

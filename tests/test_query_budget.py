@@ -27,6 +27,8 @@ BUDGET = [
     ("OT list fragment", "GET", "/", HX, None, 5),
     ("OT list search", "GET", "/?q=budget", HX, None, 6),  # + the catalog names the words may be (search.py)
     ("OT list by client, date, page 1", "GET", "/?id_cliente=2&orden=fecha_inicio_programado", HX, None, 5),
+    ("OT list, dashboard filters", "GET", "/?vencidas=1&pasos_pendientes=1", HX, None, 5),
+    ("Dashboard", "GET", "/tablero", None, None, 7),
     ("OT detail", "GET", "/ot/{ot}", None, None, 6),
     ("OT history (refetched after a step change)", "GET", "/ot/{ot}/historial", HX, None, 4),
     ("OT list selection export", "GET", "/ot/exportar?ots={ot},{inicial}&formato=csv", None, None, 3),
@@ -61,7 +63,7 @@ BUDGET = [
     ("PTE step save", "POST", "/pte/paso/{pte_paso}", HX, {"comentario": "{n}"}, 14),
     ("Catalogs", "GET", "/catalogos", None, None, 12),
     ("Catalog page", "GET", "/catalogos/patios", None, None, 3),
-    ("Step templates", "GET", "/catalogos/pasos?tipo=5", None, None, 4),
+    ("Step templates", "GET", "/catalogos/pasos?tipo=5", None, None, 5),
     ("Step-set rules", "GET", "/catalogos/reglas?id_tipo=5&id_cliente=2", None, None, 10),
     ("Users", "GET", "/usuarios", None, None, 2),
     ("My API tokens", "GET", "/usuarios/mis-tokens", None, None, 2),

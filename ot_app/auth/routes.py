@@ -1,4 +1,4 @@
-"""Login page and logout."""
+"""Login page, logout, and one's own password."""
 
 from urllib.parse import urlsplit
 
@@ -7,11 +7,12 @@ from flask_login import current_user, logout_user
 
 from ..extensions import db
 from ..models import Usuario
+from ..service_errors import ServiceError
 from ..transactions import write_transaction
-from . import bp, passwords, throttle
+from . import account, bp, passwords, throttle
 from .events import security_event
-from .forms import LoginForm
-from .security import start_session
+from .forms import LoginForm, OwnPasswordForm
+from .security import continue_session, start_session
 
 BAD_CREDENTIALS = "Usuario o contraseña incorrectos."
 TOO_MANY = (
@@ -100,3 +101,35 @@ def logout():
     session.clear()
     flash("Sesión cerrada.", "info")
     return redirect(url_for("auth.login"))
+
+
+# --------------------------------------------------------------------------- own password
+
+
+def _password_page(form, errores=None, general=None, status=200):
+    return render_template(
+        "auth/password.html", f=OwnPasswordForm.specs(), errores=errores or {}, general=general
+    ), status
+
+
+@bp.get("/cuenta/contrasena")
+def contrasena():
+    return _password_page(OwnPasswordForm())
+
+
+@bp.post("/cuenta/contrasena")
+def cambiar_contrasena():
+    form = OwnPasswordForm(formdata=request.form)
+    if not form.validate():
+        return _password_page(form, form.first_errors(), status=422)
+    try:
+        user = account.change_own_password(
+            current_user, form.actual.data, form.nueva.data, form.confirmacion.data
+        )
+    except ServiceError as err:
+        page, status = _password_page(form, err.errores, None if err.errores else err.detalles, err.status)
+        headers = {"Retry-After": str(err.extra["retry_after"])} if "retry_after" in err.extra else {}
+        return page, status if status in (422, 429) else 422, headers
+    continue_session(user)  # this browser goes on; the other sessions ended with the old token
+    flash("Su contraseña fue cambiada; sus otras sesiones se cerraron.", "exito")
+    return redirect(url_for("main.index"), code=303)

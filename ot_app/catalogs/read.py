@@ -9,6 +9,7 @@ from sqlalchemy import func, literal, select, union_all
 
 from ..extensions import db
 from ..fields import id_or_none
+from ..formatting import cantidad
 from ..models import (
     OTE,
     Cliente,
@@ -21,15 +22,16 @@ from ..models import (
     Registro,
     ReglaPaso,
     ResponsableProyecto,
+    TipoDocumento,
 )
 from .registry import MODELS, STEP_KINDS, get_catalogo
 
-# Who uses a row of each catalog: (column, what to call the users).
+# Who uses a row of each catalog: (column, what to call one user; `cantidad` makes the plural).
 REFERENCES: dict[type, list[tuple]] = {
     Cliente: [
         (OTE.id_cliente, "OT"),
         (PTEHeader.id_cliente, "PTE"),
-        (ReglaPaso.id_cliente, "reglas de pasos"),
+        (ReglaPaso.id_cliente, "regla de pasos"),
     ],
     Embarcacion: [(OTE.id_embarcacion, "OT")],
     Plataforma: [(OTE.id_plataforma, "OT")],
@@ -73,7 +75,7 @@ def usage(model, row_id: int) -> dict[str, int]:
 
 
 def describe_usage(usos: dict[str, int]) -> str:
-    return ", ".join(f"{n:,} {label}" for label, n in usos.items())
+    return ", ".join(cantidad(n, label) for label, n in usos.items())
 
 
 # --------------------------------------------------------------------------- step templates
@@ -87,6 +89,24 @@ def step_sets(kind: str = "ot") -> list[int]:
 
 
 DEFAULT_SETS = {"ot": 5, "pte": 1}
+
+
+def step_set_names(kind: str = "ot") -> dict[int, str]:
+    """{set: its name} from the rules that assign it ("OT inicial, cualquier cliente; OT
+    reprogramada, Pemex"): a set is named by what gets it, so the name never goes stale."""
+    k = STEP_KINDS[kind]
+    rule = k.rule
+    columns = [rule.tipo_paso, Cliente.nombre]
+    if kind == "ot":
+        columns.append(TipoDocumento.nombre)
+    stmt = select(*columns).outerjoin(Cliente, Cliente.id == rule.id_cliente)
+    if kind == "ot":
+        stmt = stmt.outerjoin(TipoDocumento, TipoDocumento.id == rule.id_tipo)
+    names: dict[int, list[str]] = {}
+    for row in db.session.execute(stmt.order_by(rule.tipo_paso, rule.id)):
+        cliente = row[1] or "cualquier cliente"
+        names.setdefault(row[0], []).append(f"{row[2]}, {cliente}" if kind == "ot" else f"PTE de {cliente}")
+    return {s: "; ".join(v) for s, v in names.items()}
 
 
 def _steps_select(step_set: int, kind: str, *extra):

@@ -190,7 +190,12 @@ def pasos(kind: str):
     step_set, errores = _step_set(kind)
     if errores:
         fail(400, errores["tipo"])
-    return render_template("catalogs/pasos.html", sets=read.step_sets(kind), **_steps_context(step_set, kind))
+    return render_template(
+        "catalogs/pasos.html",
+        sets=read.step_sets(kind),
+        set_names=read.step_set_names(kind),
+        **_steps_context(step_set, kind),
+    )
 
 
 @bp.post("/pasos", defaults=OT_KIND)

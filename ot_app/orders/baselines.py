@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..formatting import amount, money
+from ..formatting import amount, fecha, money
 from .forms import OTForm
 
 # The client's rule: an amount (each currency on its own) or a plazo that differs from the original's
@@ -151,8 +151,8 @@ def warnings(version, previous=None, original=None) -> list[dict]:
             out.append(
                 {
                     "campo": "fecha_inicio_programado",
-                    "mensaje": f"Inicia el {start.isoformat()}, antes del término programado de "
-                    f"{label(_value(previous, 'num_reprogramacion'))} ({end.isoformat()}).",
+                    "mensaje": f"Inicia el {fecha(start)}, antes del término programado de "
+                    f"{label(_value(previous, 'num_reprogramacion'))} ({fecha(end)}).",
                 }
             )
     for name in ("fecha_inicio_programado", "fecha_termino_programado"):

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit, steps
 from ..auth.security import sees_deleted
 from ..extensions import db
-from ..formatting import office_today
+from ..formatting import fecha_hora, office_today
 from ..models import (
     OTE,
     Cliente,
@@ -46,7 +46,7 @@ from ..pte.read import missing_for_ot as pte_missing_for_ot
 from ..service_errors import Conflict, NotFound, Replaced, ServiceError, ValidationFailed
 from ..transactions import write_transaction
 from . import baselines
-from .forms import OTForm
+from .forms import ACTIVE_REQUIRED, LAND_YARD_REQUIRED, OTForm, checked
 from .read import chain_root, current_of_chain, current_version, folio_taken, step_set_for, version_label
 from .serialize import OTDatos
 
@@ -189,26 +189,34 @@ def _retrying(write, clash: str):
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def create_order(values: dict, actor: Usuario | None) -> Result:
-    """Create an initial OT (tipo 4) or a reprogrammed version (tipo 5) with its steps."""
+def create_order(values: dict, actor: Usuario | None, field_errors: dict | None = None) -> Result:
+    """Create an initial OT (tipo 4) or a reprogrammed version (tipo 5) with its steps.
+
+    `field_errors`: what the form already refused. The rules below still run over the other values
+    and every error is raised at once (one submit, one round of messages); nothing is written."""
     return _retrying(
-        lambda: _create(values, actor),
+        lambda: _create(values, actor, field_errors=field_errors),
         "Otra persona registró una OT con los mismos datos al mismo tiempo. Inténtelo de nuevo.",
     )
 
 
-def _create(values: dict, actor, kept: dict | None = None, accion: str = "crear") -> Result:
+def _create(
+    values: dict, actor, kept: dict | None = None, accion: str = "crear", field_errors: dict | None = None
+) -> Result:
     """`kept`: the snapshot of the version a reprogramming replaces; the values it keeps (its PTE,
     catalog rows) are accepted even if they could not be chosen anew (a PTE no longer approved)."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = dict(field_errors or {})
     ot = OTE(estatus=Registro.ACTIVA, version=1)
     ot.id_tipo = values.get("id_tipo")
     _apply_plain(ot, values)
     ot.comentario = values.get("comentario_general") or ""
     if ot.id_estatus_ot is None:
         ot.id_estatus_ot = EstatusOTId.PROGRAMADA
-    if (values.get("por_definir") or "").lower() in ("on", "1", "true", "si", "sí"):
+    if checked(values.get("por_definir")):
         ot.estatus = Registro.POR_DEFINIR
+        # Not known yet: the columns hold "" until the edit that makes the OT active fills them.
+        ot.descripcion_trabajo = ot.descripcion_trabajo or ""
+        ot.responsable_cliente = ot.responsable_cliente or ""
 
     pte = _check_pte(values.get("id_pte_header"), errors, current=(kept or {}).get("id_pte_header"))
     principal = None
@@ -229,7 +237,7 @@ def _create(values: dict, actor, kept: dict | None = None, accion: str = "crear"
     if ot.id_tipo == TipoId.INICIAL:
         _check_folio_unique(ot, errors)
     if errors:
-        raise ValidationFailed.from_errors(errors)
+        raise ValidationFailed.from_errors(_merged(errors, field_errors))
 
     if principal is not None:
         _assign_version_number(ot, principal, values.get("num_reprogramacion"))
@@ -365,14 +373,21 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
     )
 
 
-def update_order(values: dict, actor: Usuario | None) -> Result:
+def _merged(errors: dict, field_errors: dict | None) -> dict:
+    """Every error of one submit: the form's own message wins for a field, in the form's order."""
+    if not field_errors:
+        return errors
+    return {**field_errors, **{k: v for k, v in errors.items() if k not in field_errors}}
+
+
+def update_order(values: dict, actor: Usuario | None, field_errors: dict | None = None) -> Result:
     """Edit an OT: absent fields keep their value; a stale `version` is a conflict."""
     ot_id = values.get("id")
     if not ot_id:
         raise ValidationFailed("ID del OT no proporcionado", {"id": "ID del OT no proporcionado"})
     try:
         with write_transaction():
-            return _update(ot_id, values, actor)
+            return _update(ot_id, values, actor, field_errors)
     except StaleDataError as exc:
         # Someone saved between our read and our write: the version_id_col caught it.
         raise _conflict(ot_id) from exc
@@ -382,7 +397,7 @@ def update_order(values: dict, actor: Usuario | None) -> Result:
         ) from exc
 
 
-def _update(ot_id: int, values: dict, actor) -> Result:
+def _update(ot_id: int, values: dict, actor, field_errors: dict | None = None) -> Result:
     ot = db.session.get(OTE, ot_id)
     if ot is None:
         raise NotFound(f"No existe la OT con ID {ot_id}.")
@@ -394,7 +409,7 @@ def _update(ot_id: int, values: dict, actor) -> Result:
     before = snapshot(ot)
     # No autoflush: the checks below query the table while `ot` holds unvalidated values.
     with db.session.no_autoflush:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = dict(field_errors or {})
         old_folio_norm = ot.folio_norm
         was_tipo = ot.id_tipo
 
@@ -425,11 +440,13 @@ def _update(ot_id: int, values: dict, actor) -> Result:
         if any(k in values for k in YARD_KEYS):
             _apply_yard(ot, values, errors, current=before)
         _check_dates(ot, errors)
+        if activated:
+            _check_activation(ot, errors)
         folio_claimed = ot.folio_norm != old_folio_norm or was_tipo != TipoId.INICIAL
         if ot.id_tipo == TipoId.INICIAL and ot.estatus != Registro.ELIMINADA and folio_claimed:
             _check_folio_unique(ot, errors)
         if errors:
-            raise ValidationFailed.from_errors(errors)
+            raise ValidationFailed.from_errors(_merged(errors, field_errors))
 
         if principal is not None and (
             ot.ot_principal != before["ot_principal"] or was_tipo != TipoId.REPROGRAMADA
@@ -463,7 +480,7 @@ def _conflict(ot_id: int, ot: OTE | None = None) -> Conflict:
     db.session.rollback()
     ot = db.session.get(OTE, ot_id, populate_existing=True)
     quien = (ot.editor.nombre or ot.editor.username) if ot and ot.editor else "otra persona"
-    cuando = ot.updated_at.strftime("%d/%m/%Y %H:%M") + " UTC" if ot and ot.updated_at else ""
+    cuando = fecha_hora(ot.updated_at) if ot and ot.updated_at else ""  # the office's time
     return Conflict(
         f"La OT fue modificada por {quien} el {cuando} mientras usted la editaba. "
         "Revise sus cambios y vuelva a guardar.",
@@ -534,6 +551,10 @@ def _check_catalogs(values: dict, errors: dict, current: dict | None) -> None:
 
 def _check_principal(values: dict, ot: OTE, errors: dict, current: OTE | None) -> OTE | None:
     principal_id = values.get("ot_principal")
+    if not principal_id and errors:
+        # Said with the other errors of the submit; alone it keeps the seed's warning.
+        errors.setdefault("ot_principal", MSG_REPROGRAMACION_SIN_INICIAL)
+        return None
     if not principal_id:
         raise ValidationFailed(
             MSG_REPROGRAMACION_SIN_INICIAL,
@@ -597,8 +618,9 @@ def _apply_yard(ot: OTE, values: dict, errors: dict, current: dict | None) -> No
         # On land there is no vessel, platform or intercom: switching the front clears them.
         ot.id_embarcacion = ot.id_plataforma = ot.id_intercom = None
         patio = values.get("id_patio") if "id_patio" in values or current is None else ot.id_patio
-        if not patio and "id_patio" not in errors:
-            errors["id_patio"] = "En un frente de Tierra el patio es obligatorio."
+        # "Por definir" may leave the yard for later; activation asks for it (_check_activation).
+        if not patio and "id_patio" not in errors and ot.estatus != Registro.POR_DEFINIR:
+            errors["id_patio"] = LAND_YARD_REQUIRED
     elif (values.get("check_fase_patio") or "").strip().lower() == "on":
         patio = values.get("id_patio_fase")
         if patio:
@@ -613,6 +635,17 @@ def _apply_yard(ot: OTE, values: dict, errors: dict, current: dict | None) -> No
     ot.requiere_patio = requiere
     ot.fecha_inicio_patio = inicio
     ot.fecha_fin_patio = fin
+
+
+def _check_activation(ot: OTE, errors: dict) -> None:
+    """An OT leaving "Por definir" needs what any active OT needs, with the form's messages."""
+    columns = {name: FIELD_COLUMNS[name] for name in ACTIVE_REQUIRED}
+    for name, column in columns.items():
+        value = getattr(ot, column)
+        if name not in errors and (value is None or (isinstance(value, str) and not value.strip())):
+            errors[name] = ACTIVE_REQUIRED[name]
+    if FrenteId.en_tierra(ot.id_frente) and not ot.id_patio and "id_patio" not in errors:
+        errors["id_patio"] = LAND_YARD_REQUIRED
 
 
 def _check_dates(ot: OTE, errors: dict) -> None:
@@ -703,8 +736,11 @@ def _delete(ot_id, actor: Usuario | None) -> Result:
         if ot.id_tipo == TipoId.INICIAL:
             versions = _active_versions_count(ot.id)
             if versions:
+                activas = (
+                    "1 reprogramación activa" if versions == 1 else f"{versions} reprogramaciones activas"
+                )
                 raise ServiceError(
-                    f"La OT inicial {ot.orden_trabajo} tiene {versions} reprogramación(es) activa(s): "
+                    f"La OT inicial {ot.orden_trabajo} tiene {activas}: "
                     f"elimine primero {'esa reprogramación' if versions == 1 else f'esas {versions} reprogramaciones'}.",
                     status=409,
                     tipo_aviso="advertencia",

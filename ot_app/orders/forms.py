@@ -14,6 +14,33 @@ MOTIVO_MAX = 2000
 URL_MAX = 500
 
 
+# Required of an active OT; one created "Por definir" needs only folio, tipo and PTE, and the
+# service asks these again (same messages) when its first real edit makes it active.
+ACTIVE_REQUIRED = {
+    "descripcion_trabajo": "La descripción del trabajo es obligatoria.",
+    "responsable_proyecto": "El responsable de proyecto es obligatorio.",
+    "responsable_cliente": "El responsable del cliente es obligatorio.",
+}
+LAND_YARD_REQUIRED = "En un frente de Tierra el patio es obligatorio."
+CHECKED = ("on", "1", "true", "si", "sí")
+
+
+def checked(value) -> bool:
+    """A checkbox as forms and JSON clients send it ("on", "1", "true", "sí")."""
+    return (value or "").strip().lower() in CHECKED if isinstance(value, str) else bool(value)
+
+
+class RequiredWhenActive(Required):
+    """Required, except on a form that creates the OT "Por definir"."""
+
+    def __call__(self, form, field):
+        if checked(getattr(getattr(form, "por_definir", None), "data", None)):
+            if field.process_errors:
+                raise StopValidation()
+            return
+        super().__call__(form, field)
+
+
 def _alternatives(enum, names: bool = True) -> str:
     """'4 (OT inicial) o 5 (OT reprogramada)': a fixed catalog's ids as a message lists them."""
     items = [f"{m.value} ({m.nombre})" if names else str(m.value) for m in enum]
@@ -48,7 +75,7 @@ class OTForm(BaseForm):
     descripcion_trabajo = TextAreaField(
         "Descripción del trabajo",
         validators=[
-            Required("La descripción del trabajo es obligatoria."),
+            RequiredWhenActive(ACTIVE_REQUIRED["descripcion_trabajo"]),
             Length(max=TEXT_MAX, message=f"La descripción admite hasta {TEXT_MAX:,} caracteres."),
         ],
     )
@@ -56,12 +83,12 @@ class OTForm(BaseForm):
     responsable_proyecto = IdField(
         "Responsable de proyecto",
         subject="El responsable de proyecto",
-        validators=[Required("El responsable de proyecto es obligatorio.")],
+        validators=[RequiredWhenActive(ACTIVE_REQUIRED["responsable_proyecto"])],
     )
     responsable_cliente = StringField(
         "Responsable del cliente",
         validators=[
-            Required("El responsable del cliente es obligatorio."),
+            RequiredWhenActive(ACTIVE_REQUIRED["responsable_cliente"]),
             Length(max=150, message="El responsable del cliente admite hasta 150 caracteres."),
         ],
     )

@@ -340,6 +340,7 @@ class ListQuery:
     totales: bool = False  # also sum the amounts of every OT that matches (the list's totals)
     vigentes: bool = False  # one row per chain: its current version
     cadena: int | None = None  # every member of the chain whose initial OT has this id
+    condiciones: tuple = ()  # more SQL conditions (query.py: the dashboard's filters, e.g. vencidas=1)
     orden: str = DEFAULT_SORT
     page: int = 1
     per_page: int = 50
@@ -408,6 +409,7 @@ def _filters(query: ListQuery, actor=None) -> list:
         conditions.append(OTE.id_pte_header.in_(ptes))
     if query.vigentes:
         conditions.append(OTE.vigente)
+    conditions.extend(query.condiciones)
     found = search_condition(query.q, db.session.get_bind().dialect.name)
     if found is not None:
         conditions.append(found)

@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 from .. import steps
 from ..auth.security import is_htmx, requires_role
 from ..catalogs.read import options as catalog_options
-from ..errors import fail
+from ..errors import TITLES, fail
 from ..exports import download, export_format
 from ..extensions import db
 from ..fields import id_or_none, parse_id
@@ -481,10 +481,10 @@ def nueva():
 def crear():
     raw, vals = _posted()
     form = OTForm(formdata=raw)
-    if not form.validate():
-        return _form_page(vals, form.first_errors(), status=422)
+    form.validate()
     try:
-        result = commands.create_order(form.present_values(), current_user)
+        # The form's errors go in too: the service adds its rules' and refuses them all at once.
+        result = commands.create_order(form.present_values(), current_user, form.first_errors())
     except ValidationFailed as err:
         return _form_page(vals, err.errores, status=422, general=None if err.errores else err.detalles)
     except ServiceError as err:
@@ -507,14 +507,13 @@ def editar(ot_id: int):
 @bp.post("/<int:ot_id>/editar")
 @requires_role("editor")
 def guardar(ot_id: int):
-    ot = read.get_order(ot_id)
+    read.get_order(ot_id)  # a 404 before reading the form
     raw, vals = _posted()
     raw["id"] = vals["id"] = str(ot_id)
     form = OTForm(formdata=raw, partial=True)
-    if not form.validate():
-        return _form_page(vals, form.first_errors(), ot=ot, status=422)
+    form.validate()
     try:
-        result = commands.update_order(form.present_values(), current_user)
+        result = commands.update_order(form.present_values(), current_user, form.first_errors())
     except Conflict as err:
         current = read.get_order(ot_id)
         vals["version"] = form_text(err.extra.get("version_actual"))
@@ -675,6 +674,15 @@ def eliminar(ot_id: int):
     try:
         result = commands.delete_order(ot_id, current_user)
     except ServiceError as err:
+        if request.headers.get("HX-Target") == "delete-msg" and err.status in (409, 422):
+            # Asked from the confirmation dialog: the refusal goes inside it, not behind it in a toast.
+            html = render_template(
+                "errors/_error.html",
+                code=err.status,
+                title=TITLES.get(err.status, "Error"),
+                message=err.detalles,
+            )
+            return html, err.status
         return _refused(err, ot_id)
     return go(url_for("main.index"), f"{result.detalles}: {result.ot.orden_trabajo}.")
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import (
     OTE,
     Cliente,
+    EstatusOT,
     EstatusPaso,
     EstatusPTE,
     PasoPte,
@@ -48,9 +49,18 @@ def get_pte(pte_id, actor=None) -> PTEHeader:
     return pte
 
 
-def ots_of(pte_id: int, actor=None) -> list[dict]:
+class PTEOts(list):
+    """The PTE's OT rows, nested by chain; `total` counts every row shown (initial OTs and their
+    versions alike), from the same query, so the heading never disagrees with the table."""
+
+    total: int = 0
+    eliminadas: int = 0
+
+
+def ots_of(pte_id: int, actor=None) -> PTEOts:
     """The PTE's OTs, each initial OT followed by its versions (a version whose initial OT belongs to
-    another PTE is listed on its own); deleted ones for admins only."""
+    another PTE is listed on its own); deleted ones for admins only. Each row carries its OT status
+    (`estatus_ot`, the name), not only the record's."""
     rows = db.session.execute(
         select(
             OTE.id,
@@ -60,11 +70,13 @@ def ots_of(pte_id: int, actor=None) -> list[dict]:
             OTE.num_reprogramacion,
             OTE.estatus,
             OTE.id_estatus_ot,
+            EstatusOT.nombre.label("estatus_ot"),
             OTE.fecha_inicio_programado,
             OTE.fecha_termino_programado,
             OTE.monto_mxn,
             OTE.monto_usd,
         )
+        .outerjoin(EstatusOT, EstatusOT.id == OTE.id_estatus_ot)
         .where(
             OTE.id_pte_header == pte_id, true() if sees_deleted(actor) else OTE.estatus != Registro.ELIMINADA
         )
@@ -72,7 +84,9 @@ def ots_of(pte_id: int, actor=None) -> list[dict]:
     ).all()
     items = [dict(r._mapping) for r in rows]
     initial_ids = {i["id"] for i in items if i["ot_principal"] is None}
-    out = []
+    out = PTEOts()
+    out.total = len(items)  # every item is shown once: nested under its initial OT or on its own
+    out.eliminadas = sum(1 for i in items if i["estatus"] == Registro.ELIMINADA)
     for item in items:
         if item["ot_principal"] is None:
             item["versiones"] = [v for v in items if v["ot_principal"] == item["id"]]

@@ -119,7 +119,19 @@
   function drain() { while (queue.length && !inflight()) queue.shift()(); }
   document.addEventListener("htmx:afterRequest", function () { setTimeout(drain, 60); });
 
+  // "g" then a letter jumps to the page whose link carries data-jump="letter" (the header nav).
+  let jumpUntil = 0;
+  function jump(key, e) {
+    if (key === "g") { jumpUntil = Date.now() + 1500; e.preventDefault(); return true; }
+    if (Date.now() > jumpUntil) return false;
+    jumpUntil = 0;
+    const link = document.querySelector("a[data-jump='" + key + "']");
+    if (link) { e.preventDefault(); link.click(); }
+    return true;
+  }
+
   function act(key, t, e) {
+    if (jump(key, e)) return;
     const sel = current();
     switch (key) {
       case "?":

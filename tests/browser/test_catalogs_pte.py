@@ -74,10 +74,11 @@ def test_create_a_pte_approve_it_and_create_an_ot_from_it(app, page, live_server
     expect(page.locator("h1")).to_contain_text("PEP-PTE-0777-2026")
     expect(page.locator("h1")).to_contain_text("En elaboración")
 
-    page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Marcar como Enviada").click()
+    page.get_by_role("button", name="Sí, marcar como Enviada").click()
     expect(page.locator("h1")).to_contain_text("Enviada")
     page.get_by_role("button", name="Marcar como Aprobada").click()
+    page.get_by_role("button", name="Sí, marcar como Aprobada").click()
     expect(page.locator("h1")).to_contain_text("Aprobada")
     screenshot(page, "pte-aprobada")
 
@@ -122,27 +123,40 @@ def test_a_deactivated_yard_is_no_longer_offered(app, page, live_server, browser
     expect(options.filter(has_text="Patio Cerrado")).to_have_count(0)
 
 
-def test_confirmations_are_htmx_and_a_cancelled_one_sends_nothing(app, page, live_server, browser_login):
+def test_confirmations_are_our_dialog_and_a_cancelled_one_sends_nothing(
+    app, page, live_server, browser_login
+):
     with app.app_context():
         pid = factories.make_pte("PEP-CONFIRMA", estatus_pte=EstatusPTEId.EN_ELABORACION).id
         uid = factories.make_user("rperez", rol="editor").id
         db.session.commit()
     browser_login(page, "admin", rol="admin")
     page.goto(f"{live_server}/pte/{pid}")
-    asked, posts = [], []
+    posts, native = [], []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
-    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
-    page.get_by_role("button", name="Eliminar").click()
+
+    def refuse(d):  # the browser's confirm(): never on the PTE page
+        native.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", refuse)
+    page.get_by_role("button", name="Eliminar…").click()
+    dialog = page.locator("#confirm-eliminar")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("¿Eliminar la PTE PEP-CONFIRMA?")
+    page.keyboard.press("Escape")  # Cancelar has the focus; Esc closes it too
+    expect(dialog).to_be_hidden()
     page.wait_for_timeout(300)
-    assert not posts  # a dismissed confirmation posts nothing
-    assert asked == ["¿Eliminar la PTE PEP-CONFIRMA? Podrá recuperarse desde la base de datos."]
+    assert not posts and not native  # a cancelled confirmation posts nothing
     with app.app_context():
         assert db.session.get(PTEHeader, pid).estatus == Registro.ACTIVA
 
-    page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="Eliminar").click()
+    page.get_by_role("button", name="Eliminar…").click()
+    page.get_by_role("button", name="Sí, eliminar").click()
     expect(page).to_have_url(f"{live_server}/pte")
     expect(page.locator("#toasts")).to_contain_text("PTE eliminada correctamente")
+    assert not native
+    page.remove_listener("dialog", refuse)
 
     page.goto(f"{live_server}/usuarios/{uid}")
     page.once("dialog", lambda d: d.accept())

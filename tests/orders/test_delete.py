@@ -50,7 +50,7 @@ def test_delete_initial_with_active_versions_is_refused(app, api, base):
     created(api, base, orden_trabajo="OT-D-1", id_tipo=5, ot_principal=first)
     r = api.post("/api/ot/eliminar", data={"id": first})
     assert r.status_code == 409
-    assert "tiene 2 reprogramación(es) activa(s)" in r.get_json()["detalles"]
+    assert "tiene 2 reprogramaciones activas" in r.get_json()["detalles"]
     with app.app_context():
         assert db.session.get(OTE, first).estatus == 1
 

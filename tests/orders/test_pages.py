@@ -408,6 +408,21 @@ def test_delete_refused_while_versions_are_active_says_why(editor_client, app, b
     assert "reprogramación" in r.get_data(as_text=True)
 
 
+def test_a_refused_delete_from_the_dialog_is_said_inside_the_dialog(editor_client, app, base):
+    # Issue 17, bug 4: the refusal came as a toast behind the open confirmation dialog. The page
+    # was opened before someone else reprogrammed the OT, so it still offers the delete.
+    (ot_id,) = make_ots(app, base, 1, orden_trabajo="OT-DLG-REPROG")
+    page = editor_client.get(f"/ot/{ot_id}").get_data(as_text=True)
+    assert 'hx-target="#delete-msg"' in page
+    data = new_form(base, orden_trabajo="OT-DLG-REPROG", id_tipo="5", ot_principal=str(ot_id))
+    assert editor_client.auth.post("/ot/nueva", data=data, headers=HX).status_code == 204
+    r = editor_client.auth.post(f"/ot/{ot_id}/eliminar", headers={**HX, "HX-Target": "delete-msg"})
+    body = r.get_data(as_text=True)
+    assert r.status_code == 409 and "HX-Reswap" not in r.headers and "HX-Trigger" not in r.headers
+    assert "tiene 1 reprogramación activa: elimine primero esa reprogramación." in body
+    assert 'role="alert"' in body and "<html" not in body
+
+
 def test_expired_session_sends_htmx_to_login_and_back(client, app, base):
     r = client.get("/?q=x", headers={**HX, "HX-Current-URL": "http://localhost/?q=x"})
     assert r.status_code == 401

@@ -82,7 +82,7 @@ def test_start_before_the_predecessors_end_and_por_definir_are_warnings():
     (found,) = baselines.warnings(early, previous=previous)
     assert found == {
         "campo": "fecha_inicio_programado",
-        "mensaje": "Inicia el 2025-02-01, antes del término programado de R1 (2026-02-01).",
+        "mensaje": "Inicia el 01/02/2025, antes del término programado de R1 (01/02/2026).",
     }
     empty = figures(
         fecha_inicio_programado=None,
@@ -192,7 +192,7 @@ def test_reprogram_starting_before_the_predecessors_end_is_a_warning(app, api, b
     assert r.get_json()["advertencias"] == [
         {
             "campo": "fecha_inicio_programado",
-            "mensaje": "Inicia el 2025-03-17, antes del término programado de R0 (2026-03-17).",
+            "mensaje": "Inicia el 17/03/2025, antes del término programado de R0 (17/03/2026).",
         }
     ]
 

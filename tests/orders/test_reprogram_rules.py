@@ -105,7 +105,7 @@ def test_a_replaced_version_cannot_be_deleted(app, api, base):
     )
     # Today's rule stays: an initial OT with live versions is not deleted (its own message).
     r = api.post("/api/ot/eliminar", data={"id": r0})
-    assert r.status_code == 409 and "tiene 2 reprogramación(es) activa(s)" in r.get_json()["detalles"]
+    assert r.status_code == 409 and "tiene 2 reprogramaciones activas" in r.get_json()["detalles"]
 
 
 def test_restoring_the_last_version_makes_it_current_again(app, api, api_admin, base):

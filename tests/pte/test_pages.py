@@ -1,9 +1,11 @@
 """PTE pages: list, create/edit with errors beside the fields, workflow buttons, OTs nested."""
 
+import re
+
 import pytest
 
 from ot_app.extensions import db
-from ot_app.models import EstatusPTEId, PTEHeader, Registro
+from ot_app.models import EstatusOTId, EstatusPTEId, PTEHeader, Registro
 
 from .. import factories
 
@@ -183,10 +185,10 @@ def test_the_status_buttons_post_through_htmx_with_a_confirmation(app, editor_cl
         pid = factories.make_pte("PEP-S-2", estatus_pte=EstatusPTEId.ENVIADA).id
         db.session.commit()
     html = editor_client.get(f"/pte/{pid}").get_data(as_text=True)
-    assert (
-        f'hx-post="/pte/{pid}/estatus"' in html and 'hx-confirm="¿Cambiar la PTE PEP-S-2 a Aprobada?"' in html
-    )
-    assert 'hx-confirm="¿Eliminar la PTE PEP-S-2?' in html and "data-confirm" not in html
+    # Our own confirmation dialog (issue 17), never the browser's confirm().
+    assert f'hx-post="/pte/{pid}/estatus"' in html and "¿Cambiar la PTE PEP-S-2 a Aprobada?</h2>" in html
+    assert 'data-open-dialog="confirm-estatus-3"' in html and 'data-open-dialog="confirm-eliminar"' in html
+    assert "¿Eliminar la PTE PEP-S-2?</h2>" in html and "hx-confirm" not in html
     r = editor_client.auth.post(
         f"/pte/{pid}/estatus", data={"id_estatus_pte": "3", "version": "1"}, headers=HX
     )
@@ -222,3 +224,26 @@ def test_a_create_that_collides_with_another_save_keeps_what_was_typed(app, edit
     r = editor_client.auth.post("/pte/nueva", data=form(descripcion="Texto que no se pierde"))
     html = r.get_data(as_text=True)
     assert r.status_code == 409 and "al mismo tiempo" in html and "Texto que no se pierde" in html
+
+
+def test_the_ots_heading_counts_the_rows_it_heads_and_each_row_shows_the_ot_status(app, editor_client):
+    # Issue 17, bug 2: "OT de esta PTE (6)" over 13 rows (it counted chains), and "Estado" showed
+    # the record's "Activa" instead of the OT's status.
+    with app.app_context():
+        pte = factories.make_pte("PEP-C-17")
+        first = factories.make_ot(pte=pte, orden_trabajo="OT-C-1", id_estatus_ot=EstatusOTId.EN_EJECUCION)
+        factories.make_ot(pte=pte, orden_trabajo="OT-C-1", id_tipo=5, ot_principal=first.id)
+        factories.make_ot(pte=pte, orden_trabajo="OT-C-1", id_tipo=5, ot_principal=first.id)
+        factories.make_ot(pte=pte, orden_trabajo="OT-C-2")
+        db.session.commit()
+        pid = pte.id
+    html = editor_client.get(f"/pte/{pid}").get_data(as_text=True)
+    table = html.split("OT de esta PTE", 1)[1]
+    rows = re.findall(r"<tr data-row", table)
+    assert len(rows) == 4
+    assert re.search(r'id="pte-ots-total">\(4\)<', html)
+    # The PTE list counts the same rows.
+    listing = editor_client.get("/pte?q=PEP-C-17").get_data(as_text=True)
+    assert re.search(r"<td class=\"num\">\s*4\s*</td>", listing)
+    assert "En ejecución" in table and "Programada" in table
+    assert ">Activa<" not in table

@@ -39,8 +39,11 @@ ACCESS: dict[str, str] = {
     "auth.login": PUBLIC,
     "auth.entrar": PUBLIC,
     "auth.logout": LOGOUT,
+    "auth.contrasena": READ,  # every logged-in user, their own password only
+    "auth.cambiar_contrasena": READ,
     # home and OT pages
     "main.index": READ,
+    "dashboard.tablero": READ,
     "orders.detalle": READ,
     "orders.fila": READ,
     "orders.paso": READ,
