@@ -45,6 +45,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .auth import security
     from .catalogs import bp as catalogs_bp
+    from .concepts.routes import bp as concepts_bp
     from .errors import register_error_handlers
     from .main import bp as main_bp
     from .orders import bp as orders_bp
@@ -63,6 +64,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(pte_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(annexes_bp)
+    app.register_blueprint(concepts_bp)
 
     from .cli import register_cli
 

@@ -112,6 +112,7 @@ class Report:
     confirmado: bool = False
     revision: int | None = None
     extra: dict = field(default_factory=dict)  # what a kind adds (sábana: dias, pue)
+    resumen: str | None = None  # what a confirmation did, when a kind says it otherwise (catalog)
 
     def error(self, fila, columna, valor, mensaje, hoja=...):
         self._add(self.errores, "errores_omitidos", hoja, fila, columna, valor, mensaje)
@@ -141,6 +142,8 @@ class Report:
         if not self.ok:
             count = len(self.errores) + self.errores_omitidos
             return f"El archivo tiene {count} error{'es' if count != 1 else ''}: no se guardó nada."
+        if self.resumen:
+            return self.resumen
         if self.confirmado:
             return f"Anexo guardado como revisión {self.revision}."
         if self.advertencias:
