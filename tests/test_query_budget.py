@@ -59,7 +59,7 @@ BUDGET = [
     ("API pasos", "GET", "/api/ot/pasos?id={ot}", "api", None, 3),
     ("API versiones (lineage)", "GET", "/api/ot/versiones?id={ot}", "api", None, 3),
     ("API catalogos", "GET", "/api/catalogos/patios", "api", None, 2),
-    ("Concept catalog page", "GET", "/catalogos/conceptos", None, None, 3),
+    ("Concept catalog page", "GET", "/catalogos/conceptos", None, None, 5),
     ("Concept catalog search", "GET", "/catalogos/conceptos?q=concepto&tipo=pue", HX, None, 3),
     ("API conceptos", "GET", "/api/catalogos/conceptos?q=concepto", "api", None, 3),
     ("API pte listar", "GET", "/api/pte/listar", "api", None, 2),

@@ -21,10 +21,10 @@ from .. import audit, files
 from ..annexes import commands as annex_commands
 from ..annexes.pipeline import analyze
 from ..annexes.report import Report
-from ..annexes.rules import number_text
+from ..annexes.rules import fold, number_text
 from ..extensions import db
-from ..models import Concepto, TipoConcepto, utcnow
-from ..service_errors import Conflict, NotFound
+from ..models import Concepto, TipoConcepto, Unidad, UnidadAlias, utcnow
+from ..service_errors import Conflict, NotFound, ValidationFailed
 from ..transactions import write_transaction
 from .kind import Catalogo, ConceptLine
 from .units import alias_map, unit_ids
@@ -196,3 +196,61 @@ def convert_to_ordinary(concept_id: int, actor) -> Concepto:
             {"tipo": [TipoConcepto.PUE.value, TipoConcepto.ORDINARIO.value]},
         )
     return concept
+
+
+# --- the units catalog ---------------------------------------------------------------------------
+
+
+def save_unit(clave: str, nombre: str | None, alias: str | None, actor) -> Unidad:
+    """A new unit, or new spellings (and name) for an existing clave; each spelling folded, and a
+    spelling already meaning another unit is refused beside its field. Logged."""
+    key = fold(clave)
+    if not key:
+        raise ValidationFailed.from_errors({"clave": "La clave necesita letras o números."})
+    spellings = [s for s in (a.strip() for a in (alias or "").split(",")) if s]
+    with write_transaction() as session:
+        unit = session.scalar(select(Unidad).where(Unidad.clave == key))
+        owners = dict(session.execute(select(UnidadAlias.alias, Unidad.clave).join(Unidad)).all())
+        if unit is None and key in owners:
+            raise ValidationFailed.from_errors(
+                {"clave": f"«{clave}» ya se escribe así para la unidad {owners[key]}."}
+            )
+        new_aliases = []
+        for spelling in [key, *spellings]:
+            folded = fold(spelling)
+            if not folded or folded in new_aliases:
+                continue
+            owner = owners.get(folded)
+            if owner is not None and owner != key:
+                raise ValidationFailed.from_errors({"alias": f"«{spelling}» ya es de la unidad {owner}."})
+            if owner is None:
+                new_aliases.append(folded)
+        if unit is None:
+            unit = Unidad(clave=key, nombre=(nombre or clave).strip()[:40], activo=True)
+            session.add(unit)
+            accion, cambios = "crear", {"clave": [None, key], "nombre": [None, unit.nombre]}
+        else:
+            accion, cambios = "editar", {}
+            if nombre and nombre.strip() != unit.nombre:
+                cambios["nombre"] = [unit.nombre, nombre.strip()]
+                unit.nombre = nombre.strip()
+        for folded in new_aliases:
+            unit.alias.append(UnidadAlias(alias=folded))
+        if new_aliases:
+            cambios["alias"] = [None, ", ".join(new_aliases)]
+        session.flush()
+        if cambios:
+            audit.log(actor, accion, "unidad", unit.id, cambios)
+    return unit
+
+
+def set_unit_active(unit_id: int, activo: bool, actor) -> Unidad:
+    """Soft delete: an inactive unit no longer normalises spellings (they compare as written)."""
+    with write_transaction() as session:
+        unit = session.get(Unidad, unit_id)
+        if unit is None:
+            raise NotFound(f"No existe la unidad con ID {unit_id}.")
+        if unit.activo != activo:
+            audit.log(actor, "editar", "unidad", unit.id, {"activo": [unit.activo, activo]})
+            unit.activo = activo
+    return unit

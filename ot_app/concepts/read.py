@@ -121,7 +121,13 @@ def units() -> list[dict]:
         select(Unidad).order_by(Unidad.clave).options(db.selectinload(Unidad.alias))
     ).all()
     return [
-        {"clave": u.clave, "nombre": u.nombre, "activo": u.activo, "alias": [a.alias for a in u.alias]}
+        {
+            "id": u.id,
+            "clave": u.clave,
+            "nombre": u.nombre,
+            "activo": u.activo,
+            "alias": [a.alias for a in u.alias],
+        }
         for u in rows
     ]
 

@@ -11,9 +11,10 @@ from ..annexes import commands as annex_commands
 from ..auth.security import requires_role
 from ..errors import fail
 from ..exports import download
-from ..service_errors import ServiceError
-from ..views import action_error, render, with_toast
+from ..service_errors import ServiceError, ValidationFailed
+from ..views import action_error, render, wants_fragment, with_toast
 from . import commands, read
+from .forms import UnidadActivoForm, UnidadForm
 
 bp = Blueprint("concepts", __name__, url_prefix="/catalogos/conceptos")
 
@@ -28,7 +29,16 @@ def _catalogs():
 @bp.get("")
 def lista():
     f = read.Filtro.from_args(request.args)
-    return render("catalogs/conceptos.html", "catalogs/_conceptos_rows.html", f=f, datos=read.page(f))
+    if wants_fragment():
+        return render("catalogs/conceptos.html", "catalogs/_conceptos_rows.html", f=f, datos=read.page(f))
+    # The whole page also shows the units catalog (how spellings are normalised).
+    return render(
+        "catalogs/conceptos.html",
+        "catalogs/_conceptos_rows.html",
+        f=f,
+        datos=read.page(f),
+        unidades=read.units(),
+    )
 
 
 @bp.post("/importar")
@@ -58,6 +68,39 @@ def convertir(concept_id: int):
     c = read.concept(concept_id)
     html = render_template("catalogs/_concepto_row.html", c=c, selected=True)
     return with_toast(html, f"«{c['partida']}» es ahora un concepto ordinario.")
+
+
+def _units_panel(vals=None, errores=None, status=200):
+    html = render_template(
+        "catalogs/_unidades.html", unidades=read.units(), vals=vals or {}, errores=errores or {}
+    )
+    return make_response(html, status)
+
+
+@bp.post("/unidades")
+@requires_role("admin")
+def unidad_guardar():
+    form = UnidadForm(formdata=request.form)
+    if not form.validate():
+        return _units_panel(request.form, form.first_errors(), 422)
+    try:
+        unit = commands.save_unit(form.clave.data, form.nombre.data, form.alias.data, current_user)
+    except ValidationFailed as err:
+        return _units_panel(request.form, err.errores, 422)
+    return with_toast(_units_panel(), f"Unidad {unit.clave} guardada.")
+
+
+@bp.post("/unidades/<int:unit_id>/activo")
+@requires_role("admin")
+def unidad_activo(unit_id: int):
+    form = UnidadActivoForm(formdata=request.form)
+    if not form.validate():
+        fail(400, next(iter(form.first_errors().values())))
+    try:
+        unit = commands.set_unit_active(unit_id, bool(form.activo.data), current_user)
+    except ServiceError as err:
+        return action_error(err)
+    return with_toast(_units_panel(), f"Unidad {unit.clave} {'activada' if unit.activo else 'desactivada'}.")
 
 
 @bp.get("/exportar")

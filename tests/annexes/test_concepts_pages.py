@@ -74,3 +74,85 @@ def test_pages_and_bad_arguments_are_never_a_500(app, admin_client):
         "/catalogos/conceptos?q=%25_",
     ):
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_the_page_shows_the_units_catalog_with_its_spellings(app, lector_client):
+    html = lector_client.get("/catalogos/conceptos").get_data(as_text=True)
+    units = html[html.index('id="unidades"') :]
+    assert "<td>DIA</td><td>Día</td>" in units and "PIEZA" in units
+
+
+def test_an_admin_adds_a_unit_with_its_spellings_and_the_import_then_knows_it(
+    app, admin_client, editor_client
+):
+    from ot_app.annexes.pipeline import analyze
+    from ot_app.concepts.units import alias_map
+
+    assert (
+        editor_client.auth.post(
+            "/catalogos/conceptos/unidades", data={"clave": "BTO"}, headers=HX
+        ).status_code
+        == 403
+    )
+    r = admin_client.auth.post(
+        "/catalogos/conceptos/unidades",
+        data={"clave": "BTO", "nombre": "Bulto", "alias": "BULTO, bultos"},
+        headers=HX,
+    )
+    assert r.status_code == 200 and "Unidad BTO guardada" in r.headers["HX-Trigger"]
+    assert "<td>BTO</td><td>Bulto</td><td>BULTO, BULTOS</td>" in r.get_data(as_text=True)
+    rows = [["2.9.", "Cemento", "Bultos", 5, None]]
+    with app.app_context():
+        report = analyze(
+            "c.xlsx", contract({"C-2-CR": (ORDINARY, rows)}), "catalogo", reference={"aliases": alias_map()}
+        )
+        assert report.advertencias == [] and report.lines[0].clave_unidad == "BTO"
+        from ot_app.models import ActividadLog, Unidad
+
+        unit = db.session.scalar(select(Unidad).where(Unidad.clave == "BTO"))
+        log = db.session.scalar(select(ActividadLog).where(ActividadLog.entidad == "unidad"))
+        assert (log.accion, log.entidad_id, log.cambios["alias"]) == (
+            "crear",
+            unit.id,
+            [None, "BTO, BULTO, BULTOS"],
+        )
+
+
+def test_a_spelling_of_another_unit_is_refused_beside_its_field(app, admin_client):
+    r = admin_client.auth.post(
+        "/catalogos/conceptos/unidades", data={"clave": "BTO", "alias": "Día"}, headers=HX
+    )
+    html = r.get_data(as_text=True)
+    assert (
+        r.status_code == 422 and 'id="unidad-alias-error"' in html and "«Día» ya es de la unidad DIA." in html
+    )
+    r = admin_client.auth.post("/catalogos/conceptos/unidades", data={"clave": "PIEZA"}, headers=HX)
+    assert r.status_code == 422 and "ya se escribe así para la unidad PZA" in r.get_data(as_text=True)
+    r = admin_client.auth.post("/catalogos/conceptos/unidades", data={"clave": ""}, headers=HX)
+    assert r.status_code == 422 and "La clave de la unidad es obligatoria." in r.get_data(as_text=True)
+
+
+def test_a_deactivated_unit_no_longer_normalises_and_is_logged(app, admin_client):
+    from ot_app.concepts.units import alias_map, normalise
+    from ot_app.models import ActividadLog, Unidad
+
+    with app.app_context():
+        pza = db.session.scalar(select(Unidad.id).where(Unidad.clave == "PZA"))
+    r = admin_client.auth.post(
+        f"/catalogos/conceptos/unidades/{pza}/activo", data={"activo": "0"}, headers=HX
+    )
+    assert r.status_code == 200 and "desactivada" in r.headers["HX-Trigger"]
+    with app.app_context():
+        assert normalise("PIEZA", alias_map()) == "PIEZA"
+        log = db.session.scalar(select(ActividadLog).where(ActividadLog.entidad == "unidad"))
+        assert (log.entidad_id, log.cambios) == (pza, {"activo": [True, False]})
+    assert (
+        admin_client.auth.post(
+            "/catalogos/conceptos/unidades/999999/activo", data={"activo": "1"}, headers=HX
+        ).status_code
+        == 404
+    )
+    assert (
+        admin_client.auth.post(f"/catalogos/conceptos/unidades/{pza}/activo", data={}, headers=HX).status_code
+        == 400
+    )

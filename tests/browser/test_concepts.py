@@ -44,3 +44,5 @@ def test_import_the_catalog_find_a_concept_from_the_keyboard_and_convert_a_pue(
     expect(rows.first).to_contain_text("Ordinario")
     expect(rows.first.locator("button", has_text="Convertir a ordinario")).to_have_count(0)
     screenshot(page, "catalogo-conceptos", full_page=False)
+    page.select_option("#filtro-tipo", "pue")  # the converted concept is no longer a PUE
+    expect(page.locator("#conceptos-rows")).to_contain_text("Nada coincide con «grúa»")

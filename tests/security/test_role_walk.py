@@ -23,7 +23,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from ot_app.extensions import db
-from ot_app.models import Concepto, OTDetalle, PasoOt, PTEDetalle, ReglaPaso
+from ot_app.models import Concepto, OTDetalle, PasoOt, PTEDetalle, ReglaPaso, Unidad
 from ot_app.orders import commands as ot_commands
 from ot_app.pte import commands as pte_commands
 from tests import factories
@@ -147,6 +147,8 @@ ACCESS: dict[str, str] = {
     "concepts.exportar": READ,
     "concepts.importar": EDIT,
     "concepts.convertir": EDIT,
+    "concepts.unidad_guardar": ADMIN,  # the units catalog, like every catalog: admins write
+    "concepts.unidad_activo": ADMIN,
     "api.conceptos": READ,
     "api.conceptos_importar": EDIT,
     "api.conceptos_convertir": EDIT,
@@ -184,6 +186,7 @@ def _url_values(d: dict) -> dict[str, object]:
         "filename": "css/app.css",
         "kind": "pte",
         "concept_id": d["concepto"],
+        "unit_id": d["unidad"],
     }
 
 
@@ -242,6 +245,7 @@ def dataset(app):
             "otro_usuario": otro.id,
             "token": token.id,
             "concepto": concepto.id,
+            "unidad": db.session.scalar(select(Unidad.id).order_by(Unidad.id)),
         }
 
 
