@@ -47,6 +47,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .auth import security
     from .catalogs import bp as catalogs_bp
     from .dashboard import bp as dashboard_bp
+    from .concepts.routes import bp as concepts_bp
     from .errors import register_error_handlers
     from .main import bp as main_bp
     from .orders import bp as orders_bp
@@ -66,6 +67,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(annexes_bp)
+    app.register_blueprint(concepts_bp)
 
     from .cli import register_cli
 

@@ -19,6 +19,9 @@ def register_cli(app):
     from .annexes.cli import importar_anexo
 
     app.cli.add_command(importar_anexo)
+    from .concepts.cli import importar_catalogo
+
+    app.cli.add_command(importar_catalogo)
 
 
 @click.command("seed")

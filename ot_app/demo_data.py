@@ -81,6 +81,9 @@ def _catalog(model, names: list[str]) -> list:
 
 
 def load_demo() -> int:
+    from .concepts.demo import load_demo_catalog
+
+    load_demo_catalog()  # the contract's concept catalog (issue 15); idempotent by itself
     if db.session.scalar(select(PTEHeader.id).where(PTEHeader.oficio_pte.like("PEP-DEMO-%")).limit(1)):
         return 0
     rnd = random.Random(2026)  # noqa: S311 - demo data, not security

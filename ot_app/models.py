@@ -614,3 +614,75 @@ class AnexoRenglon(db.Model):
     programa: Mapped[dict | None] = mapped_column(JSON)  # sábana: {"2025-10-01": "1", ...}
 
     revision: Mapped[AnexoRevision] = relationship(back_populates="lineas")
+
+
+class TipoConcepto(StrEnum):
+    """A contract concept is ordinary (the contract's own price) or a PUE (precio unitario
+    extraordinario, sanctioned later; it may be converted to ordinary)."""
+
+    ORDINARIO = "ordinario"
+    PUE = "pue"
+
+
+class Unidad(db.Model):
+    """A unit of the units catalog: `clave` is the canonical spelling (folded, as units compare),
+    `nombre` how the pages show it; its aliases are the other spellings seen in files."""
+
+    __tablename__ = "unidad"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clave: Mapped[str] = mapped_column(String(40), unique=True)
+    nombre: Mapped[str] = mapped_column(String(40))
+    activo: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+
+    alias: Mapped[list[UnidadAlias]] = relationship(
+        back_populates="unidad", order_by="UnidadAlias.alias", cascade="all, delete-orphan"
+    )
+
+
+class UnidadAlias(db.Model):
+    """Another spelling of a unit (DIA, DÍA, Día → DIA; M², M2 → M2), stored folded: unique, so a
+    spelling means one unit."""
+
+    __tablename__ = "unidad_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_unidad: Mapped[int] = mapped_column(ForeignKey("unidad.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(40), unique=True)
+
+    unidad: Mapped[Unidad] = relationship(back_populates="alias")
+
+
+class Concepto(db.Model):
+    """A concept of the contract's catalog (issue 15): its sub-anexo (C-2 … C-6), partida, text,
+    unit and unit prices per currency; ordinary or PUE (with its FECHA SANCION and estatus).
+    `clave` is the SHA-256 of its key (anexo, partida, concepto normalised). Never hard-deleted:
+    a concept missing from a re-import becomes inactive."""
+
+    __tablename__ = "concepto"
+    __table_args__ = (Index("ix_concepto_partida", "partida"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clave: Mapped[str] = mapped_column(String(64), unique=True)
+    anexo: Mapped[str] = mapped_column(String(40), default="")
+    partida: Mapped[str] = mapped_column(String(60))
+    concepto: Mapped[str] = mapped_column(Text)
+    unidad: Mapped[str] = mapped_column(String(40))  # as the file writes it
+    id_unidad: Mapped[int | None] = mapped_column(ForeignKey("unidad.id"))
+    pu_mxn: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    pu_usd: Mapped[Decimal] = mapped_column(Numeric(18, 4))
+    tipo: Mapped[str] = mapped_column(String(12), default=TipoConcepto.ORDINARIO.value)
+    fecha_sancion: Mapped[date | None] = mapped_column(Date)
+    estatus: Mapped[str] = mapped_column(String(60), default="")
+    capitulo: Mapped[str | None] = mapped_column(String(60))
+    subencabezado: Mapped[str | None] = mapped_column(Text)
+    hoja: Mapped[str | None] = mapped_column(String(100))
+    fila: Mapped[int | None] = mapped_column(Integer)
+    activo: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # A PUE converted to ordinary by a person: a later PUE list does not turn it back.
+    convertido_en: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+
+    unidad_catalogo: Mapped[Unidad | None] = relationship()

@@ -150,6 +150,9 @@ def seed_base() -> int:
             added += 1
     db.session.flush()
     _fix_sequences()
+    from .concepts.units import seed_units  # the units catalog (issue 15): no fixed ids
+
+    added += seed_units()
     return added
 
 

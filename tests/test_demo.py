@@ -59,10 +59,19 @@ def test_demo_is_idempotent_and_realistic(app, runner):
         assert (len(diff["agregados"]), len(diff["eliminados"]), len(diff["cambiados"])) == (1, 1, 2)
         grid = annex_read.sabana_grid(annexed[0], None, 1, None)
         assert len(grid["lineas"]) == 3 and len(grid["semanas"]) >= 4 and grid["total"] != "0"
+        # issue 15: a small contract catalog, ordinary and PUE concepts, so its page shows data
+        from ot_app.models import Concepto
+
+        tipos = dict(
+            db.session.execute(db.select(Concepto.tipo, db.func.count()).group_by(Concepto.tipo)).all()
+        )
+        assert tipos["ordinario"] >= 10 and tipos["pue"] >= 2
+        concepts = db.session.scalar(db.select(db.func.count()).select_from(Concepto))
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(OTE)) == ots
+        assert db.session.scalar(db.select(db.func.count()).select_from(Concepto)) == concepts
 
 
 def test_demo_if_empty_skips_when_there_are_ots(app, runner):

@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from ot_app.annexes.commands import import_annex
 from ot_app.extensions import db
-from ot_app.models import OTDetalle, PasoPte, PTEDetalle, ReglaPasoPte
+from ot_app.models import Concepto, OTDetalle, PasoPte, PTEDetalle, ReglaPasoPte, Unidad
 from ot_app.orders import commands
 from ot_app.pte import commands as pte_commands
 
@@ -74,6 +74,9 @@ BUDGET = [
     ("API pasos", "GET", "/api/ot/pasos?id={ot}", "api", None, 3),
     ("API versiones (lineage)", "GET", "/api/ot/versiones?id={ot}", "api", None, 3),
     ("API catalogos", "GET", "/api/catalogos/patios", "api", None, 2),
+    ("Concept catalog page", "GET", "/catalogos/conceptos", None, None, 5),
+    ("Concept catalog search", "GET", "/catalogos/conceptos?q=concepto&tipo=pue", HX, None, 3),
+    ("API conceptos", "GET", "/api/catalogos/conceptos?q=concepto", "api", None, 3),
     ("API pte listar", "GET", "/api/pte/listar", "api", None, 2),
     ("API pte obtener", "GET", "/api/pte/obtener?id={pte}", "api", None, 2),
     ("API pte pasos", "GET", "/api/pte/pasos?id={pte_lista}", "api", None, 3),
@@ -138,6 +141,21 @@ def build(app, n: int) -> dict:
         for i in range(n):
             db.session.add(PasoPte(descripcion=f"Paso de PTE {i:02d}", tipo=BUDGET_SET, orden=i))
         db.session.add(ReglaPasoPte(id_cliente=3, tipo_paso=BUDGET_SET))
+        # n concepts of the contract's catalog (PUE, with the unit's clave joined in).
+        dia = db.session.scalar(db.select(Unidad.id).where(Unidad.clave == "DIA"))
+        for i in range(n):
+            db.session.add(
+                Concepto(
+                    clave=f"budget-{i}",
+                    partida=f"1C-{i:03d}",
+                    concepto=f"Concepto {i}",
+                    unidad="DIA",
+                    id_unidad=dia,
+                    pu_mxn=1,
+                    pu_usd=0,
+                    tipo="pue",
+                )
+            )
         db.session.commit()
         lista = pte_commands.create_pte(
             {"oficio_pte": "PEP-BUDGET-PASOS", "descripcion": "Con lista de pasos", "id_cliente": 3}, None
@@ -215,6 +233,7 @@ def _reset(app):
 
     db.session.execute(db.delete(OTDetalle))
     db.session.execute(db.delete(PTEDetalle))
+    db.session.execute(db.delete(Concepto))
     db.session.execute(db.delete(ReglaPasoPte).where(ReglaPasoPte.tipo_paso == BUDGET_SET))
     db.session.execute(db.delete(PasoPte).where(PasoPte.tipo == BUDGET_SET))
     db.session.execute(db.update(OTE).values(ot_principal=None))

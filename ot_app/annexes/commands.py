@@ -65,7 +65,11 @@ def import_annex(ot_id: int, tipo: str, storage, confirmar: bool, actor) -> Repo
         report = Report(tipo, getattr(storage, "filename", None) or "", "")
         report.error(None, None, None, err.detalles, hoja=None)
         return report
-    report = analyze(upload.nombre, upload.data, tipo, bounds, reference=_reference(ot_id, tipo))
+    from ..concepts import match  # the contract's catalog, when loaded: lines are matched against it
+
+    report = analyze(
+        upload.nombre, upload.data, tipo, bounds, reference=_reference(ot_id, tipo), catalog=match.load()
+    )
     if confirmar and report.ok:
         # Stored before the transaction: content-addressed, so a failed write leaves at most an
         # unreferenced copy, never a revision without its file.

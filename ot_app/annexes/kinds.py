@@ -106,6 +106,7 @@ class AnexoC:
 
     def __init__(self, reference=None):
         self.reference = reference
+        self.catalog = None  # the contract's concept catalog (concepts/match.py), when loaded
         self.sheet = None
         self.skip_rows = False  # the layout itself is wrong: the rows would only repeat it
 
@@ -203,6 +204,8 @@ class AnexoC:
         if self.keys(report, cells, line):
             report.lines.append(line)
             self.since_subtotal.append(line)
+            if self.catalog is not None:
+                self.catalog.check(cells, line)
 
     def keys(self, report: Report, cells: RowReader, line: Line) -> bool:
         key = rules.line_key(line.anexo, line.partida, line.concepto)
@@ -288,4 +291,13 @@ class AnexoC:
 
 from .sabana import Sabana  # noqa: E402  (a kind built on AnexoC)
 
-KINDS = {"anexo_c": AnexoC, "sabana": Sabana}
+KINDS = {"anexo_c": AnexoC, "sabana": Sabana}  # an OT's annexes
+
+
+def _all_kinds() -> dict:
+    from ..concepts.kind import Catalogo  # the contract's catalog: not an OT's annex
+
+    return {**KINDS, Catalogo.tipo: Catalogo}
+
+
+ALL_KINDS = _all_kinds()

@@ -40,6 +40,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "totales": ("TOTALES",),
     "ok": ("OK",),
     "fecha_sancion": ("FECHA SANCION", "FECHA DE SANCION"),
+    # The contract's catalog: heading levels flattened into columns, and a PUE's status.
+    "id_padre": ("ID PADRE",),
+    "id_madre": ("ID MADRE",),
+    "id_hijo": ("ID HIJO",),
+    "estatus": ("ESTATUS", "STATUS", "ESTATUS PUE"),
 }
 _LOOKUP = {fold(s): role for role, spellings in SYNONYMS.items() for s in spellings}
 LABELS = {
@@ -53,6 +58,7 @@ LABELS = {
     "importe_usd": "IMPORTE USD",
     "totales": "TOTALES",
     "fecha_sancion": "FECHA SANCION",
+    "id_hijo": "ID HIJO",
 }
 
 

@@ -8,7 +8,7 @@ import itertools
 import logging
 
 from .detect import TOO_LARGE, Limits, detect
-from .kinds import KINDS
+from .kinds import ALL_KINDS
 from .layout import choose_sheet
 from .readers import open_workbook
 from .report import Report
@@ -20,11 +20,15 @@ PREVIEW_ROWS = 50
 PREVIEW_COLUMNS = 60
 
 
-def analyze(nombre: str, data: bytes, tipo: str, limits: Limits | None = None, reference=None) -> Report:
+def analyze(
+    nombre: str, data: bytes, tipo: str, limits: Limits | None = None, reference=None, catalog=None
+) -> Report:
     """`reference`: what the kind checks against outside the file (the sábana: the quantities of
-    the OT's current Anexo C by key), given by commands.py; None when there is nothing."""
+    the OT's current Anexo C by key), given by commands.py; None when there is nothing.
+    `catalog`: the contract's concept catalog the lines are matched against (None: not loaded)."""
     limits = limits or Limits()
-    kind = KINDS[tipo](reference)
+    kind = ALL_KINDS[tipo](reference)
+    kind.catalog = catalog
     report = Report(tipo, nombre, hashlib.sha256(data).hexdigest())
     try:
         report.formato = detect(data, limits)
@@ -55,6 +59,9 @@ def analyze(nombre: str, data: bytes, tipo: str, limits: Limits | None = None, r
 
 
 def _read(report: Report, kind, workbook, limits: Limits) -> None:
+    if hasattr(kind, "read_workbook"):  # a kind of many sheets (the contract's catalog)
+        kind.read_workbook(report, workbook, limits)
+        return
     sheet, layout, pending, rest = choose_sheet(workbook, kind.sheet_names, kind.requirement)
     report.hoja, report.fila_encabezado = layout.hoja, layout.fila_encabezado
     kind.sheet = sheet

@@ -117,6 +117,7 @@ class Report:
     # header's names: the page's preview marks the offending cells in them (see preview.py).
     preview: dict[int, list] = field(default_factory=dict)
     preview_header: list = field(default_factory=list)
+    resumen: str | None = None  # what a confirmation did, when a kind says it otherwise (catalog)
 
     def error(self, fila, columna, valor, mensaje, hoja=..., col=None):
         self._add(self.errores, "errores_omitidos", hoja, fila, columna, valor, mensaje, col)
@@ -150,6 +151,8 @@ class Report:
         if not self.ok:
             count = len(self.errores) + self.errores_omitidos
             return f"El archivo tiene {count} error{'es' if count != 1 else ''}: no se guardó nada."
+        if self.resumen:
+            return self.resumen
         if self.confirmado:
             return f"Anexo guardado como revisión {self.revision}."
         if self.advertencias:

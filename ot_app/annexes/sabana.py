@@ -160,6 +160,8 @@ class Sabana(AnexoC):
         )
         if self.keys(report, cells, line):
             report.lines.append(line)
+            if self.catalog is not None:
+                self.catalog.check(cells, line)
 
     def _volume(self, cells: RowReader, partida, concepto, unidad) -> Decimal | None:
         """The line's annex quantity: the sábana's own CANTIDAD column, else the OT's current

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from ot_app.extensions import db
-from ot_app.models import OTDetalle, PasoOt, PTEDetalle, ReglaPaso
+from ot_app.models import Concepto, OTDetalle, PasoOt, PTEDetalle, ReglaPaso, Unidad
 from ot_app.orders import commands as ot_commands
 from ot_app.pte import commands as pte_commands
 from tests import factories
@@ -152,6 +152,16 @@ ACCESS: dict[str, str] = {
     "api.ot_anexos_archivo": READ,
     "api.ot_anexos_exportar": READ,
     "api.ot_anexos_importar": EDIT,
+    # the contract's concept catalog (issue 15): lector reads, editor imports and converts
+    "concepts.lista": READ,
+    "concepts.exportar": READ,
+    "concepts.importar": EDIT,
+    "concepts.convertir": EDIT,
+    "concepts.unidad_guardar": ADMIN,  # the units catalog, like every catalog: admins write
+    "concepts.unidad_activo": ADMIN,
+    "api.conceptos": READ,
+    "api.conceptos_importar": EDIT,
+    "api.conceptos_convertir": EDIT,
 }
 
 # Query strings a read needs to answer 200 (they are part of the route's contract).
@@ -187,6 +197,8 @@ def _url_values(d: dict) -> dict[str, object]:
         "nombre": "patios",
         "filename": "css/app.css",
         "kind": "pte",
+        "concept_id": d["concepto"],
+        "unit_id": d["unidad"],
     }
 
 
@@ -222,6 +234,18 @@ def dataset(app):
         token, _ = factories.make_token(otro)
         db.session.commit()
         factories.make_annex(ot.id)  # so the annex reads (and the file download) answer 200
+        concepto = Concepto(
+            clave="walk",
+            anexo="",
+            partida="1C-1",
+            concepto="PUE",
+            unidad="DIA",
+            pu_mxn=1,
+            pu_usd=0,
+            tipo="pue",
+        )
+        db.session.add(concepto)
+        db.session.commit()
         return {
             "ot": ot.id,
             "pte": pte.id,
@@ -232,6 +256,8 @@ def dataset(app):
             "plantilla_paso": db.session.scalar(select(PasoOt.id).order_by(PasoOt.id)),
             "otro_usuario": otro.id,
             "token": token.id,
+            "concepto": concepto.id,
+            "unidad": db.session.scalar(select(Unidad.id).order_by(Unidad.id)),
         }
 
 
