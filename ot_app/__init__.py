@@ -46,8 +46,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .auth import security
     from .catalogs import bp as catalogs_bp
-    from .dashboard import bp as dashboard_bp
     from .concepts.routes import bp as concepts_bp
+    from .dashboard import bp as dashboard_bp
     from .errors import register_error_handlers
     from .main import bp as main_bp
     from .orders import bp as orders_bp
