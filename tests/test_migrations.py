@@ -74,6 +74,65 @@ def test_the_search_index_triggers_survive_every_migration_on_sqlite(tmp_path):
     assert {"ote_fts_ai", "ote_fts_au", "ote_fts_ad"} <= triggers
 
 
+FIRST_REVISION = "164ee0e25bf5"
+SAMPLE = {
+    "INT": 1,
+    "NUM": "1",
+    "DEC": "1",
+    "BOOL": 0,
+    "DATETIME": "2026-01-01 00:00:00",
+    "DATE": "2026-01-01",
+}
+
+
+def fill_one_row_per_table(conn) -> list[str]:
+    """One row in every table (id 1; every NOT NULL column without a default given a value of its
+    type; a foreign key pointing at its parent's row 1), as a database in use has."""
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"
+        )
+        if r[0] != "alembic_version" and not r[0].startswith(("sqlite_", "ote_fts"))
+    ]
+    for table in tables:
+        values = {}
+        for _, name, decl, notnull, default, pk in conn.execute(f"PRAGMA table_info('{table}')"):
+            if pk or (notnull and default is None):
+                kind = next((v for k, v in SAMPLE.items() if k in decl.upper()), None)
+                values[name] = kind if kind is not None else "x"
+        names = ", ".join(values)
+        conn.execute(
+            f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(values))})", list(values.values())
+        )
+    conn.commit()
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    return tables
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="a SQLite file: it belongs to the SQLite pass")
+def test_every_migration_upgrades_a_database_that_has_data_on_sqlite(tmp_path):
+    """The office upgrades a database full of OTs and steps, not an empty one: 7ac4b2d424b2 once
+    rebuilt paso_ot in batch mode and failed there with "FOREIGN KEY constraint failed"."""
+    import sqlite3
+
+    path = tmp_path / "con-datos.db"
+    url = f"sqlite:///{path}"
+    flask(url, "db", "upgrade", FIRST_REVISION)
+    with sqlite3.connect(path) as conn:
+        tables = fill_one_row_per_table(conn)
+    assert {"ote", "ot_detalle", "paso_ot"} <= set(tables)
+    flask(url, "db", "upgrade")
+    with sqlite3.connect(path) as conn:
+        for table in tables:
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 1, table
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert {"ote_fts_ai", "ote_fts_au", "ote_fts_ad"} <= triggers
+    check = flask(url, "db", "check")
+    assert "No new upgrade operations detected" in check.stdout + check.stderr
+
+
 @contextmanager
 def fresh_postgres_database():
     """A new, empty database on the test server, dropped afterwards."""

@@ -67,21 +67,21 @@ def upgrade():
     with op.batch_alter_table('pte_detalle', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pte_detalle_id_pte'), ['id_pte'], unique=False)
 
-    with op.batch_alter_table('ot_detalle', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('fecha_inicio', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('fecha_termino', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('fecha_entrega', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('entrega_auto', sa.Boolean(), server_default=sa.text('(false)'), nullable=False))
-        batch_op.add_column(sa.Column('entregable_url', sa.String(length=500), nullable=True))
-        batch_op.add_column(sa.Column('archivo_nombre', sa.String(length=255), nullable=True))
-        batch_op.add_column(sa.Column('archivo_tamano', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('archivo_sha256', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('archivo_tipo', sa.String(length=10), nullable=True))
-        batch_op.add_column(sa.Column('archivo_ruta', sa.String(length=300), nullable=True))
-
-    with op.batch_alter_table('paso_ot', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('peso', sa.Integer(), server_default=sa.text('1'), nullable=False))
-
+    # Plain ALTER TABLE ... ADD COLUMN with constant defaults, not batch mode: on SQLite, batch
+    # mode rebuilds a table (copy, DROP, rename) for a server default written as SQL text, and
+    # dropping paso_ot, which ot_detalle references, failed with "FOREIGN KEY constraint failed" on
+    # every database that had steps (an empty one, as in the tests, upgraded fine).
+    op.add_column('ot_detalle', sa.Column('fecha_inicio', sa.Date(), nullable=True))
+    op.add_column('ot_detalle', sa.Column('fecha_termino', sa.Date(), nullable=True))
+    op.add_column('ot_detalle', sa.Column('fecha_entrega', sa.Date(), nullable=True))
+    op.add_column('ot_detalle', sa.Column('entrega_auto', sa.Boolean(), server_default='0', nullable=False))
+    op.add_column('ot_detalle', sa.Column('entregable_url', sa.String(length=500), nullable=True))
+    op.add_column('ot_detalle', sa.Column('archivo_nombre', sa.String(length=255), nullable=True))
+    op.add_column('ot_detalle', sa.Column('archivo_tamano', sa.Integer(), nullable=True))
+    op.add_column('ot_detalle', sa.Column('archivo_sha256', sa.String(length=64), nullable=True))
+    op.add_column('ot_detalle', sa.Column('archivo_tipo', sa.String(length=10), nullable=True))
+    op.add_column('ot_detalle', sa.Column('archivo_ruta', sa.String(length=300), nullable=True))
+    op.add_column('paso_ot', sa.Column('peso', sa.Integer(), server_default='1', nullable=False))
 
 
 def downgrade():
