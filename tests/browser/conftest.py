@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# `make test` runs the PostgreSQL pass beside this one, so both cores are busy: expectations wait
+# up to 15 s instead of Playwright's 5 s (a step that never happens still fails, only later).
+expect.set_options(timeout=15_000)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -138,6 +141,8 @@ def browser_login(app, live_server):
         page.get_by_label("Contraseña", exact=True).press("Enter")
         expect(page).to_have_url(f"{live_server}/")
         expect(page.locator("header")).to_be_visible()
+        # The keyboard map is attached by the page's scripts: a key pressed before they ran is lost.
+        page.wait_for_load_state("load")
         return page
 
     return login
