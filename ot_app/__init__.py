@@ -37,6 +37,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from . import (
+        data_version,  # noqa: F401  (its session events count every write)
         files,
         input_guard,
         models,  # noqa: F401  (register the tables with the metadata)

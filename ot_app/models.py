@@ -547,6 +547,16 @@ class ActividadLog(db.Model):
     ip: Mapped[str | None] = mapped_column(String(45))
 
 
+class VersionDatos(db.Model):
+    """One row: a counter every transaction that writes the data bumps as it commits
+    (data_version.py). Figures computed over all the OTs are cached per worker under it."""
+
+    __tablename__ = "version_datos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class TipoAnexo(StrEnum):
     """The kinds of annex an OT imports (shared/annexes.md); `programa` comes with scheduling."""
 

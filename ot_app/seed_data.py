@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from . import data_version
 from .extensions import db
 from .models import (
     Cliente,
@@ -120,6 +121,7 @@ def seed_base() -> int:
     ):
         added += _ensure(model, rows)
     db.session.flush()
+    data_version.ensure_row()
 
     pasos = [(i, d, 5) for i, d in enumerate(PASOS_5, start=1)]
     pasos += [(i, d, 18) for i, d in enumerate(PASOS_18, start=101)]

@@ -1,0 +1,112 @@
+"""The data version: a counter that every transaction writing the data bumps as it commits, and a
+per-worker cache of figures computed over all the OTs (the dashboard, the list's totals), keyed on
+it. Reading the counter is one primary-key lookup; recomputing the dashboard over 100,000 OTs is a
+second. Every write path goes through a Session (services, imports, the CLI), so session events
+see them all, and a write shows up on the very next request in every worker, since each worker
+reads the counter from the database.
+
+The counter is bumped last, just before COMMIT: the row lock is held only for the commit itself,
+so two writers never wait on each other in opposite orders (a chain lock, then the counter)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from flask import current_app
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from .extensions import db
+from .models import VersionDatos
+
+# Writes that change nothing a cached figure shows: logins, token use, the audit trail (which
+# always comes with a real write), the counter itself.
+IGNORED = frozenset({"usuario", "api_token", "actividad_log", "version_datos"})
+_WROTE = "ot_wrote_data"
+MAX_ENTRIES = 256
+
+
+def _tables(obj) -> str:
+    return getattr(getattr(obj, "__table__", None), "name", "")
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session, _context):
+    if session.info.get(_WROTE):
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if _tables(obj) not in IGNORED:
+            session.info[_WROTE] = True
+            return
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state):
+    # Bulk INSERT/UPDATE/DELETE statements (executemany of annex lines, bulk actions).
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", "") not in IGNORED:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session):
+    session.flush()  # what is still pending flags itself
+    if not session.info.pop(_WROTE, False):
+        return
+    bumped = session.execute(update(VersionDatos).where(VersionDatos.id == 1).values(n=VersionDatos.n + 1))
+    if bumped.rowcount == 0:  # a database made by create_all without seeding
+        session.add(VersionDatos(id=1, n=1))
+        session.flush()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session):
+    session.info.pop(_WROTE, None)
+
+
+def ensure_row() -> None:
+    """The counter's row (the migration inserts it; seed_base does for a create_all database)."""
+    if db.session.get(VersionDatos, 1) is None:
+        db.session.add(VersionDatos(id=1, n=0))
+
+
+def current() -> int:
+    return db.session.scalar(select(VersionDatos.n).where(VersionDatos.id == 1)) or 0
+
+
+class _Cache:
+    """The figures of one data version; a newer version empties it."""
+
+    def __init__(self):
+        self.version = -1
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+
+def cached(name: str, args: Hashable, compute: Callable):
+    """`compute()` once per (name, args, data version) in this worker. Inside a transaction that
+    has written and not committed, the figures must include its own writes: computed, not kept."""
+    session = db.session()
+    if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+        return compute()
+    cache = current_app.extensions.setdefault("ot_data_cache", _Cache())
+    version = current()
+    key = (name, args)
+    with cache.lock:
+        if version != cache.version:
+            cache.entries.clear()
+            cache.version = version
+        elif key in cache.entries:
+            cache.entries.move_to_end(key)
+            return cache.entries[key]
+    value = compute()
+    with cache.lock:
+        if cache.version == version:
+            cache.entries[key] = value
+            if len(cache.entries) > MAX_ENTRIES:
+                cache.entries.popitem(last=False)
+    return value
