@@ -15,7 +15,7 @@ from ..orders.read import SORTS
 from ..orders.serialize import Advertencia, Omitida, OTDatos, OTFila, Paso, Versiones
 from ..service_errors import ValidationFailed
 from . import steps as steps_api
-from .request import body_id, body_values, query_id, validated
+from .request import body_id, body_values, query_id, read_form, validated
 from .spec import (
     CREADA,
     CREATE_CODES,
@@ -103,7 +103,8 @@ LIST_PARAMS = (
 )
 @requires_role("editor")
 def ot_crear():
-    result = commands.create_order(validated(OTForm), current_user)
+    values, errors = read_form(OTForm)
+    result = commands.create_order(values, current_user, errors)
     return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, id_nuevo=result.ot.id)
 
 
@@ -136,7 +137,8 @@ def ot_editar():
     raw = body_values()
     if not raw.get("id", "").strip():  # before the form, which would only say the id is not valid
         raise ValidationFailed("ID del OT no proporcionado", {"id": "ID del OT no proporcionado"})
-    result = commands.update_order(validated(OTForm, partial=True, formdata=raw), current_user)
+    values, errors = read_form(OTForm, partial=True, formdata=raw)
+    result = commands.update_order(values, current_user, errors)
     return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, version=result.ot.version)
 
 

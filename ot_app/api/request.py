@@ -69,14 +69,25 @@ def validated(form_class, partial: bool = False, formdata: MultiDict | None = No
     error is a ValidationFailed, which the API answers as a 400 naming each field.
 
     `partial`: the fields absent from the body are absent from the values (they keep theirs)."""
+    values, errors = read_form(form_class, partial, formdata)
+    if errors:
+        raise ValidationFailed.from_errors(errors)
+    return values
+
+
+def read_form(form_class, partial: bool = False, formdata: MultiDict | None = None) -> tuple[dict, dict]:
+    """The values and the field errors, not raised: a service that takes `field_errors` adds its
+    rules' and refuses them all at once (one request, one round of messages, as on the pages)."""
     formdata = body_values() if formdata is None else formdata
     form = form_class(formdata=formdata, partial=partial)
     wrong_types = _json_type_errors(form, getattr(formdata, "kinds", {}))
-    if wrong_types:
-        raise ValidationFailed.from_errors(wrong_types)
-    if not form.validate():
-        raise ValidationFailed.from_errors(form.first_errors())
-    return form.present_values()
+    form.validate()
+    errors = {**form.first_errors(), **wrong_types}
+    # In the form's field order, as the pages list them (the first is the envelope's message).
+    order = {f.name: i for i, f in enumerate(form)}
+    # A refused JSON type is not a value at all (true is not the id 1): the service never sees it.
+    values = {k: v for k, v in form.present_values().items() if k not in wrong_types}
+    return values, dict(sorted(errors.items(), key=lambda kv: order.get(kv[0], len(order))))
 
 
 def _json_type_errors(form, kinds: dict[str, str]) -> dict[str, str]:

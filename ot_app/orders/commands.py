@@ -384,6 +384,8 @@ def update_order(values: dict, actor: Usuario | None, field_errors: dict | None 
     """Edit an OT: absent fields keep their value; a stale `version` is a conflict."""
     ot_id = values.get("id")
     if not ot_id:
+        if field_errors and "id" in field_errors:  # an id that is not one: no OT to check rules on
+            raise ValidationFailed.from_errors({"id": field_errors["id"], **field_errors})
         raise ValidationFailed("ID del OT no proporcionado", {"id": "ID del OT no proporcionado"})
     try:
         with write_transaction():

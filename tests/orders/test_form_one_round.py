@@ -55,3 +55,39 @@ def test_a_reprogramming_without_its_initial_ot_is_said_with_the_other_errors(ed
     errors = errors_of(r)
     assert errors["descripcion_trabajo"] == "La descripción del trabajo es obligatoria."
     assert errors["ot_principal"] == "Para una reprogramación, debe seleccionar la OT Inicial."
+
+
+# The API answers the same way: one request, every error (the first is the envelope's message,
+# the seed's text, so old clients still read it).
+
+
+def test_the_api_says_the_form_and_the_rules_errors_in_one_answer(app, api, base):
+    data = {
+        "id_tipo": "4",
+        "id_frente": "1",
+        "id_estatus_ot": "1",
+        "orden_trabajo": "",
+        "monto_mxn": "muchos",
+    }
+    r = api.post("/api/ot/crear", data=data)
+    assert r.status_code == 400
+    body = r.get_json()
+    assert body["detalles"] == "El Folio de la OT es obligatorio"
+    errors = body["errores"]
+    assert errors["id_patio"] == "En un frente de Tierra el patio es obligatorio."  # a rule's
+    assert errors["id_pte_header"] == "La PTE padre es obligatoria."
+    assert "monto_mxn" in errors and "descripcion_trabajo" in errors  # the form's
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(OTE)) == 0
+
+
+def test_the_api_edit_says_a_wrong_json_type_with_the_rules_errors(app, api, base):
+    created = api.post("/api/ot/crear", data=base.payload())
+    assert created.status_code == 200, created.get_json()
+    with app.app_context():
+        ot_id = db.session.scalar(db.select(OTE.id))
+    r = api.post("/api/ot/editar", json={"id": str(ot_id), "descripcion_trabajo": 5, "id_patio": ""})
+    assert r.status_code == 400
+    errors = r.get_json()["errores"]
+    assert errors["descripcion_trabajo"].endswith("debe ser un texto entre comillas, no un número.")
+    assert errors["id_patio"] == "En un frente de Tierra el patio es obligatorio."
