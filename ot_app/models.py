@@ -696,3 +696,28 @@ class Concepto(db.Model):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
 
     unidad_catalogo: Mapped[Unidad | None] = relationship()
+
+
+class ConceptoRevision(db.Model):
+    """One confirmed import of the contract's concept catalog: revision n, who, when, the file as
+    received (kept, so it can be downloaded again) and what it did. The catalog itself is updated
+    in place; each concept's changes are in the activity log."""
+
+    __tablename__ = "concepto_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, unique=True)
+    fecha: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    id_usuario: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+    usuario: Mapped[str] = mapped_column(String(80), default="")
+    archivo_nombre: Mapped[str] = mapped_column(String(255))
+    archivo_tamano: Mapped[int] = mapped_column(Integer)
+    archivo_sha256: Mapped[str] = mapped_column(String(64))
+    archivo_tipo: Mapped[str] = mapped_column(String(10), default="")
+    archivo_ruta: Mapped[str] = mapped_column(String(200))
+    formato: Mapped[str] = mapped_column(String(10))
+    renglones: Mapped[int] = mapped_column(Integer, default=0)
+    nuevos: Mapped[int] = mapped_column(Integer, default=0)
+    cambiados: Mapped[int] = mapped_column(Integer, default=0)
+    desactivados: Mapped[int] = mapped_column(Integer, default=0)
+    sin_cambio: Mapped[int] = mapped_column(Integer, default=0)

@@ -140,6 +140,20 @@ def make_annex(ot_id, rows=None, tipo="anexo_c"):
     return report
 
 
+def make_catalog_import(actor=None):
+    """A confirmed import of the contract's concept catalog (revision n + 1), through the real service."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from ot_app.concepts.commands import import_catalog
+    from tests.annexes.concept_builders import contract
+
+    report = import_catalog(FileStorage(io.BytesIO(contract()), "contrato.xlsx"), True, actor)
+    assert report.ok, report.errores
+    return report
+
+
 def complete_checklist(pte_id, actor=None):
     """Every step of a PTE's checklist Completado through the real service (its sub-steps first: a
     step with sub-steps follows them), so the PTE may parent an OT."""

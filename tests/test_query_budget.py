@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from ot_app.annexes.commands import import_annex
 from ot_app.extensions import db
-from ot_app.models import Concepto, OTDetalle, PasoPte, PTEDetalle, ReglaPasoPte, Unidad
+from ot_app.models import Concepto, ConceptoRevision, OTDetalle, PasoPte, PTEDetalle, ReglaPasoPte, Unidad
 from ot_app.orders import commands
 from ot_app.pte import commands as pte_commands
 
@@ -76,7 +76,10 @@ BUDGET = [
     ("API pasos", "GET", "/api/ot/pasos?id={ot}", "api", None, 3),
     ("API versiones (lineage)", "GET", "/api/ot/versiones?id={ot}", "api", None, 3),
     ("API catalogos", "GET", "/api/catalogos/patios", "api", None, 2),
-    ("Concept catalog page", "GET", "/catalogos/conceptos", None, None, 5),
+    ("Concept catalog page", "GET", "/catalogos/conceptos", None, None, 6),
+    ("Concept catalog revisions", "GET", "/catalogos/conceptos/revisiones", HX, None, 2),
+    ("API concept revisions", "GET", "/api/catalogos/conceptos/revisiones", "api", None, 2),
+    ("API units", "GET", "/api/catalogos/unidades", "api", None, 3),
     ("Concept catalog search", "GET", "/catalogos/conceptos?q=concepto&tipo=pue", HX, None, 3),
     ("API conceptos", "GET", "/api/catalogos/conceptos?q=concepto", "api", None, 3),
     ("API pte listar", "GET", "/api/pte/listar", "api", None, 2),
@@ -143,6 +146,18 @@ def build(app, n: int) -> dict:
         for i in range(n):
             db.session.add(PasoPte(descripcion=f"Paso de PTE {i:02d}", tipo=BUDGET_SET, orden=i))
         db.session.add(ReglaPasoPte(id_cliente=3, tipo_paso=BUDGET_SET))
+        # n imports of the catalog (its revisions panel).
+        for i in range(n):
+            db.session.add(
+                ConceptoRevision(
+                    n=i + 1,
+                    archivo_nombre=f"contrato {i}.xlsx",
+                    archivo_tamano=1000,
+                    archivo_sha256="0" * 64,
+                    archivo_ruta="catalogo/0",
+                    formato="xlsx",
+                )
+            )
         # n concepts of the contract's catalog (PUE, with the unit's clave joined in).
         dia = db.session.scalar(db.select(Unidad.id).where(Unidad.clave == "DIA"))
         for i in range(n):
@@ -236,6 +251,7 @@ def _reset(app):
     db.session.execute(db.delete(OTDetalle))
     db.session.execute(db.delete(PTEDetalle))
     db.session.execute(db.delete(Concepto))
+    db.session.execute(db.delete(ConceptoRevision))
     db.session.execute(db.delete(ReglaPasoPte).where(ReglaPasoPte.tipo_paso == BUDGET_SET))
     db.session.execute(db.delete(PasoPte).where(PasoPte.tipo == BUDGET_SET))
     db.session.execute(db.update(OTE).values(ot_principal=None))

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit, files
 from ..annexes import commands as annex_commands
@@ -23,7 +24,7 @@ from ..annexes.pipeline import analyze
 from ..annexes.report import Report
 from ..annexes.rules import fold, number_text
 from ..extensions import db
-from ..models import Concepto, TipoConcepto, Unidad, UnidadAlias, utcnow
+from ..models import Concepto, ConceptoRevision, TipoConcepto, Unidad, UnidadAlias, utcnow
 from ..service_errors import Conflict, NotFound, ValidationFailed
 from ..transactions import write_transaction
 from .kind import Catalogo, ConceptLine
@@ -125,15 +126,40 @@ def import_catalog(storage, confirmar: bool, actor) -> Report:
     report.resumen = plan(report.lines).summary(confirmed=False)
     if confirmar:
         stored = files.store_upload(upload, area=AREA)
-        report.resumen = _store(report, stored, actor).summary(confirmed=True)
+        try:
+            todo, report.revision = _store(report, stored, actor)
+        except IntegrityError as exc:  # two confirms took the same revision number: one waits
+            raise Conflict(
+                "Otra persona importó el catálogo al mismo tiempo. Revise el catálogo e inténtelo de nuevo."
+            ) from exc
+        report.resumen = todo.summary(confirmed=True)
         report.confirmado = True
     return report
 
 
-def _store(report: Report, stored: files.StoredFile, actor) -> Plan:
+def _store(report: Report, stored: files.StoredFile, actor) -> tuple[Plan, int]:
     with write_transaction() as session:
         # The plan again inside the transaction: what it changes is what is stored now.
         todo = plan(report.lines)
+        n = (session.scalar(select(func.max(ConceptoRevision.n))) or 0) + 1
+        session.add(
+            ConceptoRevision(
+                n=n,
+                id_usuario=getattr(actor, "id", None),
+                usuario=getattr(actor, "username", "") or "sistema",
+                archivo_nombre=stored.nombre,
+                archivo_tamano=stored.tamano,
+                archivo_sha256=stored.sha256,
+                archivo_tipo=stored.tipo,
+                archivo_ruta=stored.ruta,
+                formato=report.formato or "",
+                renglones=len(report.lines),
+                nuevos=len(todo.nuevos),
+                cambiados=len(todo.cambiados),
+                desactivados=len(todo.desactivados),
+                sin_cambio=todo.sin_cambio,
+            )
+        )
         ids = unit_ids()
         now = utcnow()
         user_id = getattr(actor, "id", None)
@@ -166,13 +192,14 @@ def _store(report: Report, stored: files.StoredFile, actor) -> Plan:
             "catalogo_conceptos",
             None,
             {
+                "revision": [None, n],
                 "archivo": [None, f"{stored.nombre} ({stored.tamano} bytes, sha256 {stored.sha256})"],
                 "nuevos": [None, len(todo.nuevos)],
                 "cambiados": [None, len(todo.cambiados)],
                 "desactivados": [None, len(todo.desactivados)],
             },
         )
-    return todo
+    return todo, n
 
 
 def convert_to_ordinary(concept_id: int, actor) -> Concepto:

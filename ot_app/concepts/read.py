@@ -1,5 +1,6 @@
 """Reads of the concept catalog: a page of concepts (search every word in partida, concept or unit;
-filter by tipo and state), one concept, the units, and the rows of the export."""
+filter by tipo and state), one concept, the units, the imports (revisions) and their files, and
+the rows of the export."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import func, or_, select
 from ..annexes.rules import fmt, number_text
 from ..exports import Column
 from ..extensions import db
-from ..models import Concepto, TipoConcepto, Unidad
+from ..models import Concepto, ConceptoRevision, TipoConcepto, Unidad
 from ..service_errors import NotFound
 
 PER_PAGE = 50
@@ -113,6 +114,46 @@ def concept(concept_id: int) -> dict:
     if row is None:
         raise NotFound(f"No existe el concepto con ID {concept_id}.")
     return _row(*row)
+
+
+def revisions() -> list[dict]:
+    """Every confirmed import of the catalog, the newest first (one statement)."""
+    rows = db.session.scalars(select(ConceptoRevision).order_by(ConceptoRevision.n.desc())).all()
+    return [
+        {
+            "n": r.n,
+            "fecha": r.fecha.isoformat(timespec="seconds") + "Z",  # UTC; pages print it with |fecha_hora
+            "usuario": r.usuario,
+            "archivo": r.archivo_nombre,
+            "tamano": r.archivo_tamano,
+            "sha256": r.archivo_sha256,
+            "formato": r.formato,
+            "renglones": r.renglones,
+            "nuevos": r.nuevos,
+            "cambiados": r.cambiados,
+            "desactivados": r.desactivados,
+            "sin_cambio": r.sin_cambio,
+        }
+        for r in rows
+    ]
+
+
+def stored_file(n: int | None):
+    """The file of revision `n` (None: the latest) as it was received."""
+    from ..files import StoredFile
+
+    stmt = select(ConceptoRevision)
+    stmt = stmt.where(ConceptoRevision.n == n) if n is not None else stmt.order_by(ConceptoRevision.n.desc())
+    rev = db.session.scalars(stmt.limit(1)).first()
+    if rev is None:
+        raise NotFound(
+            "El catálogo de conceptos no tiene esa revisión."
+            if n is not None
+            else "El catálogo de conceptos no se ha importado."
+        )
+    return StoredFile(
+        rev.archivo_nombre, rev.archivo_tamano, rev.archivo_sha256, rev.archivo_tipo, rev.archivo_ruta
+    )
 
 
 def units() -> list[dict]:

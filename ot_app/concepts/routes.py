@@ -10,7 +10,8 @@ from .. import files
 from ..annexes import commands as annex_commands
 from ..auth.security import requires_role
 from ..errors import fail
-from ..exports import download
+from ..exports import download, export_format
+from ..fields import parse_id
 from ..service_errors import ServiceError, ValidationFailed
 from ..views import action_error, render, wants_fragment, with_toast
 from . import commands, read
@@ -38,7 +39,24 @@ def lista():
         f=f,
         datos=read.page(f),
         unidades=read.units(),
+        revisiones=read.revisions(),
     )
+
+
+@bp.get("/revisiones")
+def revisiones():
+    """The imports panel alone (refreshed after a confirm), opened."""
+    return render_template("catalogs/_concepto_revisiones.html", revisiones=read.revisions(), abierto=True)
+
+
+@bp.get("/archivo")
+def archivo():
+    """A revision's file as it was received (the latest without `revision`)."""
+    try:
+        n = parse_id(request.args["revision"]) if request.args.get("revision", "").strip() else None
+    except ValueError:
+        fail(400, "El parámetro revision no es un número de revisión válido.")
+    return files.send_stored(read.stored_file(n))
 
 
 @bp.post("/importar")
@@ -105,8 +123,6 @@ def unidad_activo(unit_id: int):
 
 @bp.get("/exportar")
 def exportar():
-    formato = request.args.get("formato", "xlsx")
-    if formato not in ("xlsx", "csv"):
-        fail(400, "formato debe ser xlsx o csv")
+    formato = export_format(request.args)
     f = read.Filtro.from_args(request.args)
     return download("catalogo_conceptos", formato, "Conceptos", read.EXPORT_COLUMNS, read.export_rows(f))

@@ -1,4 +1,5 @@
-"""The concept catalog's shapes for the API and the OpenAPI document: a concept and a page of them."""
+"""The concept catalog's shapes for the API and the OpenAPI document: a concept, a page of them, an
+import (revision) and a unit."""
 
 from __future__ import annotations
 
@@ -33,3 +34,28 @@ class ConceptosPagina(Shape):
     total: Annotated[int, "Conceptos que cumplen el filtro (todas las páginas)."]
     pagina: int
     por_pagina: int
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionCatalogo(Shape):
+    n: int
+    fecha: Annotated[str, "UTC, ISO 8601."]
+    usuario: str
+    archivo: str
+    tamano: int
+    sha256: str
+    formato: str
+    renglones: int
+    nuevos: Annotated[int, "Conceptos que agregó."]
+    cambiados: Annotated[int, "Conceptos cuya unidad, P.U., tipo, fecha de sanción o estatus cambió."]
+    desactivados: Annotated[int, "Conceptos que faltaban en el archivo y pasaron a inactivos."]
+    sin_cambio: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnidadCatalogo(Shape):
+    id: int
+    clave: Annotated[str, "La unidad normalizada (DIA, M2, PZA…)."]
+    nombre: str
+    activo: bool
+    alias: Annotated[list[str], "Las escrituras que se leen como esta unidad (DÍA, Día, M²…)."]

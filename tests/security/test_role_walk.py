@@ -155,6 +155,8 @@ ACCESS: dict[str, str] = {
     # the contract's concept catalog (issue 15): lector reads, editor imports and converts
     "concepts.lista": READ,
     "concepts.exportar": READ,
+    "concepts.revisiones": READ,
+    "concepts.archivo": READ,
     "concepts.importar": EDIT,
     "concepts.convertir": EDIT,
     "concepts.unidad_guardar": ADMIN,  # the units catalog, like every catalog: admins write
@@ -162,6 +164,10 @@ ACCESS: dict[str, str] = {
     "api.conceptos": READ,
     "api.conceptos_importar": EDIT,
     "api.conceptos_convertir": EDIT,
+    "api.conceptos_revisiones": READ,
+    "api.conceptos_archivo": READ,
+    "api.conceptos_exportar": READ,
+    "api.unidades": READ,
 }
 
 # Query strings a read needs to answer 200 (they are part of the route's contract).
@@ -234,6 +240,7 @@ def dataset(app):
         token, _ = factories.make_token(otro)
         db.session.commit()
         factories.make_annex(ot.id)  # so the annex reads (and the file download) answer 200
+        factories.make_catalog_import()  # and the catalog's file download
         concepto = Concepto(
             clave="walk",
             anexo="",
@@ -407,6 +414,8 @@ def test_role_walk_of_the_api_with_bearer_tokens(app, dataset, api_token, role):
 
 def test_a_bad_bearer_token_gets_401_on_every_api_route(app, dataset):
     calls = [c for c in walk_plan(app, dataset) if c.api]
+    # More routes than the per-IP cap of failures: that cap has its own tests (test_throttle.py).
+    app.config["LOGIN_IP_MAX_FAILURES"] = 10 * len(calls)
     c = app.test_client()
     for call in calls:
         r = c.open(call.path, method=call.method, headers={"Authorization": "Bearer ot_no-existe"})
