@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from sqlalchemy import BigInteger, and_, case, cast, func, literal, select, union_all
 
-from .. import data_version
 from ..extensions import db
 from ..formatting import office_today
 from ..models import (
@@ -71,13 +70,9 @@ def _shown():
 
 
 def dashboard(today: date | None = None) -> Tablero:
-    """Cached per worker until the next write (data_version): over 100,000 OTs the figures cost
-    about a second, and the office opens this page far more often than it changes the data."""
+    """The figures, computed (over 100,000 OTs about a second: the page caches them until the next
+    write, see routes.py and data_version.py)."""
     today = today or office_today()
-    return data_version.cached("tablero", today, lambda: _compute(today))
-
-
-def _compute(today: date) -> Tablero:
     shown = _shown()
     late, soon = overdue(today), starting_within(today, AHEAD_DAYS)
 
