@@ -121,3 +121,26 @@ def test_inside_a_writing_transaction_the_figures_include_its_own_writes(app):
         assert clients() == {2}
         db.session.rollback()
         assert clients() == {1}
+
+
+def _list_total(client, url) -> int:
+    html = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    return int(re.search(r"<strong>([\d,]+)</strong> OT", html).group(1).replace(",", ""))
+
+
+def test_the_list_count_and_totals_show_a_write_on_the_next_request_in_every_worker(app, lector_client, api):
+    with app.app_context():
+        ot = factories.make_ot(orden_trabajo="OT-DV-8", monto_mxn="100.00")
+        db.session.commit()
+        ot_id = ot.id
+    other, other_client = _second_worker(app)
+    url = "/?q=OT-DV&vencidas=0"
+    for c in (lector_client, other_client):
+        assert [_list_total(c, url) for _ in range(2)] == [1, 1]  # the second one from the cache
+    # A write that changes what the filters select (the OT is deleted, through the API).
+    r = api.post("/api/ot/eliminar", data={"id": str(ot_id)})
+    assert r.status_code == 200, r.get_json()
+    for c in (lector_client, other_client):
+        assert _list_total(c, url) == 0
+    with other.app_context():
+        db.engine.dispose()
