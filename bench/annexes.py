@@ -3,10 +3,12 @@ confirm), a 4,757-line × 31-day sábana (dry run) and the OT list exported to x
 database (100,000 OTs), each in a fresh child process so its peak RSS is its own.
 
     .venv/bin/python bench/annexes.py [--lines 10000] [--sabana 4757x31] [--db sqlite:///bench/data/ot_100k.db]
-    [--only import,export]
+    [--only import,export] [--repeat 3]
 
-Prints wall time, CPU time and the child's peak RSS (ru_maxrss) per scenario. The machine is
-shared: compare with the figures of one run, and read CPU time beside wall time."""
+Prints wall time, CPU time and the child's peak RSS (ru_maxrss) per scenario; with --repeat N each
+scenario runs N times (a fresh process each) and the median of each figure is printed, with the
+runs' range. The machine is shared: compare with the figures of one run, and read CPU time beside
+wall time."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import io
 import json
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -181,15 +184,29 @@ def run(name, *args, target=None):
     return got
 
 
+def repeated(times: int, name, *args, target=None):
+    """The scenario `times` times; each figure's median (a shared machine's outliers left aside)."""
+    runs = [run(name, *args, target=target)[1] for _ in range(times)]
+    if times == 1:
+        return name, runs[0]
+    result = dict(runs[0])
+    for key in ("wall", "cpu", "peak_rss_mb"):
+        result[key] = statistics.median(r[key] for r in runs)
+    result["range"] = {key: (min(r[key] for r in runs), max(r[key] for r in runs)) for key in ("wall", "cpu")}
+    return name, result
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--sabana", default="4757x31")
     parser.add_argument("--db", default=f"sqlite:///{ROOT}/bench/data/ot_100k.db", help="for the OT export")
     parser.add_argument("--only", default="import,export")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per scenario; the median is printed")
     parser.add_argument("--out", help="a folder: also write <date>-annexes-<commit>.md there (make bench)")
     args = parser.parse_args()
     only = set(args.only.split(","))
+    load_before = os.getloadavg()
     lines, days = (int(x) for x in args.sabana.split("x"))
     folder = Path(tempfile.mkdtemp())
     results = []
@@ -198,20 +215,30 @@ def main():
         (folder / "sabana.xlsx").write_bytes(sabana(lines, days))
         anexo, hoja = str(folder / "anexo.xlsx"), str(folder / "sabana.xlsx")
         results += [
-            run(f"Anexo C {args.lines:,} renglones, revisión en seco", anexo, "anexo_c", False),
-            run(f"Anexo C {args.lines:,} renglones, confirmar (SQLite)", anexo, "anexo_c", True),
-            run(f"Sábana {lines:,} × {days} días, revisión en seco", hoja, "sabana", False),
+            repeated(
+                args.repeat, f"Anexo C {args.lines:,} renglones, revisión en seco", anexo, "anexo_c", False
+            ),
+            repeated(
+                args.repeat, f"Anexo C {args.lines:,} renglones, confirmar (SQLite)", anexo, "anexo_c", True
+            ),
+            repeated(args.repeat, f"Sábana {lines:,} × {days} días, revisión en seco", hoja, "sabana", False),
         ]
     if "export" in only:
-        results.append(run("Lista de OT a xlsx (todas)", args.db, target=_export))
+        results.append(repeated(args.repeat, "Lista de OT a xlsx (todas)", args.db, target=_export))
     sizes = {p.name: p.stat().st_size for p in folder.iterdir()}
     load = os.getloadavg()
-    print(json.dumps({"files": sizes, "load": load}, ensure_ascii=False))
+    print(json.dumps({"files": sizes, "load_before": load_before, "load": load}, ensure_ascii=False))
     table = ["| escenario | pared | CPU | pico RSS | renglones |", "| --- | --- | --- | --- | --- |"]
+    if args.repeat > 1:
+        print(f"mediana de {args.repeat} corridas por escenario")
     for name, r in results:
+        spread = ""
+        if "range" in r:
+            (w0, w1), (c0, c1) = r["range"]["wall"], r["range"]["cpu"]
+            spread = f" [pared {w0:.2f}–{w1:.2f} s, CPU {c0:.2f}–{c1:.2f} s]"
         print(
             f"{name}: {r['wall']:.2f} s (CPU {r['cpu']:.2f} s), pico RSS {r['peak_rss_mb']:.0f} MB, "
-            f"{r['lines']:,} renglones" + (f", {r['bytes'] / 1e6:.1f} MB" if "bytes" in r else "")
+            f"{r['lines']:,} renglones" + (f", {r['bytes'] / 1e6:.1f} MB" if "bytes" in r else "") + spread
         )
         table.append(
             f"| {name} | {r['wall']:.2f} s | {r['cpu']:.2f} s | {r['peak_rss_mb']:.0f} MB | {r['lines']:,} |"
@@ -225,9 +252,11 @@ def main():
         out = Path(args.out) / f"{date.today().isoformat()}-annexes-{commit or 'sin-git'}.md"
         out.write_text(
             f"# Anexos: importación y exportación, {commit} (bench/annexes.py), {date.today().isoformat()}\n\n"
-            f"Carga promedio al medir: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1, 5, 15 min; "
+            f"Carga promedio al empezar: {load_before[0]:.1f} / {load_before[1]:.1f} / {load_before[2]:.1f}; "
+            f"al terminar: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1, 5, 15 min; "
             f"{os.cpu_count()} núcleos). Con la máquina compartida, el tiempo de CPU es el más cercano "
             "a lo que cuesta; el pico RSS es de cada escenario (un proceso nuevo cada uno).\n\n"
+            + (f"Mediana de {args.repeat} corridas por escenario.\n\n" if args.repeat > 1 else "")
             + "\n".join(table)
             + "\n",
             encoding="utf-8",

@@ -3,6 +3,7 @@ Each rule is a small function that returns a value or raises RuleError with its 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -85,11 +86,22 @@ def non_negative(number: Decimal, max_decimals: int) -> Decimal:
 
 
 def quantity(value) -> Decimal:
+    if type(value) is int and value >= 0:  # most cells of a sábana: nothing to clean or count
+        return _whole(value)
     return non_negative(parse_number(value), QUANTITY_DECIMALS)
 
 
 def unit_price(value) -> Decimal:
+    if type(value) is int and value >= 0:
+        return _whole(value)
     return non_negative(parse_number(value), PU_DECIMALS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole(value: int) -> Decimal:
+    """A whole number as non_negative() gives it (normalized), remembered: a sábana's 147,000 day
+    cells hold a few distinct values (Decimals are immutable, so one can be shared)."""
+    return Decimal(value).normalize()
 
 
 def importe(cantidad: Decimal, pu: Decimal) -> Decimal:
@@ -134,6 +146,7 @@ def number_text(number: Decimal) -> str:
 # --- texts and keys --------------------------------------------------------------------------
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "´": "'", "`": "'"})
+_CURLY = re.compile("[“”„‘’´`]")
 
 
 def clean_text(value) -> str:
@@ -150,7 +163,9 @@ def clean_text(value) -> str:
 def concept_key(concepto: str) -> str:
     """A concept as the line's key sees it: spaces and newlines collapsed, curly quotes straight,
     case and accents kept (they can tell two concepts apart)."""
-    return " ".join(concepto.translate(_QUOTES).split()).upper()
+    if _CURLY.search(concepto):  # one scan; translate() looks up every character
+        concepto = concepto.translate(_QUOTES)
+    return " ".join(concepto.split()).upper()
 
 
 def line_key(anexo: str, partida: str, concepto: str) -> tuple[str, str, str]:
