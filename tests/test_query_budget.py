@@ -11,7 +11,16 @@ from werkzeug.datastructures import FileStorage
 
 from ot_app.annexes.commands import import_annex
 from ot_app.extensions import db
-from ot_app.models import Concepto, OTDetalle, PasoPte, PTEDetalle, ReglaPasoPte, Unidad
+from ot_app.models import (
+    AnexoTrabajo,
+    Concepto,
+    OTDetalle,
+    PasoPte,
+    PTEDetalle,
+    ReglaPasoPte,
+    Unidad,
+    Usuario,
+)
 from ot_app.orders import commands
 from ot_app.pte import commands as pte_commands
 
@@ -38,6 +47,7 @@ BUDGET = [
     ("OT annex search", "GET", "/ot/{sabana}/anexos/buscar?tipo=sabana&q=recurso", HX, None, 4),
     ("OT sábana grid, weeks open", "GET", "/ot/{sabana}/anexos/sabana?abiertas=todas", HX, None, 4),
     ("API anexos", "GET", "/api/ot/anexos?id={ot}&tipo=anexo_c", "api", None, 4),
+    ("OT annex upload progress (polled)", "GET", "/ot/{ot}/anexos/trabajo/{trabajo}", HX, None, 2),
     ("OT new form", "GET", "/ot/nueva", None, None, 3),
     ("OT row", "GET", "/ot/{ot}/fila", HX, None, 5),
     ("OT row edit", "GET", "/ot/{ot}/fila/editar", HX, None, 7),
@@ -161,6 +171,14 @@ def build(app, n: int) -> dict:
             {"oficio_pte": "PEP-BUDGET-PASOS", "descripcion": "Con lista de pasos", "id_cliente": 3}, None
         ).pte
         pte_pasos = db.session.scalars(db.select(PTEDetalle.id).where(PTEDetalle.id_pte == lista.id)).all()
+        # An annex upload being read, started by the measuring admin (only its user polls it).
+        admin = db.session.scalar(db.select(Usuario.id).where(Usuario.username == "u_admin"))
+        db.session.add(
+            AnexoTrabajo(
+                token="budget-trabajo", id_ot=current.id, tipo="anexo_c", id_usuario=admin, estado="leyendo"
+            )
+        )
+        db.session.commit()
         for i in range(n - 1):
             pte_commands.set_step({"id": pte_pasos[i % len(pte_pasos)], "comentario": f"nota {i}"}, None)
         return {
@@ -171,6 +189,7 @@ def build(app, n: int) -> dict:
             "paso": pasos[0],
             "pte_lista": lista.id,
             "pte_paso": pte_pasos[-1],
+            "trabajo": "budget-trabajo",
         }
 
 

@@ -12,7 +12,7 @@ from ..fields import parse_id, parse_whole
 from ..models import TipoAnexo
 from ..service_errors import ServiceError
 from ..views import action_error
-from . import bp, commands, preview, read
+from . import bp, commands, jobs, read
 from .kinds import KINDS
 
 
@@ -83,25 +83,51 @@ def _revision_arg() -> int | None:
 @files.accepts_upload(commands.MAX_BODY)
 @requires_role("editor")
 def importar(ot_id: int):
+    """Dry run or confirm from the upload dialog: the report, or (a large file) its progress,
+    which polls `trabajo` until the report is ready."""
     try:
-        confirmar = request.form.get("confirmar") == "1"
-        report = commands.import_annex(
-            ot_id, request.form.get("tipo"), request.files.get("archivo"), confirmar, current_user
+        progreso = jobs.submit(
+            ot_id,
+            request.form.get("tipo"),
+            request.files.get("archivo"),
+            request.form.get("confirmar") == "1",
+            current_user,
         )
     except ServiceError as err:
         return action_error(err)
-    response = make_response(
-        render_template(
-            "annexes/_reporte.html",
-            r=report.to_json(),
-            report=report,
-            vista=preview.build(report),
-            ot_id=ot_id,
-        ),
-        200 if report.ok else 422,
-    )
-    if report.confirmado:
-        response.headers["HX-Trigger"] = json.dumps(
-            {"anexos-actualizados": True, "toast": {"message": report.detalles, "kind": "exito"}}
+    return _job_response(ot_id, progreso, 202)
+
+
+@bp.get("/<int:ot_id>/anexos/trabajo/<token>")
+def trabajo(ot_id: int, token: str):
+    """A job's progress, polled by the upload dialog; only the user who started it reads it (404
+    for anyone else), and its report only once."""
+    try:
+        progreso = jobs.poll(ot_id, token[:64], current_user)
+    except ServiceError as err:
+        return action_error(err)
+    return _job_response(ot_id, progreso, 200)
+
+
+def _job_response(ot_id: int, progreso: jobs.Progreso, running_status: int):
+    if progreso.running:
+        response = make_response(
+            render_template("annexes/_trabajo.html", t=progreso, ot_id=ot_id), running_status
         )
+    elif progreso.resultado is None:  # failed or interrupted: say so where the report would be
+        response = make_response(render_template("annexes/_trabajo.html", t=progreso, ot_id=ot_id), 409)
+    else:
+        result = progreso.resultado
+        response = make_response(
+            render_template("annexes/_reporte.html", **{k: result[k] for k in ("r", "report", "vista")}),
+            result["status"],
+        )
+        if result["report"]["confirmado"]:
+            response.headers["HX-Trigger"] = json.dumps(
+                {
+                    "anexos-actualizados": True,
+                    "toast": {"message": result["report"]["detalles"], "kind": "exito"},
+                }
+            )
+    response.headers["Vary"] = "HX-Request"
     return response
