@@ -44,6 +44,8 @@ BUDGET = [
     ("OT edit form", "GET", "/ot/{ot}/editar", None, None, 6),
     ("OT annexes tab", "GET", "/ot/{ot}/anexos", HX, None, 8),
     ("OT annexes tab with a sábana grid", "GET", "/ot/{sabana}/anexos", HX, None, 11),
+    ("OT annexes tab with an Anexo C", "GET", "/ot/{anexo}/anexos", HX, None, 9),
+    ("OT annex chapter opened", "GET", "/ot/{anexo}/anexos/capitulo?tipo=anexo_c&capitulo=2", HX, None, 4),
     ("OT annex search", "GET", "/ot/{sabana}/anexos/buscar?tipo=sabana&q=recurso", HX, None, 4),
     ("OT sábana grid, weeks open", "GET", "/ot/{sabana}/anexos/sabana?abiertas=todas", HX, None, 4),
     ("API anexos", "GET", "/api/ot/anexos?id={ot}&tipo=anexo_c", "api", None, 4),
@@ -141,6 +143,15 @@ def build(app, n: int) -> dict:
             None,
         )
         assert report.ok, report.errores
+        # An OT with an Anexo C of n lines in two chapters (the tab shows chapters, never lines).
+        anexo_ot = factories.make_ot(
+            pte=pte, responsable=resp, patio=patios[0], orden_trabajo="OT-BUDGET-ANX"
+        )
+        lines = [[f"2.{i}.", f"Concepto {i}", "M2", 1, 10, None] for i in range(1, n + 1)]
+        factories.make_annex(
+            anexo_ot.id,
+            [["2", "PROTECCIÓN"], *lines, ["4", "PERSONAL"], ["4.1.", "Tubero", "JORNADA", 1, 5, 1]],
+        )
         # A lone initial OT, newest: every list page holds an initial OT whatever n is (the list
         # counts an initial OT's versions in one grouped query, skipped on a page of versions only).
         factories.make_ot(pte=pte, responsable=resp, patio=patios[0], orden_trabajo="OT-BUDGET-SOLA")
@@ -184,6 +195,7 @@ def build(app, n: int) -> dict:
         return {
             "ot": current.id,
             "sabana": sabana_ot.id,
+            "anexo": anexo_ot.id,
             "inicial": first.id,
             "pte": pte.id,
             "paso": pasos[0],

@@ -18,12 +18,13 @@ from .kinds import KINDS
 
 @bp.get("/<int:ot_id>/anexos")
 def pestana(ot_id: int):
-    """The tab's content: per kind, the current revision (by chapter), the history, the totals
-    beside the OT's amounts and the comparison with the previous revision."""
+    """The tab's content: per kind, the current revision (its chapters collapsed, with their
+    totals; a chapter's lines load when it is opened), the history, the totals beside the OT's
+    amounts and the comparison with the previous revision."""
     kinds = []
     for tipo, kind in KINDS.items():
         grid = tipo == TipoAnexo.SABANA  # 4,757 lines × 31 days: paged, never drawn whole
-        datos = read.annex(ot_id, tipo, None, with_lines=not grid)
+        datos = read.annex(ot_id, tipo, None, with_lines=False)
         diff = (
             read.differences(ot_id, tipo, None, None) if datos["revision"] and datos["revision"] > 1 else None
         )
@@ -33,12 +34,29 @@ def pestana(ot_id: int):
                 "titulo": kind.titulo,
                 "datos": datos,
                 "diff": diff,
-                "capitulos": read.by_chapter(datos["renglones"]),
+                "capitulos": [] if grid else read.chapters(ot_id, tipo, datos["revision"]),
                 "grid": read.sabana_grid(ot_id, None, 1, None) if grid and datos["revision"] else None,
             }
         )
     ot = commands.get_ot(ot_id)
     response = make_response(render_template("annexes/_contenido.html", ot=ot, kinds=kinds))
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.get("/<int:ot_id>/anexos/capitulo")
+def capitulo(ot_id: int):
+    """A chapter's lines, loaded when the tab's chapter is opened: the first page as its table,
+    a next page (`page` > 1, "Mostrar más") as rows appended to it."""
+    found = read.chapter_lines(
+        ot_id,
+        request.args.get("tipo"),
+        _revision_arg(),
+        (request.args.get("capitulo") or "")[:60],
+        _page_arg(),
+    )
+    template = "annexes/_capitulo.html" if found["page"] == 1 else "annexes/_capitulo_filas.html"
+    response = make_response(render_template(template, ot_id=ot_id, c=found))
     response.headers["Vary"] = "HX-Request"
     return response
 

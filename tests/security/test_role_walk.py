@@ -187,6 +187,7 @@ QUERY = {
     "api.ot_anexos_exportar": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
     "api.pte_pasos": lambda d: {"id": d["pte"]},
     "annexes.buscar": lambda d: {"tipo": "anexo_c", "q": "limpieza"},
+    "annexes.capitulo": lambda d: {"tipo": "anexo_c", "capitulo": ""},
     "api.ot_paso_archivo_descargar": lambda d: {"id": d["paso"]},
     "api.pte_paso_archivo_descargar": lambda d: {"id": d["pte_paso"]},
 }
