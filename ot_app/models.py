@@ -626,6 +626,39 @@ class AnexoRenglon(db.Model):
     revision: Mapped[AnexoRevision] = relationship(back_populates="lineas")
 
 
+class EstadoTrabajo(StrEnum):
+    """Where an upload being read in the background stands (annexes/jobs.py)."""
+
+    PENDIENTE = "pendiente"
+    LEYENDO = "leyendo"
+    GUARDANDO = "guardando"  # confirmed and read without error: the revision is being written
+    LISTO = "listo"
+    ERROR = "error"  # the worker failed unexpectedly (the report says so in Spanish)
+    INTERRUMPIDO = "interrumpido"  # no progress for too long: the worker was recycled
+
+
+class AnexoTrabajo(db.Model):
+    """An annex upload read by a worker thread (annexes/jobs.py): who started it, how many rows
+    are read, and when done the report the upload dialog shows. Short-lived: removed once its
+    user read the result, or after an hour. Holds no line of the file (a dry run stores nothing)."""
+
+    __tablename__ = "anexo_trabajo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    id_ot: Mapped[int] = mapped_column(ForeignKey("ote.id", ondelete="CASCADE"))
+    tipo: Mapped[str] = mapped_column(String(20))
+    confirmar: Mapped[bool] = mapped_column(Boolean, default=False)
+    id_usuario: Mapped[int] = mapped_column(ForeignKey("usuario.id", ondelete="CASCADE"))
+    archivo: Mapped[str] = mapped_column(String(255), default="")
+    estado: Mapped[str] = mapped_column(String(12), default=EstadoTrabajo.PENDIENTE.value)
+    filas: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer)  # the sheet's rows, when the file says
+    resultado: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class TipoConcepto(StrEnum):
     """A contract concept is ordinary (the contract's own price) or a PUE (precio unitario
     extraordinario, sanctioned later; it may be converted to ordinary)."""

@@ -11,7 +11,17 @@ from werkzeug.datastructures import FileStorage
 
 from ot_app.annexes.commands import import_annex
 from ot_app.extensions import db
-from ot_app.models import Concepto, ConceptoRevision, OTDetalle, PasoPte, PTEDetalle, ReglaPasoPte, Unidad
+from ot_app.models import (
+    AnexoTrabajo,
+    Concepto,
+    ConceptoRevision,
+    OTDetalle,
+    PasoPte,
+    PTEDetalle,
+    ReglaPasoPte,
+    Unidad,
+    Usuario,
+)
 from ot_app.orders import commands
 from ot_app.pte import commands as pte_commands
 
@@ -37,9 +47,12 @@ BUDGET = [
     ("OT edit form", "GET", "/ot/{ot}/editar", None, None, 6),
     ("OT annexes tab", "GET", "/ot/{ot}/anexos", HX, None, 8),
     ("OT annexes tab with a sábana grid", "GET", "/ot/{sabana}/anexos", HX, None, 11),
+    ("OT annexes tab with an Anexo C", "GET", "/ot/{anexo}/anexos", HX, None, 9),
+    ("OT annex chapter opened", "GET", "/ot/{anexo}/anexos/capitulo?tipo=anexo_c&capitulo=2", HX, None, 4),
     ("OT annex search", "GET", "/ot/{sabana}/anexos/buscar?tipo=sabana&q=recurso", HX, None, 4),
     ("OT sábana grid, weeks open", "GET", "/ot/{sabana}/anexos/sabana?abiertas=todas", HX, None, 4),
     ("API anexos", "GET", "/api/ot/anexos?id={ot}&tipo=anexo_c", "api", None, 4),
+    ("OT annex upload progress (polled)", "GET", "/ot/{ot}/anexos/trabajo/{trabajo}", HX, None, 2),
     ("OT new form", "GET", "/ot/nueva", None, None, 3),
     ("OT row", "GET", "/ot/{ot}/fila", HX, None, 5),
     ("OT row edit", "GET", "/ot/{ot}/fila/editar", HX, None, 7),
@@ -137,6 +150,15 @@ def build(app, n: int) -> dict:
             None,
         )
         assert report.ok, report.errores
+        # An OT with an Anexo C of n lines in two chapters (the tab shows chapters, never lines).
+        anexo_ot = factories.make_ot(
+            pte=pte, responsable=resp, patio=patios[0], orden_trabajo="OT-BUDGET-ANX"
+        )
+        lines = [[f"2.{i}.", f"Concepto {i}", "M2", 1, 10, None] for i in range(1, n + 1)]
+        factories.make_annex(
+            anexo_ot.id,
+            [["2", "PROTECCIÓN"], *lines, ["4", "PERSONAL"], ["4.1.", "Tubero", "JORNADA", 1, 5, 1]],
+        )
         # A lone initial OT, newest: every list page holds an initial OT whatever n is (the list
         # counts an initial OT's versions in one grouped query, skipped on a page of versions only).
         factories.make_ot(pte=pte, responsable=resp, patio=patios[0], orden_trabajo="OT-BUDGET-SOLA")
@@ -179,16 +201,26 @@ def build(app, n: int) -> dict:
             {"oficio_pte": "PEP-BUDGET-PASOS", "descripcion": "Con lista de pasos", "id_cliente": 3}, None
         ).pte
         pte_pasos = db.session.scalars(db.select(PTEDetalle.id).where(PTEDetalle.id_pte == lista.id)).all()
+        # An annex upload being read, started by the measuring admin (only its user polls it).
+        admin = db.session.scalar(db.select(Usuario.id).where(Usuario.username == "u_admin"))
+        db.session.add(
+            AnexoTrabajo(
+                token="budget-trabajo", id_ot=current.id, tipo="anexo_c", id_usuario=admin, estado="leyendo"
+            )
+        )
+        db.session.commit()
         for i in range(n - 1):
             pte_commands.set_step({"id": pte_pasos[i % len(pte_pasos)], "comentario": f"nota {i}"}, None)
         return {
             "ot": current.id,
             "sabana": sabana_ot.id,
+            "anexo": anexo_ot.id,
             "inicial": first.id,
             "pte": pte.id,
             "paso": pasos[0],
             "pte_lista": lista.id,
             "pte_paso": pte_pasos[-1],
+            "trabajo": "budget-trabajo",
         }
 
 

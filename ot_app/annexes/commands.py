@@ -54,21 +54,44 @@ def key_hash(line) -> str:
 def import_annex(ot_id: int, tipo: str, storage, confirmar: bool, actor) -> Report:
     """The report of the file; with `confirmar` and no error, the lines stored as the next
     revision of that OT's annex of that kind, with the file itself and an audit row."""
+    received = receive(ot_id, tipo, storage, confirmar)
+    if isinstance(received, Report):
+        return received
+    return import_upload(ot_id, tipo, received, confirmar, actor)
+
+
+def receive(ot_id: int, tipo: str, storage, confirmar: bool) -> files.Upload | Report:
+    """What an import checks before reading the file: the kind, the OT (visible to the caller;
+    editable when confirming), the upload within the limits. A Report holding the one error when
+    the upload itself is refused (empty, too large, a path in its name)."""
     tipo = parse_tipo(tipo)
     ot = get_ot(ot_id)
     if confirmar:
         ensure_editable(ot)  # a deleted OT (or a replaced version) is read-only
-    bounds = limits()
     try:
-        upload = files.read_upload(storage, max_bytes=bounds.max_bytes)
+        return files.read_upload(storage, max_bytes=limits().max_bytes)
     except files.UploadRefused as err:
         report = Report(tipo, getattr(storage, "filename", None) or "", "")
         report.error(None, None, None, err.detalles, hoja=None)
         return report
+
+
+def import_upload(
+    ot_id: int, tipo: str, upload: files.Upload, confirmar: bool, actor, progress=None
+) -> Report:
+    """import_annex once receive() accepted the upload: also what a background job runs
+    (annexes/jobs.py), with `progress` for analyze()."""
     from ..concepts import match  # the contract's catalog, when loaded: lines are matched against it
 
+    tipo = parse_tipo(tipo)
     report = analyze(
-        upload.nombre, upload.data, tipo, bounds, reference=_reference(ot_id, tipo), catalog=match.load()
+        upload.nombre,
+        upload.data,
+        tipo,
+        limits(),
+        reference=_reference(ot_id, tipo),
+        catalog=match.load(),
+        progress=progress,
     )
     if confirmar and report.ok:
         # Stored before the transaction: content-addressed, so a failed write leaves at most an

@@ -18,12 +18,21 @@ log = logging.getLogger("ot_app.annexes")
 # The preview of the rows with errors: bounded, whatever the file (a row a person reads, not a dump).
 PREVIEW_ROWS = 50
 PREVIEW_COLUMNS = 60
+PROGRESS_EVERY = 1000  # rows between two calls of analyze()'s `progress` (a job's row count)
 
 
 def analyze(
-    nombre: str, data: bytes, tipo: str, limits: Limits | None = None, reference=None, catalog=None
+    nombre: str,
+    data: bytes,
+    tipo: str,
+    limits: Limits | None = None,
+    reference=None,
+    catalog=None,
+    progress=None,
 ) -> Report:
-    """`reference`: what the kind checks against outside the file (the sábana: the quantities of
+    """`progress(fila, hoja)`, when given, is called every PROGRESS_EVERY rows of the data sheet
+    (annexes/jobs.py shows the count while a large file is read).
+    `reference`: what the kind checks against outside the file (the sábana: the quantities of
     the OT's current Anexo C by key), given by commands.py; None when there is nothing.
     `catalog`: the contract's concept catalog the lines are matched against (None: not loaded)."""
     limits = limits or Limits()
@@ -44,7 +53,7 @@ def analyze(
         )
         return report
     try:
-        _read(report, kind, workbook, limits)
+        _read(report, kind, workbook, limits, progress)
     except RuleError as err:
         report.error(None, None, None, err.mensaje, hoja=None)
     except Exception:
@@ -58,7 +67,7 @@ def analyze(
     return report
 
 
-def _read(report: Report, kind, workbook, limits: Limits) -> None:
+def _read(report: Report, kind, workbook, limits: Limits, progress=None) -> None:
     if hasattr(kind, "read_workbook"):  # a kind of many sheets (the contract's catalog)
         kind.read_workbook(report, workbook, limits)
         return
@@ -76,6 +85,8 @@ def _read(report: Report, kind, workbook, limits: Limits) -> None:
             report.lines = []
             return
         kind.row(report, layout, fila, row)
+        if progress is not None and fila % PROGRESS_EVERY == 0:
+            progress(fila, report.hoja)
         if report.issue_count != issues:
             # This row got an error or a warning: keep its cells (a few rows only) for the preview.
             issues = report.issue_count

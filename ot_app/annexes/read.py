@@ -208,26 +208,84 @@ def export(ot_id: int, tipo: str, n: int | None):
     return f"{folio}_{tipo}_rev{rev.n}", KINDS[tipo].titulo, columns, rows()
 
 
-def by_chapter(renglones: list[dict]) -> list[dict]:
-    """Lines grouped by chapter, then sub-heading, in file order, with totals per currency per
-    chapter (for the tab's collapsible chapters)."""
-    from decimal import Decimal
+def chapters(ot_id: int, tipo: str, n: int | None) -> list[dict]:
+    """Revision n's chapters in file order, each with its line count and totals per currency,
+    in one grouped statement whatever the size: the tab shows them collapsed and loads a
+    chapter's lines when it is opened (chapter_lines). Lines without a chapter come as None."""
+    from sqlalchemy import func
 
-    chapters: list[dict] = []
-    for x in renglones:
-        if not chapters or chapters[-1]["capitulo"] != x["capitulo"]:
-            chapters.append(
-                {"capitulo": x["capitulo"], "lineas": [], "subencabezados": [], "mxn": ZERO, "usd": ZERO}
-            )
-        chapter = chapters[-1]
-        chapter["lineas"].append(x)
-        chapter["mxn"] += Decimal(x["importe_mxn"])
-        chapter["usd"] += Decimal(x["importe_usd"])
-        subs = chapter["subencabezados"]
-        if not subs or subs[-1]["titulo"] != x["subencabezado"]:
-            subs.append({"titulo": x["subencabezado"], "lineas": []})
-        subs[-1]["lineas"].append(x)
-    return chapters
+    if n is None:
+        return []
+    rev_id = (
+        select(AnexoRevision.id)
+        .where(AnexoRevision.id_ot == ot_id, AnexoRevision.tipo == tipo, AnexoRevision.n == n)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            AnexoRenglon.capitulo,
+            func.count(),
+            func.sum(AnexoRenglon.importe_mxn),
+            func.sum(AnexoRenglon.importe_usd),
+        )
+        .where(AnexoRenglon.id_revision == rev_id)
+        .group_by(AnexoRenglon.capitulo)
+        .order_by(func.min(AnexoRenglon.orden))
+    )
+    return [
+        {"capitulo": capitulo or None, "renglones": n, "mxn": mxn or ZERO, "usd": usd or ZERO}
+        for capitulo, n, mxn, usd in rows
+    ]
+
+
+CHAPTER_PAGE = 500  # lines of a chapter drawn at once; "Mostrar más" loads the next ones
+
+
+def chapter_lines(ot_id: int, tipo: str, n: int | None, capitulo: str, page: int) -> dict:
+    """One page of a chapter's lines (`capitulo` "" for the lines without one), in file order;
+    each line says whether a sub-heading starts at it (compared with the line before, also
+    across pages). Three statements whatever the size (OT, revision, page)."""
+    from sqlalchemy import or_
+
+    tipo = parse_tipo(tipo)
+    get_ot(ot_id)
+    rev = revision(ot_id, tipo, n)
+    if rev is None:
+        raise NotFound("La OT no tiene ese anexo importado.")
+    if capitulo:
+        where = AnexoRenglon.capitulo == capitulo
+    else:
+        where = or_(AnexoRenglon.capitulo.is_(None), AnexoRenglon.capitulo == "")
+    start = (page - 1) * CHAPTER_PAGE
+    # From the line before the page (when there is one): its sub-heading tells whether the
+    # page's first line starts a new one.
+    rows = list(
+        db.session.scalars(
+            select(AnexoRenglon)
+            .where(AnexoRenglon.id_revision == rev.id, where)
+            .order_by(AnexoRenglon.orden)
+            .offset(max(start - 1, 0))
+            .limit(CHAPTER_PAGE + 1 + (start > 0))
+        )
+    )
+    previous = rows.pop(0).subencabezado if start > 0 and rows else None
+    more = len(rows) > CHAPTER_PAGE
+    out = []
+    for x in rows[:CHAPTER_PAGE]:
+        line = line_json(x, rev.hoja)
+        line["orden"] = x.orden
+        line["nuevo_subencabezado"] = bool(x.subencabezado) and x.subencabezado != previous
+        previous = x.subencabezado
+        out.append(line)
+    return {
+        "tipo": tipo,
+        "revision": rev.n,
+        "capitulo": capitulo,
+        "page": page,
+        "renglones": out,
+        "mas": more,
+        "desde": start + 1,
+    }
 
 
 # --------------------------------------------------------------------------- the sábana as a grid

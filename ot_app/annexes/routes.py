@@ -12,18 +12,19 @@ from ..fields import parse_id, parse_whole
 from ..models import TipoAnexo
 from ..service_errors import ServiceError
 from ..views import action_error
-from . import bp, commands, preview, read
+from . import bp, commands, jobs, read
 from .kinds import KINDS
 
 
 @bp.get("/<int:ot_id>/anexos")
 def pestana(ot_id: int):
-    """The tab's content: per kind, the current revision (by chapter), the history, the totals
-    beside the OT's amounts and the comparison with the previous revision."""
+    """The tab's content: per kind, the current revision (its chapters collapsed, with their
+    totals; a chapter's lines load when it is opened), the history, the totals beside the OT's
+    amounts and the comparison with the previous revision."""
     kinds = []
     for tipo, kind in KINDS.items():
         grid = tipo == TipoAnexo.SABANA  # 4,757 lines × 31 days: paged, never drawn whole
-        datos = read.annex(ot_id, tipo, None, with_lines=not grid)
+        datos = read.annex(ot_id, tipo, None, with_lines=False)
         diff = (
             read.differences(ot_id, tipo, None, None) if datos["revision"] and datos["revision"] > 1 else None
         )
@@ -33,12 +34,29 @@ def pestana(ot_id: int):
                 "titulo": kind.titulo,
                 "datos": datos,
                 "diff": diff,
-                "capitulos": read.by_chapter(datos["renglones"]),
+                "capitulos": [] if grid else read.chapters(ot_id, tipo, datos["revision"]),
                 "grid": read.sabana_grid(ot_id, None, 1, None) if grid and datos["revision"] else None,
             }
         )
     ot = commands.get_ot(ot_id)
     response = make_response(render_template("annexes/_contenido.html", ot=ot, kinds=kinds))
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.get("/<int:ot_id>/anexos/capitulo")
+def capitulo(ot_id: int):
+    """A chapter's lines, loaded when the tab's chapter is opened: the first page as its table,
+    a next page (`page` > 1, "Mostrar más") as rows appended to it."""
+    found = read.chapter_lines(
+        ot_id,
+        request.args.get("tipo"),
+        _revision_arg(),
+        (request.args.get("capitulo") or "")[:60],
+        _page_arg(),
+    )
+    template = "annexes/_capitulo.html" if found["page"] == 1 else "annexes/_capitulo_filas.html"
+    response = make_response(render_template(template, ot_id=ot_id, c=found))
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -83,25 +101,51 @@ def _revision_arg() -> int | None:
 @files.accepts_upload(commands.MAX_BODY)
 @requires_role("editor")
 def importar(ot_id: int):
+    """Dry run or confirm from the upload dialog: the report, or (a large file) its progress,
+    which polls `trabajo` until the report is ready."""
     try:
-        confirmar = request.form.get("confirmar") == "1"
-        report = commands.import_annex(
-            ot_id, request.form.get("tipo"), request.files.get("archivo"), confirmar, current_user
+        progreso = jobs.submit(
+            ot_id,
+            request.form.get("tipo"),
+            request.files.get("archivo"),
+            request.form.get("confirmar") == "1",
+            current_user,
         )
     except ServiceError as err:
         return action_error(err)
-    response = make_response(
-        render_template(
-            "annexes/_reporte.html",
-            r=report.to_json(),
-            report=report,
-            vista=preview.build(report),
-            ot_id=ot_id,
-        ),
-        200 if report.ok else 422,
-    )
-    if report.confirmado:
-        response.headers["HX-Trigger"] = json.dumps(
-            {"anexos-actualizados": True, "toast": {"message": report.detalles, "kind": "exito"}}
+    return _job_response(ot_id, progreso, 202)
+
+
+@bp.get("/<int:ot_id>/anexos/trabajo/<token>")
+def trabajo(ot_id: int, token: str):
+    """A job's progress, polled by the upload dialog; only the user who started it reads it (404
+    for anyone else), and its report only once."""
+    try:
+        progreso = jobs.poll(ot_id, token[:64], current_user)
+    except ServiceError as err:
+        return action_error(err)
+    return _job_response(ot_id, progreso, 200)
+
+
+def _job_response(ot_id: int, progreso: jobs.Progreso, running_status: int):
+    if progreso.running:
+        response = make_response(
+            render_template("annexes/_trabajo.html", t=progreso, ot_id=ot_id), running_status
         )
+    elif progreso.resultado is None:  # failed or interrupted: say so where the report would be
+        response = make_response(render_template("annexes/_trabajo.html", t=progreso, ot_id=ot_id), 409)
+    else:
+        result = progreso.resultado
+        response = make_response(
+            render_template("annexes/_reporte.html", **{k: result[k] for k in ("r", "report", "vista")}),
+            result["status"],
+        )
+        if result["report"]["confirmado"]:
+            response.headers["HX-Trigger"] = json.dumps(
+                {
+                    "anexos-actualizados": True,
+                    "toast": {"message": result["report"]["detalles"], "kind": "exito"},
+                }
+            )
+    response.headers["Vary"] = "HX-Request"
     return response

@@ -60,7 +60,9 @@ def test_a_clean_file_can_be_confirmed_and_the_tab_shows_the_revision(app, edito
     assert json.loads(r.headers["HX-Trigger"])["anexos-actualizados"] is True
     assert "revisión 1" in r.get_data(as_text=True)
     tab = editor_client.get(f"/ot/{ot_id}/anexos", headers=HX).get_data(as_text=True)
-    assert "revisión 1" in tab and "825,106.00" in tab and "Limpieza" in tab
+    assert "revisión 1" in tab and "825,106.00" in tab and "2 · 1 renglones · M.N. 825,106.00" in tab
+    chapter = editor_client.get(f"/ot/{ot_id}/anexos/capitulo?tipo=anexo_c&revision=1&capitulo=2", headers=HX)
+    assert "Limpieza" in chapter.get_data(as_text=True)  # the lines load when the chapter opens
     assert 'id="anexo-anexo_c-diferencia"' not in tab  # the annex matches the OT's amount
     upload(editor_client, ot_id, [*GOOD, ["2.402.", "Pintura", "M2", 1, 10, None]], confirmar="1")
     tab = editor_client.get(f"/ot/{ot_id}/anexos", headers=HX).get_data(as_text=True)

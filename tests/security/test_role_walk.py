@@ -8,6 +8,8 @@ Access levels:
     EDIT    editor and admin (creating and editing OTs and PTEs); lector gets 403
     ADMIN   admin only (catalogs, rules, users, restores); lector and editor get 403
     LOGOUT  any logged-in role (walked last: it ends the session)
+    OWN     what one user started (an annex upload's job): every logged-in role reaches the route,
+            and anyone but that user gets 404 (the walk's job belongs to another user)
 
 An allowed POST is sent without a body: it must not answer 401/403/405 nor 5xx (a 400/409/422 that
 says what is missing is the expected outcome; some POSTs, like delete, succeed).
@@ -23,15 +25,20 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from ot_app.extensions import db
-from ot_app.models import Concepto, OTDetalle, PasoOt, PTEDetalle, ReglaPaso, Unidad
+from ot_app.models import AnexoTrabajo, Concepto, OTDetalle, PasoOt, PTEDetalle, ReglaPaso, Unidad
 from ot_app.orders import commands as ot_commands
 from ot_app.pte import commands as pte_commands
 from tests import factories
 from tests.conftest import Auth, csrf_token
 
-PUBLIC, READ, EDIT, ADMIN, LOGOUT = "PUBLIC", "READ", "EDIT", "ADMIN", "LOGOUT"
+PUBLIC, READ, EDIT, ADMIN, LOGOUT, OWN = "PUBLIC", "READ", "EDIT", "ADMIN", "LOGOUT", "OWN"
 ROLES = ("anonimo", "lector", "editor", "admin")
-ALLOWED = {READ: {"lector", "editor", "admin"}, EDIT: {"editor", "admin"}, ADMIN: {"admin"}}
+ALLOWED = {
+    READ: {"lector", "editor", "admin"},
+    EDIT: {"editor", "admin"},
+    ADMIN: {"admin"},
+    OWN: {"lector", "editor", "admin"},
+}
 
 ACCESS: dict[str, str] = {
     # login, static
@@ -81,6 +88,8 @@ ACCESS: dict[str, str] = {
     "annexes.importar": EDIT,
     "annexes.sabana": READ,
     "annexes.buscar": READ,
+    "annexes.capitulo": READ,
+    "annexes.trabajo": OWN,
     # PTE pages
     "pte.lista": READ,
     "pte.detalle": READ,
@@ -184,6 +193,7 @@ QUERY = {
     "api.ot_anexos_exportar": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
     "api.pte_pasos": lambda d: {"id": d["pte"]},
     "annexes.buscar": lambda d: {"tipo": "anexo_c", "q": "limpieza"},
+    "annexes.capitulo": lambda d: {"tipo": "anexo_c", "capitulo": ""},
     "api.ot_paso_archivo_descargar": lambda d: {"id": d["paso"]},
     "api.pte_paso_archivo_descargar": lambda d: {"id": d["pte_paso"]},
 }
@@ -205,6 +215,7 @@ def _url_values(d: dict) -> dict[str, object]:
         "kind": "pte",
         "concept_id": d["concepto"],
         "unit_id": d["unidad"],
+        "token": d["trabajo"],
     }
 
 
@@ -252,6 +263,9 @@ def dataset(app):
             tipo="pue",
         )
         db.session.add(concepto)
+        # An annex upload's job, started by another user: its progress is 404 to every walker.
+        trabajo = AnexoTrabajo(token="walk-trabajo", id_ot=ot.id, tipo="anexo_c", id_usuario=otro.id)
+        db.session.add(trabajo)
         db.session.commit()
         return {
             "ot": ot.id,
@@ -265,6 +279,7 @@ def dataset(app):
             "token": token.id,
             "concepto": concepto.id,
             "unidad": db.session.scalar(select(Unidad.id).order_by(Unidad.id)),
+            "trabajo": trabajo.token,
         }
 
 
@@ -336,6 +351,8 @@ def check(call: Call, role: str, status: int, location: str = "") -> str | None:
     allowed = role in ALLOWED[level]
     if not allowed:
         return None if status == 403 else f"expected 403 for {role}, got {status}"
+    if level == OWN and call.method in ("GET", "HEAD"):
+        return None if status == 404 else f"expected 404 (someone else's) for {role}, got {status}"
     if call.method in ("GET", "HEAD"):
         return None if status == 200 else f"expected 200 for {role}, got {status}"
     if status in (401, 403, 405):
@@ -504,7 +521,7 @@ def test_deleted_records_are_readable_by_admins_only(app, deleted, role):
         r.close()  # a download holds its file open until closed
         if role == "admin":
             # A deleted record is read-only: its edit pages send back to its detail (302/303) or say so (409).
-            ok = r.status_code in (200, 302, 303, 409)
+            ok = r.status_code in (200, 302, 303, 409) or (call.level == OWN and r.status_code == 404)
         elif role not in ALLOWED[call.level]:
             ok = r.status_code == 403
         else:
