@@ -21,7 +21,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .. import steps
+from .. import steps, views
 from ..auth.security import is_htmx, requires_role
 from ..catalogs.read import options as catalog_options
 from ..errors import TITLES, fail
@@ -131,14 +131,7 @@ REPROGRAM_FIELDS = ("motivo", "id_pte_header", *(f for f in CONFLICT_FIELDS if f
 
 def list_url(**changes) -> str:
     """The current list URL with some parameters changed; defaults are left out."""
-    args = request.args.to_dict()
-    args.update(changes)
-    args = {k: v for k, v in args.items() if v not in (None, "")}
-    if args.get("orden") == read.DEFAULT_SORT:
-        args.pop("orden")
-    if str(args.get("page", "")) == "1":
-        args.pop("page")
-    return url_for("main.index", **args)
+    return views.list_url("main.index", read.DEFAULT_SORT, **changes)
 
 
 # --------------------------------------------------------------------------- list

@@ -127,6 +127,16 @@
       }
       return;
     }
+    // Any other dialog's body ([data-dialog-body], e.g. the PTE form): open its dialog, focus a field.
+    if (target.matches && target.matches("[data-dialog-body]")) {
+      const d = target.closest("dialog");
+      if (d && !d.open) d.showModal();
+      if (!focusIn(target)) {
+        const first = target.querySelector("select, input:not([type=hidden]), textarea");
+        if (first) first.focus();
+      }
+      return;
+    }
     // Pickers: options arrived, the typed text may now match one.
     if (target.tagName === "DATALIST") {
       const input = document.querySelector("input[list='" + target.id + "']");
@@ -147,6 +157,8 @@
   // A form swapped after an error is a new element: htmx:afterSettle's target is stale, so catch the new one.
   document.addEventListener("htmx:load", function (e) {
     const elt = e.detail.elt;
+    // Forms marked data-focus-invalid (the PTE form): the first field with an error.
+    if (elt && elt.matches && elt.matches("form[data-focus-invalid]")) { focusIn(elt); return; }
     if (elt && elt.id === "ot-form" && elt.querySelector("[aria-invalid='true'], .conflict")) {
       if (!focusIn(elt)) { const b = elt.querySelector(".conflict button"); if (b) b.focus(); }
     }
