@@ -40,7 +40,7 @@ from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..views import action_error, go, render, wants_fragment, with_toast
 from . import baselines, bp, commands, export, lookups, read
 from .forms import BulkForm, OTForm, OTStatusForm, StepForm, parse_selection
-from .query import list_query_from_args
+from .query import dashboard_filters, list_query_from_args
 
 
 @bp.context_processor
@@ -162,6 +162,7 @@ def lista():
     }
     if not wants_fragment():
         context["cats"] = catalog_options("clientes", "tipos", "estatus_ot", "frentes", "responsables")
+        context["tablero"] = dashboard_filters(request.args, context["cats"]["responsables"])
     return render("orders/list.html", "orders/_results.html", **context)
 
 

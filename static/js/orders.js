@@ -92,6 +92,24 @@
     }
   });
 
+  // ---- A filter chip's × (the dashboard's filters on the OT list): the chip, and so its hidden field,
+  // leaves the form, which applies itself again (one click or Enter; the link is the no-script way).
+  document.addEventListener("click", function (e) {
+    const x = e.target.closest && e.target.closest("a[data-remove-filter]");
+    if (!x) return;
+    const form = x.closest("form");
+    const chip = x.closest("[data-chip]");
+    if (!form || !chip) return;
+    e.preventDefault();
+    const group = chip.closest(".chips");
+    const next = chip.nextElementSibling || chip.previousElementSibling;
+    chip.remove();
+    if (group && !group.querySelector("[data-chip]")) group.remove();
+    const focus = next && next.querySelector("a[data-remove-filter]");
+    if (focus) focus.focus();  // the next chip, so Enter again removes it; the last one: the page's keys
+    form.requestSubmit();
+  });
+
   // ---- GET forms marked data-clean-params: empty fields stay out of the URL.
   document.addEventListener("htmx:configRequest", function (e) {
     const elt = e.detail.elt;
