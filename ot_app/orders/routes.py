@@ -163,14 +163,20 @@ def lista():
     if not wants_fragment():
         context["cats"] = catalog_options("clientes", "tipos", "estatus_ot", "frentes", "responsables")
         context["tablero"] = dashboard_filters(request.args, context["cats"]["responsables"])
+        # The bulk status asks for the date the chosen status stamps (commands.STATUS_DATES), as `s` does.
+        specs = OTForm.specs()
+        context["status_dates"] = {s: specs[name].label for s, name in commands.STATUS_DATES.items()}
+        context["today"] = office_today().isoformat()
+        context["f_masivo"] = BulkForm.specs()
     return render("orders/list.html", "orders/_results.html", **context)
 
 
 @bp.post("/masivo")
 @requires_role("editor")
 def masivo():
-    """A bulk action on the list's selection: the service says what changed and what it skipped;
-    the list refreshes itself (`ot-cambios`), counts and totals with its rows."""
+    """A bulk action on the list's selection: the service says what changed and what it skipped,
+    shown row by row under the toolbar and in a toast; the list refreshes itself (`ot-cambios`),
+    counts and totals with its rows."""
     form = BulkForm(formdata=request.form)
     try:
         if not form.validate():
@@ -181,7 +187,7 @@ def masivo():
         return action_error(err)
     except ServiceError as err:
         return action_error(err)
-    response = make_response("", 200)
+    response = make_response(render_template("orders/_masivo_resultado.html", result=result), 200)
     response.headers["HX-Trigger"] = json.dumps(
         {"toast": {"message": result.detalles, "kind": result.tipo_aviso}, "ot-cambios": True}
     )

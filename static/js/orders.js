@@ -211,6 +211,29 @@
   }
   window.otSelection = { count: count, checked: checked };
 
+  // The bulk status asks for the real date only when the chosen status stamps one (its option says
+  // which, data-fecha), and names it: "Término real" for Terminada, "Inicio real" for En ejecución.
+  function showStatusDate(select) {
+    const opt = select.selectedOptions[0];
+    const field = document.getElementById("m-fecha-campo");
+    if (!field) return;
+    const label = opt && opt.dataset.fecha;
+    field.hidden = !label;
+    document.getElementById("m-fecha").disabled = !label;
+    if (label) document.getElementById("m-fecha-label").textContent = label;
+  }
+  document.addEventListener("input", function (e) {
+    // Typing a date or a comment is for the status action (the hidden `accion` follows).
+    const t = e.target;
+    if (t.matches && t.matches("#masivo input[data-accion]")) t.form.elements.accion.value = t.dataset.accion;
+  });
+  document.addEventListener("click", function (e) {
+    const x = e.target.closest && e.target.closest("[data-dismiss]");
+    if (!x) return;
+    const box = document.getElementById(x.dataset.dismiss);
+    if (box) { box.hidden = true; box.replaceChildren(); }
+  });
+
   document.addEventListener("change", function (e) {
     const t = e.target;
     if (t.matches && t.matches("[data-select-all]")) {
@@ -220,6 +243,7 @@
       count();
     } else if (t.matches && t.matches("#masivo select[data-accion]")) {
       t.form.elements.accion.value = t.dataset.accion;
+      if (t.id === "m-estatus") showStatusDate(t);
     }
   });
   document.addEventListener("click", function (e) {
