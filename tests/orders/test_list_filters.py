@@ -2,12 +2,14 @@
 id_responsable) that a Tablero link brought: as chips holding their value in the form, so changing
 another filter keeps them, and each removable with its own link."""
 
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
 
+from ot_app.dashboard import read as dashboard_read
 from ot_app.extensions import db
 from ot_app.formatting import office_today
 
@@ -118,3 +120,16 @@ def test_a_flag_set_to_0_gets_no_chip_and_no_dashboard_no_group(lector_client, o
 
 def test_an_unknown_responsable_still_says_its_id(lector_client, orders):
     assert "Responsable: ID 999" in lector_client.get("/?id_responsable=999").get_data(as_text=True)
+
+
+def test_every_dashboard_link_to_the_list_opens_it(app, lector_client, orders, monkeypatch):
+    """Each number on the Tablero, and its «ver las N» links (shown past the table's rows), opens the
+    list: a link with a sort the list does not have would be a 400 (the overdue one said orden=fin)."""
+
+    monkeypatch.setattr(dashboard_read, "LIST_LIMIT", 1)  # so the overdue table says «ver las N»
+    html = lector_client.get("/tablero").get_data(as_text=True)
+    links = set(re.findall(r'href="(/\?[^"]*)"', html))
+    assert any("vencidas=1" in u and "orden=" in u for u in links)
+    for url in links:
+        r = lector_client.get(url.replace("&amp;", "&"))
+        assert r.status_code == 200, (url, r.get_data(as_text=True)[:300])
