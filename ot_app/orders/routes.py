@@ -163,6 +163,8 @@ def lista():
     if not wants_fragment():
         context["cats"] = catalog_options("clientes", "tipos", "estatus_ot", "frentes", "responsables")
         context["tablero"] = dashboard_filters(request.args, context["cats"]["responsables"])
+        if query.id_pte_header:
+            context["pte_filtro"] = lookups.pte_oficio(query.id_pte_header) or f"ID {query.id_pte_header}"
         # The bulk status asks for the date the chosen status stamps (commands.STATUS_DATES), as `s` does.
         specs = OTForm.specs()
         context["status_dates"] = {s: specs[name].label for s, name in commands.STATUS_DATES.items()}

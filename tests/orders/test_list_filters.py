@@ -133,3 +133,17 @@ def test_every_dashboard_link_to_the_list_opens_it(app, lector_client, orders, m
     for url in links:
         r = lector_client.get(url.replace("&amp;", "&"))
         assert r.status_code == 200, (url, r.get_data(as_text=True)[:300])
+
+
+def test_one_pte_from_the_tablero_is_a_chip_with_its_oficio(app, lector_client, orders):
+    with app.app_context():
+        pte = factories.make_pte("PEP-CHIP-0001-2026", id_cliente=2)
+        factories.make_ot(pte=pte)
+        db.session.commit()
+        pte_id = pte.id
+    page = lector_client.get(f"/?id_pte_header={pte_id}&id_cliente=2").get_data(as_text=True)
+    form = FilterForm(page)
+    assert form.fields["id_pte_header"] == str(pte_id)
+    assert dict(form.chips)["id_pte_header"] == "/?id_cliente=2"
+    assert "PEP-CHIP-0001-2026" in page and 'aria-label="Quitar el filtro «PTE PEP-CHIP-0001-2026»"' in page
+    assert rows(lector_client, form.query(id_cliente="")) == 1
