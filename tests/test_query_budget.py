@@ -28,7 +28,7 @@ BUDGET = [
     ("OT list search", "GET", "/?q=budget", HX, None, 6),  # + the catalog names the words may be (search.py)
     ("OT list by client, date, page 1", "GET", "/?id_cliente=2&orden=fecha_inicio_programado", HX, None, 5),
     ("OT list, dashboard filters", "GET", "/?vencidas=1&pasos_pendientes=1", HX, None, 5),
-    ("OT list page, dashboard filter chips", "GET", "/?vencidas=1&id_responsable=1", None, None, 6),
+    ("OT list page, dashboard filter chips", "GET", "/?vencidas=1&id_responsable={resp}", None, None, 6),
     ("OT list page, one PTE (its chip names it)", "GET", "/?id_pte_header={pte}", None, None, 7),
     ("Dashboard", "GET", "/tablero", None, None, 7),
     ("OT detail", "GET", "/ot/{ot}", None, None, 6),
@@ -175,6 +175,7 @@ def build(app, n: int) -> dict:
             "paso": pasos[0],
             "pte_lista": lista.id,
             "pte_paso": pte_pasos[-1],
+            "resp": resp.id,
         }
 
 
