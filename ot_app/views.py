@@ -2,7 +2,7 @@
 
 import json
 
-from flask import flash, make_response, redirect, render_template, request
+from flask import flash, make_response, redirect, render_template, request, url_for
 
 from .auth.security import is_htmx
 from .errors import TITLES
@@ -21,6 +21,19 @@ def render(page_template: str, fragment: str, status: int = 200, **context):
     )
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def list_url(endpoint: str, default_sort: str, **changes) -> str:
+    """The current list's URL with some parameters changed (sort links, pager): empty values, the
+    first page and the default sort are left out, so one view has one URL."""
+    args = request.args.to_dict()
+    args.update(changes)
+    args = {k: v for k, v in args.items() if v not in (None, "")}
+    if args.get("orden") == default_sort:
+        args.pop("orden")
+    if str(args.get("page", "")) == "1":
+        args.pop("page")
+    return url_for(endpoint, **args)
 
 
 def toast_header(message: str, kind: str = "exito") -> str:

@@ -39,6 +39,8 @@ BUDGET = [
     ("OT list search", "GET", "/?q=budget", HX, None, 6),  # + the catalog names the words may be (search.py)
     ("OT list by client, date, page 1", "GET", "/?id_cliente=2&orden=fecha_inicio_programado", HX, None, 5),
     ("OT list, dashboard filters", "GET", "/?vencidas=1&pasos_pendientes=1", HX, None, 5),
+    ("OT list page, dashboard filter chips", "GET", "/?vencidas=1&id_responsable={resp}", None, None, 6),
+    ("OT list page, one PTE (its chip names it)", "GET", "/?id_pte_header={pte}", None, None, 7),
     # Cached until the next write (data_version): the user and the counter; a miss is 8.
     ("Dashboard", "GET", "/tablero", None, None, 2),
     ("OT detail", "GET", "/ot/{ot}", None, None, 6),
@@ -71,6 +73,8 @@ BUDGET = [
     ),
     ("OT versions compared", "GET", "/ot/comparar?de={inicial}&a={ot}", None, None, 4),
     ("PTE list", "GET", "/pte", None, None, 7),
+    ("PTE list sorted by OT count (fragment)", "GET", "/pte?orden=-ots&q=pep", HX, None, 4),
+    ("PTE edit form (dialog)", "GET", "/pte/{pte}/editar", HX, None, 5),
     ("PTE detail", "GET", "/pte/{pte}", None, None, 7),  # approved, complete: Crear OT's folio proposal
     ("PTE edit form", "GET", "/pte/{pte}/editar", None, None, 5),
     ("PTE checklist", "GET", "/pte/{pte_lista}", None, None, 5),
@@ -221,6 +225,7 @@ def build(app, n: int) -> dict:
             "pte_lista": lista.id,
             "pte_paso": pte_pasos[-1],
             "trabajo": "budget-trabajo",
+            "resp": resp.id,
         }
 
 

@@ -866,6 +866,14 @@ def _change_status(ot_id, values: dict, actor) -> Result:
     return Result(ot, detalles + ".", cambios=cambios)
 
 
+# The real date each status stamps with `fecha` (default today): said here once, for the rule below
+# and for the forms that ask for that date (the list's bulk status shows it only for these).
+STATUS_DATES = {
+    EstatusOTId.TERMINADA: "fecha_termino_real",
+    EstatusOTId.EN_EJECUCION: "fecha_inicio_real",  # only when the OT has none yet
+}
+
+
 def _apply_status(ot: OTE, values: dict, names: dict, actor) -> dict:
     """THE status rule (one OT, already locked and editable): the new status, the real dates it
     stamps or clears, the audit row. Raises before touching `ot` when the change is refused."""
@@ -881,11 +889,12 @@ def _apply_status(ot: OTE, values: dict, names: dict, actor) -> dict:
         "fecha_termino_real": ot.fecha_termino_real,
     }
     after = dict(before, id_estatus_ot=nuevo)
-    if nuevo == EstatusOTId.TERMINADA:
+    stamped = STATUS_DATES.get(nuevo)
+    if stamped == "fecha_termino_real":
         after["fecha_termino_real"] = fecha
     elif actual == EstatusOTId.TERMINADA:
         after["fecha_termino_real"] = None
-    if nuevo == EstatusOTId.EN_EJECUCION and ot.fecha_inicio_real is None:
+    if stamped == "fecha_inicio_real" and ot.fecha_inicio_real is None:
         after["fecha_inicio_real"] = fecha
     start, end = after["fecha_inicio_real"], after["fecha_termino_real"]
     if start and end and end < start:
@@ -924,6 +933,10 @@ class BulkResult:
     tipo_aviso: str
     cambiadas: list[int]
     omitidas: list[dict]  # {"id", "orden_trabajo", "motivo"}
+    valor: str = ""  # the status or project manager set, by name
+    # Every selected OT in the selection's order, {"id", "orden_trabajo", "motivo"} (None: changed):
+    # the page's per-row result.
+    filas: list[dict] = field(default_factory=list)
 
 
 def bulk_change(values: dict, actor: Usuario | None) -> BulkResult:
@@ -970,11 +983,12 @@ def _bulk(accion, pairs, values: dict, actor) -> BulkResult:
             select(OTE).where(OTE.id.in_(ids)).execution_options(populate_existing=True)
         )
     }
-    cambiadas, omitidas = [], []
+    cambiadas, omitidas, filas = [], [], []
     for ot_id, version in pairs:
         ot = found.get(ot_id)
         if ot is None or (ot.eliminada and not sees_deleted(actor)):
             omitidas.append({"id": ot_id, "orden_trabajo": "", "motivo": f"No existe la OT con ID {ot_id}."})
+            filas.append(omitidas[-1])
             continue
         try:
             ensure_editable(ot)
@@ -987,8 +1001,10 @@ def _bulk(accion, pairs, values: dict, actor) -> BulkResult:
                 _apply_responsable(ot, values["responsable_proyecto"], shown, actor)
         except ServiceError as err:
             omitidas.append({"id": ot.id, "orden_trabajo": ot.orden_trabajo, "motivo": err.detalles})
+            filas.append(omitidas[-1])
             continue
         cambiadas.append(ot.id)
+        filas.append({"id": ot.id, "orden_trabajo": ot.orden_trabajo, "motivo": None})
     detalles = (
         f"{len(cambiadas)} OT {'cambió' if len(cambiadas) == 1 else 'cambiaron'} a «{shown}»"
         if cambiadas
@@ -1000,7 +1016,9 @@ def _bulk(accion, pairs, values: dict, actor) -> BulkResult:
         )
         if len(omitidas) > 5:
             detalles += f"; y {len(omitidas) - 5} más"
-    return BulkResult(detalles.rstrip(".") + ".", "advertencia" if omitidas else "exito", cambiadas, omitidas)
+    return BulkResult(
+        detalles.rstrip(".") + ".", "advertencia" if omitidas else "exito", cambiadas, omitidas, shown, filas
+    )
 
 
 def _apply_responsable(ot: OTE, id_responsable: int, nombre: str, actor) -> None:

@@ -62,6 +62,11 @@ def approved_ptes(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
     ]
 
 
+def pte_oficio(pte_id: int) -> str | None:
+    """The oficio of the PTE the list is filtered by (`id_pte_header`, from the Tablero), for its chip."""
+    return db.session.scalar(select(PTEHeader.oficio_pte).where(PTEHeader.id == pte_id))
+
+
 def pte_id_by_oficio(oficio: str) -> int | None:
     """The id of the PTE with exactly this oficio (the picker's text when no script filled the id)."""
     text = (oficio or "").strip()

@@ -104,3 +104,35 @@ def dashboard_conditions(args) -> tuple:
         except ValueError:
             fail(400, "El parámetro id_responsable no es un identificador válido.")
     return tuple(out)
+
+
+# The same parameters as the list's filter form shows them: one chip each, with what it means, so a
+# list opened from the dashboard says why it is filtered and keeps saying it while other filters
+# change (the chip carries the value as a hidden field of the form).
+DASHBOARD_PARAMS = ("vencidas", "inicia_en", "pasos_pendientes", "id_responsable")
+
+
+def dashboard_filters(args, responsables=()) -> list[tuple[str, str, str]]:
+    """(name, value, label) of the dashboard's filters in the URL (already checked by
+    `dashboard_conditions`); a flag set to 0 applies nothing and gets no chip."""
+    names = {r.id: r.nombre for r in responsables}
+    out = []
+    for name in DASHBOARD_PARAMS:
+        value = args.get(name, "").strip()
+        if not value or (name in ("vencidas", "pasos_pendientes") and value != "1"):
+            continue
+        if name == "vencidas":
+            label = "Vencidas"
+        elif name == "pasos_pendientes":
+            label = "Con pasos pendientes"
+        elif name == "inicia_en":
+            days = int(value)
+            label = (
+                "Inician hoy"
+                if days == 0
+                else f"Inician en los próximos {days} {'día' if days == 1 else 'días'}"
+            )
+        else:
+            label = f"Responsable: {names.get(parse_id(value), f'ID {value}')}"
+        out.append((name, value, label))
+    return out

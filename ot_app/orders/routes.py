@@ -21,7 +21,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .. import steps
+from .. import steps, views
 from ..auth.security import is_htmx, requires_role
 from ..catalogs.read import options as catalog_options
 from ..errors import TITLES, fail
@@ -40,7 +40,7 @@ from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..views import action_error, go, render, wants_fragment, with_toast
 from . import baselines, bp, commands, export, lookups, read
 from .forms import BulkForm, OTForm, OTStatusForm, StepForm, parse_selection
-from .query import list_query_from_args
+from .query import dashboard_filters, list_query_from_args
 
 
 @bp.context_processor
@@ -131,14 +131,7 @@ REPROGRAM_FIELDS = ("motivo", "id_pte_header", *(f for f in CONFLICT_FIELDS if f
 
 def list_url(**changes) -> str:
     """The current list URL with some parameters changed; defaults are left out."""
-    args = request.args.to_dict()
-    args.update(changes)
-    args = {k: v for k, v in args.items() if v not in (None, "")}
-    if args.get("orden") == read.DEFAULT_SORT:
-        args.pop("orden")
-    if str(args.get("page", "")) == "1":
-        args.pop("page")
-    return url_for("main.index", **args)
+    return views.list_url("main.index", read.DEFAULT_SORT, **changes)
 
 
 # --------------------------------------------------------------------------- list
@@ -169,14 +162,23 @@ def lista():
     }
     if not wants_fragment():
         context["cats"] = catalog_options("clientes", "tipos", "estatus_ot", "frentes", "responsables")
+        context["tablero"] = dashboard_filters(request.args, context["cats"]["responsables"])
+        if query.id_pte_header:
+            context["pte_filtro"] = lookups.pte_oficio(query.id_pte_header) or f"ID {query.id_pte_header}"
+        # The bulk status asks for the date the chosen status stamps (commands.STATUS_DATES), as `s` does.
+        specs = OTForm.specs()
+        context["status_dates"] = {s: specs[name].label for s, name in commands.STATUS_DATES.items()}
+        context["today"] = office_today().isoformat()
+        context["f_masivo"] = BulkForm.specs()
     return render("orders/list.html", "orders/_results.html", **context)
 
 
 @bp.post("/masivo")
 @requires_role("editor")
 def masivo():
-    """A bulk action on the list's selection: the service says what changed and what it skipped;
-    the list refreshes itself (`ot-cambios`), counts and totals with its rows."""
+    """A bulk action on the list's selection: the service says what changed and what it skipped,
+    shown row by row under the toolbar and in a toast; the list refreshes itself (`ot-cambios`),
+    counts and totals with its rows."""
     form = BulkForm(formdata=request.form)
     try:
         if not form.validate():
@@ -187,7 +189,7 @@ def masivo():
         return action_error(err)
     except ServiceError as err:
         return action_error(err)
-    response = make_response("", 200)
+    response = make_response(render_template("orders/_masivo_resultado.html", result=result), 200)
     response.headers["HX-Trigger"] = json.dumps(
         {"toast": {"message": result.detalles, "kind": result.tipo_aviso}, "ot-cambios": True}
     )

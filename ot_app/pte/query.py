@@ -14,6 +14,10 @@ def pte_query_from_args(args) -> read.PTEQuery:
             setattr(query, name, parse_id(args.get(name, "")))
         except ValueError:
             fail(400, f"El parámetro {name} no es un identificador válido.")
+    orden = (args.get("orden") or "").strip() or read.DEFAULT_SORT
+    if orden.lstrip("-") not in read.SORTS:
+        fail(400, f"El parámetro orden admite: {', '.join(sorted(read.SORTS))} (con - para descendente).")
+    query.orden = orden
     try:
         query.page = parse_whole(args.get("page", ""), PAGE_MAX) or 1
     except ValueError:

@@ -103,10 +103,11 @@ class PTEQuery:
     id_cliente: int | None = None
     id_estatus_pte: int | None = None
     estatus: int = Registro.ACTIVA
+    orden: str = "-id"
     page: int = 1
     per_page: int = 50
 
-    PRESENTATION: ClassVar[frozenset] = frozenset({"page", "per_page"})
+    PRESENTATION: ClassVar[frozenset] = frozenset({"page", "per_page", "orden"})
 
     @property
     def filtered(self) -> bool:
@@ -114,6 +115,21 @@ class PTEQuery:
         return any(
             getattr(self, f.name) != f.default for f in fields(self) if f.name not in self.PRESENTATION
         )
+
+
+# The list's sortable columns (`?orden=key`, `-key` descending), as on the OT list.
+SORTS = {
+    "id": PTEHeader.id,
+    "oficio": PTEHeader.oficio_pte,
+    "cliente": Cliente.nombre,
+    "fecha_solicitud": PTEHeader.fecha_solicitud,
+    "plazo_dias": PTEHeader.plazo_dias,
+    "monto_mxn": PTEHeader.monto_mxn,
+    "monto_usd": PTEHeader.monto_usd,
+    "estatus_pte": PTEHeader.id_estatus_pte,
+    "ots": None,  # the OT count, a correlated subquery built below
+}
+DEFAULT_SORT = PTEQuery.orden
 
 
 def list_ptes(query: PTEQuery) -> tuple[list[dict], int]:
@@ -155,7 +171,7 @@ def list_ptes(query: PTEQuery) -> tuple[list[dict], int]:
         .outerjoin(Cliente, Cliente.id == PTEHeader.id_cliente)
         .join(EstatusPTE, EstatusPTE.id == PTEHeader.id_estatus_pte)
         .where(*conditions)
-        .order_by(PTEHeader.id.desc())
+        .order_by(*_order(query.orden, ot_count))
         .limit(query.per_page)
         .offset((query.page - 1) * query.per_page)
     ).all()
@@ -164,6 +180,17 @@ def list_ptes(query: PTEQuery) -> tuple[list[dict], int]:
     for item in items:
         item["avance"] = progress.get(item["id"], Avance(0, 0))
     return items, total
+
+
+def _order(orden: str, ot_count) -> list:
+    """ORDER BY for `orden`; ties broken by id in the same direction, so pages never overlap."""
+    desc = orden.startswith("-")
+    key = orden.lstrip("-")
+    column = ot_count if key == "ots" else SORTS.get(key, PTEHeader.id)
+    out = [column.desc() if desc else column.asc()]
+    if column is not PTEHeader.id:
+        out.append(PTEHeader.id.desc() if desc else PTEHeader.id.asc())
+    return out
 
 
 def active_ptes(aprobada: bool | None = None) -> list:

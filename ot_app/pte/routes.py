@@ -5,7 +5,7 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .. import steps
+from .. import steps, views
 from ..auth.security import requires_role
 from ..extensions import db
 from ..files import accepts_upload, send_stored
@@ -13,7 +13,7 @@ from ..formatting import form_text
 from ..models import Cliente, EstatusPTE, ResponsableProyecto
 from ..orders.forms import StepForm
 from ..service_errors import ServiceError, ValidationFailed
-from ..views import action_error, go, render, with_toast
+from ..views import action_error, go, render, wants_fragment, with_toast
 from . import bp, commands, read
 from .forms import PTEForm, PTEStatusForm
 from .query import pte_query_from_args
@@ -35,26 +35,37 @@ def _options():
     }
 
 
+def list_url(**changes) -> str:
+    """The current PTE list URL with some parameters changed (sort links, pager)."""
+    return views.list_url("pte.lista", read.DEFAULT_SORT, **changes)
+
+
 @bp.get("")
 def lista():
+    """Search, filters, sort (`?orden=`) and page are in the URL; htmx asks for the results alone."""
     query = pte_query_from_args(request.args)
     rows, total = read.list_ptes(query)
     pages = max(1, -(-total // query.per_page))
-    return render(
-        "pte/list.html", "pte/_results.html", rows=rows, total=total, query=query, pages=pages, **_options()
-    )
+    context = {"rows": rows, "total": total, "query": query, "pages": pages}
+    context.update(list_url=list_url, default_orden=read.DEFAULT_SORT)
+    if not wants_fragment():
+        context.update(_options())
+    return render("pte/list.html", "pte/_results.html", **context)
 
 
 def _form_page(template_vals: dict, errores: dict | None, pte=None, status=200, general=None):
-    return render_template(
+    """The PTE form as a page, or as the dialog's fragment when htmx asked for it."""
+    return render(
         "pte/form.html",
+        "pte/_form.html",
+        status=status,
         vals=template_vals,
         errores=errores or {},
         pte=pte,
         general=general,
         f=PTEForm.specs(),
         **_options(),
-    ), status
+    )
 
 
 def _vals(pte) -> dict:

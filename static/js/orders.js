@@ -92,6 +92,24 @@
     }
   });
 
+  // ---- A filter chip's × (the dashboard's filters on the OT list): the chip, and so its hidden field,
+  // leaves the form, which applies itself again (one click or Enter; the link is the no-script way).
+  document.addEventListener("click", function (e) {
+    const x = e.target.closest && e.target.closest("a[data-remove-filter]");
+    if (!x) return;
+    const form = x.closest("form");
+    const chip = x.closest("[data-chip]");
+    if (!form || !chip) return;
+    e.preventDefault();
+    const group = chip.closest(".chips");
+    const next = chip.nextElementSibling || chip.previousElementSibling;
+    chip.remove();
+    if (group && !group.querySelector("[data-chip]")) group.remove();
+    const focus = next && next.querySelector("a[data-remove-filter]");
+    if (focus) focus.focus();  // the next chip, so Enter again removes it; the last one: the page's keys
+    form.requestSubmit();
+  });
+
   // ---- GET forms marked data-clean-params: empty fields stay out of the URL.
   document.addEventListener("htmx:configRequest", function (e) {
     const elt = e.detail.elt;
@@ -127,6 +145,16 @@
       }
       return;
     }
+    // Any other dialog's body ([data-dialog-body], e.g. the PTE form): open its dialog, focus a field.
+    if (target.matches && target.matches("[data-dialog-body]")) {
+      const d = target.closest("dialog");
+      if (d && !d.open) d.showModal();
+      if (!focusIn(target)) {
+        const first = target.querySelector("select, input:not([type=hidden]), textarea");
+        if (first) first.focus();
+      }
+      return;
+    }
     // Pickers: options arrived, the typed text may now match one.
     if (target.tagName === "DATALIST") {
       const input = document.querySelector("input[list='" + target.id + "']");
@@ -147,6 +175,8 @@
   // A form swapped after an error is a new element: htmx:afterSettle's target is stale, so catch the new one.
   document.addEventListener("htmx:load", function (e) {
     const elt = e.detail.elt;
+    // Forms marked data-focus-invalid (the PTE form): the first field with an error.
+    if (elt && elt.matches && elt.matches("form[data-focus-invalid]")) { focusIn(elt); return; }
     if (elt && elt.id === "ot-form" && elt.querySelector("[aria-invalid='true'], .conflict")) {
       if (!focusIn(elt)) { const b = elt.querySelector(".conflict button"); if (b) b.focus(); }
     }
@@ -181,6 +211,29 @@
   }
   window.otSelection = { count: count, checked: checked };
 
+  // The bulk status asks for the real date only when the chosen status stamps one (its option says
+  // which, data-fecha), and names it: "Término real" for Terminada, "Inicio real" for En ejecución.
+  function showStatusDate(select) {
+    const opt = select.selectedOptions[0];
+    const field = document.getElementById("m-fecha-campo");
+    if (!field) return;
+    const label = opt && opt.dataset.fecha;
+    field.hidden = !label;
+    document.getElementById("m-fecha").disabled = !label;
+    if (label) document.getElementById("m-fecha-label").textContent = label;
+  }
+  document.addEventListener("input", function (e) {
+    // Typing a date or a comment is for the status action (the hidden `accion` follows).
+    const t = e.target;
+    if (t.matches && t.matches("#masivo input[data-accion]")) t.form.elements.accion.value = t.dataset.accion;
+  });
+  document.addEventListener("click", function (e) {
+    const x = e.target.closest && e.target.closest("[data-dismiss]");
+    if (!x) return;
+    const box = document.getElementById(x.dataset.dismiss);
+    if (box) { box.hidden = true; box.replaceChildren(); }
+  });
+
   document.addEventListener("change", function (e) {
     const t = e.target;
     if (t.matches && t.matches("[data-select-all]")) {
@@ -190,6 +243,7 @@
       count();
     } else if (t.matches && t.matches("#masivo select[data-accion]")) {
       t.form.elements.accion.value = t.dataset.accion;
+      if (t.id === "m-estatus") showStatusDate(t);
     }
   });
   document.addEventListener("click", function (e) {
