@@ -22,8 +22,8 @@ from .extensions import db
 from .models import VersionDatos
 
 # Writes that change nothing a cached figure shows: logins, token use, the audit trail (which
-# always comes with a real write), the counter itself.
-IGNORED = frozenset({"usuario", "api_token", "actividad_log", "version_datos"})
+# always comes with a real write), an upload's progress (its confirm is a real write), the counter.
+IGNORED = frozenset({"usuario", "api_token", "actividad_log", "anexo_trabajo", "version_datos"})
 _WROTE = "ot_wrote_data"
 MAX_ENTRIES = 256
 

@@ -1,7 +1,7 @@
 """annex upload jobs (issue 15): the progress and the report of an upload read in the background
 
 Revision ID: b289620d5638
-Revises: 69d728b205ea
+Revises: b7d2e4a91c03
 Create Date: 2026-12-01 18:53:53.431684
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b289620d5638'
-down_revision = '69d728b205ea'
+down_revision = 'b7d2e4a91c03'
 branch_labels = None
 depends_on = None
 
