@@ -61,6 +61,11 @@ def test_a_clean_file_can_be_confirmed_and_the_tab_shows_the_revision(app, edito
     assert "revisión 1" in r.get_data(as_text=True)
     tab = editor_client.get(f"/ot/{ot_id}/anexos", headers=HX).get_data(as_text=True)
     assert "revisión 1" in tab and "825,106.00" in tab and "2 · 1 renglones · M.N. 825,106.00" in tab
+    # The history's date as every page writes one: dd/mm/aaaa hh:mm in the office's time zone.
+    from ot_app.formatting import local
+    from ot_app.models import utcnow
+
+    assert local(utcnow()).strftime("%d/%m/%Y") in tab
     chapter = editor_client.get(f"/ot/{ot_id}/anexos/capitulo?tipo=anexo_c&revision=1&capitulo=2", headers=HX)
     assert "Limpieza" in chapter.get_data(as_text=True)  # the lines load when the chapter opens
     assert 'id="anexo-anexo_c-diferencia"' not in tab  # the annex matches the OT's amount
