@@ -565,7 +565,41 @@ class TipoAnexo(StrEnum):
     PROGRAMA = "programa"
 
 
-class AnexoRevision(db.Model):
+class ConArchivo:
+    """The file a revision was imported from, kept under files.py so it downloads again: its
+    columns and the StoredFile they name, said once for every kind of revision."""
+
+    archivo_nombre: Mapped[str] = mapped_column(String(255))
+    archivo_tamano: Mapped[int] = mapped_column(Integer)
+    archivo_sha256: Mapped[str] = mapped_column(String(64))
+    archivo_tipo: Mapped[str] = mapped_column(String(10), default="")
+    archivo_ruta: Mapped[str] = mapped_column(String(200))
+
+    @staticmethod
+    def archivo_de(stored, tipo: str | None = None) -> dict:
+        """The columns' values for a stored upload (`tipo`: what the importer read it as)."""
+        return {
+            "archivo_nombre": stored.nombre,
+            "archivo_tamano": stored.tamano,
+            "archivo_sha256": stored.sha256,
+            "archivo_tipo": stored.tipo if tipo is None else tipo,
+            "archivo_ruta": stored.ruta,
+        }
+
+    @property
+    def archivo(self):
+        from .files import StoredFile
+
+        return StoredFile(
+            self.archivo_nombre,
+            self.archivo_tamano,
+            self.archivo_sha256,
+            self.archivo_tipo,
+            self.archivo_ruta,
+        )
+
+
+class AnexoRevision(ConArchivo, db.Model):
     """One confirmed import of an OT's annex of one kind: revision n, who, when, and the file as
     received (kept under files.py, so it can be downloaded again). Earlier revisions stay."""
 
@@ -579,11 +613,6 @@ class AnexoRevision(db.Model):
     fecha: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     id_usuario: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
     usuario: Mapped[str] = mapped_column(String(80), default="")
-    archivo_nombre: Mapped[str] = mapped_column(String(255))
-    archivo_tamano: Mapped[int] = mapped_column(Integer)
-    archivo_sha256: Mapped[str] = mapped_column(String(64))
-    archivo_tipo: Mapped[str] = mapped_column(String(10), default="")
-    archivo_ruta: Mapped[str] = mapped_column(String(200))
     formato: Mapped[str] = mapped_column(String(10))
     hoja: Mapped[str | None] = mapped_column(String(100))
     fila_encabezado: Mapped[int | None] = mapped_column(Integer)
@@ -731,7 +760,7 @@ class Concepto(db.Model):
     unidad_catalogo: Mapped[Unidad | None] = relationship()
 
 
-class ConceptoRevision(db.Model):
+class ConceptoRevision(ConArchivo, db.Model):
     """One confirmed import of the contract's concept catalog: revision n, who, when, the file as
     received (kept, so it can be downloaded again) and what it did. The catalog itself is updated
     in place; each concept's changes are in the activity log."""
@@ -743,11 +772,6 @@ class ConceptoRevision(db.Model):
     fecha: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     id_usuario: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
     usuario: Mapped[str] = mapped_column(String(80), default="")
-    archivo_nombre: Mapped[str] = mapped_column(String(255))
-    archivo_tamano: Mapped[int] = mapped_column(Integer)
-    archivo_sha256: Mapped[str] = mapped_column(String(64))
-    archivo_tipo: Mapped[str] = mapped_column(String(10), default="")
-    archivo_ruta: Mapped[str] = mapped_column(String(200))
     formato: Mapped[str] = mapped_column(String(10))
     renglones: Mapped[int] = mapped_column(Integer, default=0)
     nuevos: Mapped[int] = mapped_column(Integer, default=0)

@@ -148,16 +148,12 @@ def differences(ot_id: int, tipo: str, de: int | None, a: int | None) -> dict:
 
 
 def stored_file(ot_id: int, tipo: str, n: int | None):
-    from ..files import StoredFile
-
     tipo = parse_tipo(tipo)
     get_ot(ot_id)
     rev = revision(ot_id, tipo, n)
     if rev is None:
         raise NotFound("La OT no tiene ese anexo importado.")
-    return StoredFile(
-        rev.archivo_nombre, rev.archivo_tamano, rev.archivo_sha256, rev.archivo_tipo, rev.archivo_ruta
-    )
+    return rev.archivo
 
 
 def export(ot_id: int, tipo: str, n: int | None):

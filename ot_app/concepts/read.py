@@ -140,8 +140,6 @@ def revisions() -> list[dict]:
 
 def stored_file(n: int | None):
     """The file of revision `n` (None: the latest) as it was received."""
-    from ..files import StoredFile
-
     stmt = select(ConceptoRevision)
     stmt = stmt.where(ConceptoRevision.n == n) if n is not None else stmt.order_by(ConceptoRevision.n.desc())
     rev = db.session.scalars(stmt.limit(1)).first()
@@ -151,9 +149,7 @@ def stored_file(n: int | None):
             if n is not None
             else "El catálogo de conceptos no se ha importado."
         )
-    return StoredFile(
-        rev.archivo_nombre, rev.archivo_tamano, rev.archivo_sha256, rev.archivo_tipo, rev.archivo_ruta
-    )
+    return rev.archivo
 
 
 def units() -> list[dict]:
