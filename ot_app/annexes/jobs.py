@@ -43,6 +43,15 @@ REPORT_EVERY = 0.5  # seconds between two writes of the row count; each one is a
 STALE_AFTER = timedelta(seconds=30)  # no heartbeat for this long: the worker is gone
 KEEP = timedelta(hours=1)  # a job nobody came back for is swept when the next one starts
 RUNNING = (EstadoTrabajo.PENDIENTE.value, EstadoTrabajo.LEYENDO.value)
+# Jobs one worker process reads at once (config ANEXO_TRABAJOS_MAX): each holds its file and a
+# large one's lines in memory (about 250 MB for 100,000 lines), so more are refused, not queued.
+MAX_JOBS = 2
+BUSY = (
+    "El servidor ya está leyendo otros archivos grandes; no se guardó nada. "
+    "Vuelva a subir el archivo en un momento."
+)
+_running = 0
+_running_lock = threading.Lock()
 
 INTERRUPTED = (
     "La lectura del archivo se interrumpió (el servidor se reinició o dejó de responder); "
@@ -98,6 +107,29 @@ def submit(ot_id: int, tipo: str, storage, confirmar: bool, actor) -> Progreso:
 def start(ot_id: int, tipo: str, upload, confirmar: bool, actor) -> tuple[str, threading.Event]:
     """The job's row (after sweeping the forgotten ones) and its worker thread; returns the token
     and an event set when the worker is done."""
+    _claim(current_app.config.get("ANEXO_TRABAJOS_MAX", MAX_JOBS))
+    try:
+        return _start(ot_id, tipo, upload, confirmar, actor)
+    except BaseException:
+        _release()
+        raise
+
+
+def _claim(limit: int) -> None:
+    global _running
+    with _running_lock:
+        if _running >= limit:
+            raise ServiceError(BUSY, status=503)
+        _running += 1
+
+
+def _release() -> None:
+    global _running
+    with _running_lock:
+        _running -= 1
+
+
+def _start(ot_id: int, tipo: str, upload, confirmar: bool, actor) -> tuple[str, threading.Event]:
     token = secrets.token_urlsafe(32)
     counts = row_counts(upload.data)
     with write_transaction() as session:
@@ -190,6 +222,7 @@ def _work(app, token, ot_id, tipo, upload, confirmar, user_id, counts, done: thr
     except Exception:  # the database itself failed: the poll will call the job interrupted
         log.exception("no se pudo guardar el resultado del trabajo %s", token[:8])
     finally:
+        _release()
         done.set()
 
 

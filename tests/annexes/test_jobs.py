@@ -251,3 +251,22 @@ def test_row_counts_from_the_file():
     assert jobs.row_counts(b"PARTIDA;CONCEPTO\r\n1;a\r\n2;b\r\n") == {None: 3}
     assert jobs.row_counts(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100) == {}
     assert jobs.row_counts(b"PK\x03\x04 not a zip") == {}
+
+
+def test_past_the_jobs_a_worker_reads_at_once_a_large_file_is_refused_and_nothing_is_stored(
+    app, editor_client
+):
+    data = big_anexo(lines=600)  # over SYNC_BELOW: a job
+    assert len(data) >= jobs.SYNC_BELOW
+    ot_id = make_ot(app)
+    app.config["ANEXO_TRABAJOS_MAX"] = 0
+    r = post(editor_client, ot_id, data)
+    assert r.status_code == 503 and jobs.BUSY in r.get_data(as_text=True)
+    assert count(app, AnexoTrabajo) == 0
+    # With room for one, a job runs, and once done its place is free for the next one.
+    app.config["ANEXO_TRABAJOS_MAX"] = 1
+    for _ in range(2):
+        first = post(editor_client, ot_id, data)
+        if first.status_code == 202:
+            first, _seen, _url = follow(editor_client, first)
+        assert first.status_code == 200 and "Sin errores" in first.get_data(as_text=True)
