@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import BigInteger, and_, case, cast, func, literal, literal_column, select, union_all
 
 from ..extensions import db
 from ..formatting import office_today
@@ -190,15 +190,19 @@ def _steps_by_responsable(shown) -> list[dict]:
 
 def _pte_usage(shown) -> list[dict]:
     """6. Per PTE, how much of its amount its OTs take, per currency; the most used first."""
+    pte = OTE.id_pte_header + literal_column(
+        "0"
+    )  # "+ 0": SQLite would walk ix_ote_id_pte_header for the grouping
+    # and fetch 100,000 rows one by one (0.7-0.9 s); a plain scan and a sort take 0.15 s.
     used = (
         select(
-            OTE.id_pte_header.label("id"),
+            pte.label("id"),
             func.count().label("ots"),
             _cents(OTE.monto_mxn).label("mxn"),
             _cents(OTE.monto_usd).label("usd"),
         )
         .where(shown, OTE.id_pte_header.is_not(None))
-        .group_by(OTE.id_pte_header)
+        .group_by(pte)
         .subquery()
     )
     pte_mxn = cast(func.round(PTEHeader.monto_mxn * 100), BigInteger)
