@@ -73,6 +73,8 @@ class Config:
     RATELIMIT_STRATEGY = "moving-window"
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 10))
     LOGIN_IP_MAX_FAILURES = int(os.environ.get("LOGIN_IP_MAX_FAILURES", 100))
+    # Large annex uploads one worker process reads at once (annexes/jobs.py); one more gets a 503.
+    ANEXO_TRABAJOS_MAX = int(os.environ.get("ANEXO_TRABAJOS_MAX", 2))
     LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", 15))
     # Behind nginx: how many proxies in front set X-Forwarded-For/-Proto (0 = trust no header).
     TRUST_PROXY_HOPS = int(os.environ.get("TRUST_PROXY_HOPS", 0))
