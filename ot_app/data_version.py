@@ -28,7 +28,7 @@ _WROTE = "ot_wrote_data"
 MAX_ENTRIES = 256
 
 
-def _tables(obj) -> str:
+def _table_name(obj) -> str:
     return getattr(getattr(obj, "__table__", None), "name", "")
 
 
@@ -37,7 +37,7 @@ def _after_flush(session, _context):
     if session.info.get(_WROTE):
         return
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if _tables(obj) not in IGNORED:
+        if _table_name(obj) not in IGNORED:
             session.info[_WROTE] = True
             return
 
