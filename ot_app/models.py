@@ -589,6 +589,19 @@ class ConArchivo:
             "archivo_ruta": stored.ruta,
         }
 
+    def resumen(self) -> dict:
+        """What every kind of revision says of itself in the API and on the pages (a revision
+        model has n, fecha, usuario and formato besides the file): the fecha in UTC, ISO 8601."""
+        return {
+            "n": self.n,
+            "fecha": self.fecha.isoformat(timespec="seconds") + "Z",
+            "usuario": self.usuario,
+            "archivo": self.archivo_nombre,
+            "tamano": self.archivo_tamano,
+            "sha256": self.archivo_sha256,
+            "formato": self.formato,
+        }
+
     @property
     def archivo(self):
         from .files import StoredFile

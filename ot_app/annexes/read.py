@@ -66,13 +66,7 @@ def line_json(line: AnexoRenglon, hoja: str | None) -> dict:
 
 def revision_json(rev: AnexoRevision) -> dict:
     return {
-        "n": rev.n,
-        "fecha": rev.fecha.isoformat(timespec="seconds") + "Z",
-        "usuario": rev.usuario,
-        "archivo": rev.archivo_nombre,
-        "tamano": rev.archivo_tamano,
-        "sha256": rev.archivo_sha256,
-        "formato": rev.formato,
+        **rev.resumen(),
         "hoja": rev.hoja,
         "renglones": rev.renglones,
         "totales": {"mxn": amount_text(rev.total_mxn), "usd": amount_text(rev.total_usd)},

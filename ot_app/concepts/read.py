@@ -121,13 +121,7 @@ def revisions() -> list[dict]:
     rows = db.session.scalars(select(ConceptoRevision).order_by(ConceptoRevision.n.desc())).all()
     return [
         {
-            "n": r.n,
-            "fecha": r.fecha.isoformat(timespec="seconds") + "Z",  # UTC; pages print it with |fecha_hora
-            "usuario": r.usuario,
-            "archivo": r.archivo_nombre,
-            "tamano": r.archivo_tamano,
-            "sha256": r.archivo_sha256,
-            "formato": r.formato,
+            **r.resumen(),  # its fecha in UTC: pages print it with |fecha_hora
             "renglones": r.renglones,
             "nuevos": r.nuevos,
             "cambiados": r.cambiados,
