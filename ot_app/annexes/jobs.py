@@ -142,7 +142,9 @@ def _start(ot_id: int, tipo: str, upload, confirmar: bool, actor) -> tuple[str, 
                 confirmar=confirmar,
                 id_usuario=actor.id,
                 archivo=upload.nombre,
-                total=counts.get(None),
+                # One sheet (or a CSV): its rows are the bar's maximum from the first answer, not
+                # only once a heartbeat knows which sheet is read (a fast file may end before).
+                total=next(iter(counts.values())) if len(counts) == 1 else None,
             )
         )
     done = threading.Event()
