@@ -572,11 +572,12 @@ class ConArchivo:
     """The file a revision was imported from, kept under files.py so it downloads again: its
     columns and the StoredFile they name, said once for every kind of revision."""
 
-    archivo_nombre: Mapped[str] = mapped_column(String(255))
-    archivo_tamano: Mapped[int] = mapped_column(Integer)
-    archivo_sha256: Mapped[str] = mapped_column(String(64))
+    # Empty (Python-side defaults) for a revision that came from no file: a program typed in its grid.
+    archivo_nombre: Mapped[str] = mapped_column(String(255), default="")
+    archivo_tamano: Mapped[int] = mapped_column(Integer, default=0)
+    archivo_sha256: Mapped[str] = mapped_column(String(64), default="")
     archivo_tipo: Mapped[str] = mapped_column(String(10), default="")
-    archivo_ruta: Mapped[str] = mapped_column(String(200))
+    archivo_ruta: Mapped[str] = mapped_column(String(200), default="")
 
     @staticmethod
     def archivo_de(stored, tipo: str | None = None) -> dict:
@@ -794,3 +795,154 @@ class ConceptoRevision(ConArchivo, db.Model):
     cambiados: Mapped[int] = mapped_column(Integer, default=0)
     desactivados: Mapped[int] = mapped_column(Integer, default=0)
     sin_cambio: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- Programs, cut-offs and S-curves (issue 19; ot_app/schedules/) ---------------------------------
+
+
+class PerfilAvance(StrEnum):
+    """How an activity's amount spreads over its dates when no explicit distribution is given."""
+
+    LINEAL = "lineal"
+    INICIO = "inicio"  # front-loaded
+    FINAL = "final"  # back-loaded
+    CAMPANA = "campana"  # bell
+
+
+class OrigenPrograma(StrEnum):
+    """Where a program revision came from."""
+
+    CAPTURA = "captura"  # typed in the grid
+    PROGRAMA = "programa"  # the annex workbook (DT-6 / DE-MN / DE-ME)
+    SABANA = "sabana"  # the resources sábana: daily quantities × P.U.
+    ANEXO = "anexo"  # derived from the Anexo C alone: one activity per chapter
+    MSPDI = "mspdi"  # MS Project XML
+    MPP = "mpp"  # MS Project binary, read through MPXJ
+    COPIA = "copia"  # a reprogramming starts from the previous version's program
+
+
+class OrigenCorte(StrEnum):
+    CAPTURA = "captura"  # the cumulative % per activity, typed
+    PASOS = "pasos"  # the OT has no program: the % derived from its steps
+
+
+class ProgramaRevision(ConArchivo, db.Model):
+    """One saved execution program of an OT version (an `ote` row): revision n + 1 on every save.
+    Earlier revisions stay; version 1's last one is the contractual baseline. A program typed in
+    the grid or copied has no file: its file columns are empty strings (`tiene_archivo`)."""
+
+    __tablename__ = "programa_revision"
+    __table_args__ = (UniqueConstraint("id_ot", "n", name="uq_programa_revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_ot: Mapped[int] = mapped_column(ForeignKey("ote.id"), index=True)
+    n: Mapped[int] = mapped_column(Integer)
+    fecha: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    id_usuario: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+    usuario: Mapped[str] = mapped_column(String(80), default="")
+    origen: Mapped[str] = mapped_column(String(12))
+    formato: Mapped[str] = mapped_column(String(10), default="")
+    comentario: Mapped[str] = mapped_column(Text, default="")
+    # The annex revision it was derived from (programa / sábana / Anexo C), when there is one.
+    id_anexo_revision: Mapped[int | None] = mapped_column(ForeignKey("anexo_revision.id"))
+    total_mxn: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    total_usd: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)  # what an importer adds (periodos, hojas)
+
+    actividades: Mapped[list[ProgramaActividad]] = relationship(
+        back_populates="revision", order_by="ProgramaActividad.orden", cascade="all, delete-orphan"
+    )
+    ligas: Mapped[list[ProgramaLiga]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def tiene_archivo(self) -> bool:
+        return bool(self.archivo_ruta)
+
+
+class ProgramaActividad(db.Model):
+    """A row of a program: a phase (nivel 1; the yard phase is one, `es_patio`) or an activity
+    (nivel 2, under the phase above it in `orden`). Amounts and weights are on activities; a
+    phase's are the sums of its activities. Weights are percentages of the revision's total per
+    currency, 2 decimals, summing to exactly 100.00 among the activities."""
+
+    __tablename__ = "programa_actividad"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id_revision: Mapped[int] = mapped_column(
+        ForeignKey("programa_revision.id", ondelete="CASCADE"), index=True
+    )
+    orden: Mapped[int] = mapped_column(Integer)
+    nivel: Mapped[int] = mapped_column(Integer, default=2)
+    wbs: Mapped[str] = mapped_column(String(40), default="")
+    nombre: Mapped[str] = mapped_column(Text)
+    es_patio: Mapped[bool] = mapped_column(Boolean, default=False)
+    inicio: Mapped[date | None] = mapped_column(Date)
+    fin: Mapped[date | None] = mapped_column(Date)
+    monto_mxn: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    monto_usd: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    peso_mxn: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    peso_usd: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    peso_editado: Mapped[bool] = mapped_column(Boolean, default=False)  # typed, not the default
+    perfil: Mapped[str] = mapped_column(String(10), default=PerfilAvance.LINEAL.value)
+    avance: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))  # % complete as imported
+    # Optional link to annex lines: their `clave` (AnexoRenglon.clave).
+    claves_anexo: Mapped[list | None] = mapped_column(JSON)
+    # An explicit planned distribution that replaces the profile (the workbook's months, the
+    # sábana's days): {"mxn": {"2027-01-01": "1234.50", ...}, "usd": {...}}, amounts as strings.
+    distribucion: Mapped[dict | None] = mapped_column(JSON)
+
+    revision: Mapped[ProgramaRevision] = relationship(back_populates="actividades")
+
+
+class ProgramaLiga(db.Model):
+    """A finish-to-start link between two activities of one revision, with a lag in days (may be
+    negative: a lead)."""
+
+    __tablename__ = "programa_liga"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_revision: Mapped[int] = mapped_column(
+        ForeignKey("programa_revision.id", ondelete="CASCADE"), index=True
+    )
+    id_predecesora: Mapped[int] = mapped_column(ForeignKey("programa_actividad.id", ondelete="CASCADE"))
+    id_sucesora: Mapped[int] = mapped_column(ForeignKey("programa_actividad.id", ondelete="CASCADE"))
+    retraso_dias: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Corte(db.Model):
+    """A weekly cut-off (fecha de corte) of an OT version: a stored snapshot. Its percentages are
+    written once, so past curves never change when the plan changes later."""
+
+    __tablename__ = "corte"
+    __table_args__ = (UniqueConstraint("id_ot", "fecha_corte", name="uq_corte"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_ot: Mapped[int] = mapped_column(ForeignKey("ote.id"), index=True)
+    fecha_corte: Mapped[date] = mapped_column(Date)
+    origen: Mapped[str] = mapped_column(String(10))
+    id_revision: Mapped[int | None] = mapped_column(ForeignKey("programa_revision.id"))  # the plan measured
+    fecha: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    id_usuario: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+    usuario: Mapped[str] = mapped_column(String(80), default="")
+    comentario: Mapped[str] = mapped_column(Text, default="")
+    planeado_mxn: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    planeado_usd: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    real_mxn: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    real_usd: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    spi_mxn: Mapped[Decimal | None] = mapped_column(Numeric(8, 3))  # None when nothing was planned yet
+    spi_usd: Mapped[Decimal | None] = mapped_column(Numeric(8, 3))
+    dias_atraso: Mapped[int] = mapped_column(Integer, default=0)
+
+    avances: Mapped[list[CorteAvance]] = relationship(cascade="all, delete-orphan")
+
+
+class CorteAvance(db.Model):
+    """The cumulative physical % of one activity at a cut-off."""
+
+    __tablename__ = "corte_avance"
+    __table_args__ = (UniqueConstraint("id_corte", "id_actividad", name="uq_corte_avance"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id_corte: Mapped[int] = mapped_column(ForeignKey("corte.id", ondelete="CASCADE"), index=True)
+    id_actividad: Mapped[int] = mapped_column(ForeignKey("programa_actividad.id"))
+    avance: Mapped[Decimal] = mapped_column(Numeric(5, 2))
