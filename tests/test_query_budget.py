@@ -17,6 +17,9 @@ from ot_app.models import (
     ConceptoRevision,
     OTDetalle,
     PasoPte,
+    ProgramaActividad,
+    ProgramaLiga,
+    ProgramaRevision,
     PTEDetalle,
     ReglaPasoPte,
     Unidad,
@@ -55,6 +58,13 @@ BUDGET = [
     ("OT sábana grid, weeks open", "GET", "/ot/{sabana}/anexos/sabana?abiertas=todas", HX, None, 4),
     ("API anexos", "GET", "/api/ot/anexos?id={ot}&tipo=anexo_c", "api", None, 4),
     ("OT annex upload progress (polled)", "GET", "/ot/{ot}/anexos/trabajo/{trabajo}", HX, None, 2),
+    # A program of n activities: the version, its revisions, the shown one with its rows and links
+    # (two selectin loads), whether it was reprogrammed; the tab adds the revision before it.
+    ("OT program tab, compared with the revision before", "GET", "/ot/{programa}/programa", HX, None, 10),
+    ("OT program grid", "GET", "/ot/{programa}/programa/editar", None, None, 7),
+    ("API programa", "GET", "/api/ot/programa?id={programa}", "api", None, 7),
+    ("API programa revisiones", "GET", "/api/ot/programa/revisiones?id={programa}", "api", None, 3),
+    ("API programa comparar", "GET", "/api/ot/programa/comparar?id={programa}", "api", None, 8),
     ("OT new form", "GET", "/ot/nueva", None, None, 3),
     ("OT row", "GET", "/ot/{ot}/fila", HX, None, 5),
     ("OT row edit", "GET", "/ot/{ot}/fila/editar", HX, None, 7),
@@ -163,6 +173,24 @@ def build(app, n: int) -> dict:
             anexo_ot.id,
             [["2", "PROTECCIÓN"], *lines, ["4", "PERSONAL"], ["4.1.", "Tubero", "JORNADA", 1, 5, 1]],
         )
+        # An OT with a program of n activities in two phases, n - 1 links, in two revisions.
+        from ot_app.schedules.commands import save_program
+        from tests.schedules.conftest import act, fase, plan
+
+        programa_ot = factories.make_ot(
+            pte=pte, responsable=resp, patio=patios[0], orden_trabajo="OT-BUDGET-PRG"
+        )
+        acts = [act(f"Actividad {i}", mxn=f"{i + 1}00", usd="10", wbs=f"1.{i}") for i in range(n)]
+        program = plan(
+            fase("Fase 1"),
+            *acts,
+            fase("Patio", es_patio=True),
+            act("Carga", mxn="5"),
+            ligas=[(i, i + 1, 8) for i in range(1, n)],
+        )
+        save_program(programa_ot.id, program, None)
+        program.actividades[1].fin = program.actividades[1].fin.replace(day=21)
+        save_program(programa_ot.id, program, None)
         # A lone initial OT, newest: every list page holds an initial OT whatever n is (the list
         # counts an initial OT's versions in one grouped query, skipped on a page of versions only).
         factories.make_ot(pte=pte, responsable=resp, patio=patios[0], orden_trabajo="OT-BUDGET-SOLA")
@@ -219,6 +247,7 @@ def build(app, n: int) -> dict:
             "ot": current.id,
             "sabana": sabana_ot.id,
             "anexo": anexo_ot.id,
+            "programa": programa_ot.id,
             "inicial": first.id,
             "pte": pte.id,
             "paso": pasos[0],
@@ -285,6 +314,8 @@ def _reset(app):
 
     db.session.execute(db.delete(AnexoRenglon))
     db.session.execute(db.delete(AnexoRevision))
+    for model in (ProgramaLiga, ProgramaActividad, ProgramaRevision):
+        db.session.execute(db.delete(model))
 
     db.session.execute(db.delete(OTDetalle))
     db.session.execute(db.delete(PTEDetalle))

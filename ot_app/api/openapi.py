@@ -9,10 +9,10 @@ from ..fields import ID_MAX, MONEY_MAX, MONEY_PATTERN, IdField, IsoDateField, Mo
 from ..forms import Required
 from ..orders.serialize import OTDatos
 from ..shapes import REF, components, encoding
-from . import bp, catalogs, pte  # noqa: F401  (catalogs, pte: imported for their routes' metadata)
+from . import bp, catalogs, programs, pte  # noqa: F401  (catalogs, programs, pte: imported for their routes' metadata)
 from .ot import EXAMPLE_OT
 from .request import CHECKBOXES
-from .spec import OPERATIONS, Answer, FormBody, IdBody, Operation, Param, UploadBody
+from .spec import OPERATIONS, Answer, FormBody, IdBody, JsonBody, Operation, Param, UploadBody
 
 __all__ = ["DOCUMENT", "EXAMPLE_OT", "build_document"]
 
@@ -294,9 +294,12 @@ def _parameter(param: Param) -> dict:
     return out
 
 
-def _request_body(body: FormBody | IdBody | UploadBody) -> dict:
+def _request_body(body: FormBody | IdBody | UploadBody | JsonBody) -> dict:
     if isinstance(body, IdBody):
         return _id_body(body.description, body.example)
+    if isinstance(body, JsonBody):
+        media = {"schema": body.schema} | ({"example": body.example} if body.example else {})
+        return {"required": True, "description": body.description, "content": {"application/json": media}}
     if isinstance(body, UploadBody):
         schema = {"type": "object", "properties": body.fields, "required": list(body.required)}
         return {

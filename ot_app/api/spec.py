@@ -41,6 +41,15 @@ class UploadBody:
 
 
 @dataclass(frozen=True)
+class JsonBody:
+    """A JSON-only body with nested lists (a program's rows): its schema written beside the route."""
+
+    description: str
+    schema: dict
+    example: dict | None = None
+
+
+@dataclass(frozen=True)
 class Param:
     name: str
     schema: dict
@@ -108,7 +117,7 @@ class Operation:
     ok: str  # what the 200 answer means
     codes: tuple[int, ...]
     description: str | None = None
-    body: FormBody | IdBody | UploadBody | None = None
+    body: FormBody | IdBody | UploadBody | JsonBody | None = None
     parameters: tuple[Param, ...] = ()
     # Error codes answered with an envelope of their own instead of the generic Error.
     refusals: tuple[tuple[int, Answer], ...] = ()

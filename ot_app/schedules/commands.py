@@ -232,11 +232,14 @@ def _cycle(edges: dict[int, list[int]]) -> list[int] | None:
     return None
 
 
-def prepare(plan: Plan) -> tuple[list[_Fila], list[tuple[int, int, int]], list[str]]:
+def prepare(
+    plan: Plan, field_errors: dict | None = None
+) -> tuple[list[_Fila], list[tuple[int, int, int]], list[str]]:
     """The plan checked: its rows (a phase first: the implicit one when the plan starts with an
     activity), its links as (predecessor row, successor row, lag), the warnings that need no
     database. Every error at once (ValidationFailed, keys `actividades.<i>.<campo>`, `ligas.<j>`,
-    `peso_<moneda>`, indexes into the plan's lists)."""
+    `peso_<moneda>`, indexes into the plan's lists). `field_errors`: what the form already refused;
+    its message wins for its key."""
     errors: dict[str, str] = {}
     warnings: list[str] = []
     if not plan.actividades:
@@ -269,6 +272,8 @@ def prepare(plan: Plan) -> tuple[list[_Fila], list[tuple[int, int, int]], list[s
         for r, w in zip(activities, final, strict=True):
             setattr(r, f"peso_{moneda}", w)
     links = _links(plan, rows, errors, warnings)
+    if field_errors:
+        errors = {**field_errors, **{k: v for k, v in errors.items() if k not in field_errors}}
     if errors:
         raise ValidationFailed.from_errors(errors)
     return rows, links, warnings
@@ -353,8 +358,8 @@ def _links(plan: Plan, rows: list[_Fila], errors: dict, warnings: list) -> list[
         pred, succ = rows[p], rows[s]
         if pred.fin and succ.inicio and succ.inicio < pred.fin + timedelta(days=lag):
             warnings.append(
-                f"«{succ.nombre}» empieza el {succ.inicio.isoformat()}, antes de que termine «{pred.nombre}» "
-                f"({pred.fin.isoformat()}) más {lag} día(s) de retraso."
+                f"«{succ.nombre}» empieza el {_d(succ.inicio)}, antes de que termine «{pred.nombre}» "
+                f"({_d(pred.fin)}) más {lag} día(s) de retraso."
             )
     edges: dict[int, list[int]] = {}
     for p, s, _ in out:
@@ -426,20 +431,22 @@ def save_program(
     formato: str = "",
     id_anexo_revision: int | None = None,
     comentario: str = "",
+    field_errors: dict | None = None,
 ) -> Guardado:
     """Store `plan` as revision n + 1 of OT version `id_ot`'s program: default weights filled,
     every row checked (all errors at once), dates outside the version's window as warnings, one
     transaction with an audit row. `expected_n`: the revision the caller started from (a later one
-    is a 409). `archivo`: the StoredFile an importer read the plan from."""
+    is a 409). `archivo`: the StoredFile an importer read the plan from. `field_errors`: what the
+    form refused (forms.read_rows), reported with the rules' errors in one round."""
     with write_transaction():
         ot = _locked_version(id_ot)
-        rows, links, warnings = prepare(plan)
         n = current_n(id_ot)
         if expected_n is not None and expected_n != n:
             raise Conflict(
                 f"Otra persona guardó el programa mientras usted lo editaba: va en la revisión {n} y usted "
                 f"partió de la {expected_n}. Recargue la página para ver la revisión vigente."
             )
+        rows, links, warnings = prepare(plan, field_errors)
         warnings = warnings + _window_warnings(ot, rows)
         revision = _store(
             ot, n + 1, rows, links, plan, actor, archivo, formato, id_anexo_revision, comentario

@@ -6,6 +6,21 @@
   // Any table body marked data-rows takes part (OT list, steps, catalogs, PTE).
   const ROWS = "#ot-rows > tr[data-row], #pasos > tbody > tr[data-row], [data-rows] > tr[data-row]";
 
+  // The program grid's keys (templates/schedules/_programa_grid.html; programa.js acts): they work
+  // while typing in a cell, where every other shortcut is off.
+  const GRID_KEYS = {
+    "Enter": "down",
+    "Shift+Enter": "up",
+    "Alt+Enter": "add",
+    "Alt+Delete": "delete",
+    "Alt+Backspace": "delete",
+    "Alt+ArrowRight": "activity",
+    "Alt+ArrowLeft": "phase",
+    "Alt+ArrowUp": "row-up",
+    "Alt+ArrowDown": "row-down",
+  };
+  function gridKey(e) { return (e.altKey ? "Alt+" : "") + (e.shiftKey ? "Shift+" : "") + e.key; }
+
   function typing(el) {
     // A row's checkbox holds the focus after a click: the keys still work there.
     if (el && el.tagName === "INPUT" && el.type === "checkbox") return false;
@@ -82,6 +97,11 @@
       const form = formFor(t);
       if (form) { e.preventDefault(); form.requestSubmit(); }
       return;
+    }
+    const inGrid = t.closest && t.closest("[data-grid] tr[data-grid-row]");
+    if (inGrid && !e.ctrlKey && !e.metaKey && t.tagName !== "BUTTON" && window.programGrid) {
+      const action = GRID_KEYS[gridKey(e)];
+      if (action && window.programGrid.act(action, t)) { e.preventDefault(); return; }
     }
     if (e.key === "Enter" && editing && t.tagName !== "BUTTON") {
       e.preventDefault();
@@ -195,6 +215,10 @@
         break;
       case "l":
         if (sel && click(sel.querySelector("[data-link]"))) e.preventDefault();
+        break;
+      case "p":
+        // The OT page: edit (or type) the version's program.
+        if (click(document.querySelector("[data-edit-program]"))) e.preventDefault();
         break;
       case "r":
         if (sel && sel.querySelector("[data-reprogram]")) { e.preventDefault(); click(sel.querySelector("[data-reprogram]")); }

@@ -177,6 +177,14 @@ ACCESS: dict[str, str] = {
     "api.conceptos_archivo": READ,
     "api.conceptos_exportar": READ,
     "api.unidades": READ,
+    # an OT version's program (issue 19): lector reads, editor saves
+    "schedules.pestana": READ,
+    "schedules.editar": EDIT,
+    "schedules.guardar": EDIT,
+    "api.ot_programa": READ,
+    "api.ot_programa_revisiones": READ,
+    "api.ot_programa_comparar": READ,
+    "api.ot_programa_guardar": EDIT,
 }
 
 # Query strings a read needs to answer 200 (they are part of the route's contract).
@@ -192,6 +200,9 @@ QUERY = {
     "api.ot_anexos_archivo": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
     "api.ot_anexos_exportar": lambda d: {"id": d["ot"], "tipo": "anexo_c"},
     "api.pte_pasos": lambda d: {"id": d["pte"]},
+    "api.ot_programa": lambda d: {"id": d["ot"]},
+    "api.ot_programa_revisiones": lambda d: {"id": d["ot"]},
+    "api.ot_programa_comparar": lambda d: {"id": d["ot"]},
     "annexes.buscar": lambda d: {"tipo": "anexo_c", "q": "limpieza"},
     "annexes.capitulo": lambda d: {"tipo": "anexo_c", "capitulo": ""},
     "api.ot_paso_archivo_descargar": lambda d: {"id": d["paso"]},
