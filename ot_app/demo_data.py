@@ -167,6 +167,9 @@ def load_demo() -> int:
 
     annexed = initial_ots[6]
     annex_demo.load(annexed.id, annexed.fecha_inicio_programado or today)
+    from .schedules.demo import demo_programs  # issue 19: programs, one reprogrammed chain
+
+    demo_programs()
     _checklists(rnd, responsables)
     return added
 
