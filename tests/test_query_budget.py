@@ -64,7 +64,7 @@ BUDGET = [
     ("OT program grid", "GET", "/ot/{programa}/programa/editar", None, None, 7),
     ("API programa", "GET", "/api/ot/programa?id={programa}", "api", None, 7),
     ("API programa revisiones", "GET", "/api/ot/programa/revisiones?id={programa}", "api", None, 3),
-    ("API programa comparar", "GET", "/api/ot/programa/comparar?id={programa}", "api", None, 8),
+    ("API programa comparar", "GET", "/api/ot/programa/comparar?id={programa}", "api", None, 5),
     ("OT new form", "GET", "/ot/nueva", None, None, 3),
     ("OT row", "GET", "/ot/{ot}/fila", HX, None, 5),
     ("OT row edit", "GET", "/ot/{ot}/fila/editar", HX, None, 7),
