@@ -19,4 +19,7 @@ def service_error(err: ServiceError):
     return envelope(False, err.detalles, status=err.status, tipo_aviso=err.tipo_aviso, **extra)
 
 
-from . import annexes, catalogs, concepts, openapi, ot, pte  # noqa: E402,F401  (the routes, registered on import)
+# The routes, registered on import: program_import before openapi, which builds the document
+# from the operations registered by then.
+from . import program_import  # noqa: E402,F401,I001  isort: skip
+from . import annexes, catalogs, concepts, openapi, ot, pte  # noqa: E402,F401
