@@ -114,3 +114,23 @@ def test_an_unknown_ot_is_404(api):
 
 def test_a_lector_cannot_import(api_lector, ot_id):
     assert post(api_lector, ot_id, SAMPLE).status_code == 403
+
+
+def test_the_dry_run_says_what_saving_would_refuse_and_warn(api, ot_id):
+    from .test_source_mspdi import project, task
+
+    data = project(
+        task(1, "F", 1, summary=1),
+        task(2, "A", 2, "2026-02-02", "2026-02-06", weight="80"),
+        task(3, "B", 2, "2026-02-09", "2026-04-20", weight="80"),
+    )
+    r = post(api, ot_id, data)
+    assert r.status_code == 422
+    errores = r.get_json()["datos"]["errores"]
+    assert [e["columna"] for e in errores] == [
+        "peso_mxn",
+        "peso_usd",
+    ]  # the file's weight is both currencies'
+    ok = project(task(1, "F", 1, summary=1), task(2, "B", 2, "2026-02-09", "2026-04-20"))
+    avisos = post(api, ot_id, ok).get_json()["datos"]["advertencias"]
+    assert any("sale del periodo programado de la OT" in w["mensaje"] for w in avisos)

@@ -40,6 +40,22 @@ def _save(ot_id: int, plan, actor, report, **kwargs):
     return guardado.revision
 
 
+def check(ot: OTE, plan, report) -> None:
+    """The dry run says what saving would: save_program's own checks (commands.prepare: every
+    row, the weights, the links) and its warnings, the version's window among them. Nothing is
+    stored; a confirmation runs them again inside save_program."""
+    from .. import commands as program
+
+    try:
+        rows, _, warnings = program.prepare(plan)
+    except ValidationFailed as err:
+        for campo, mensaje in (err.errores or {"programa": err.detalles}).items():
+            report.error(None, campo, None, mensaje, hoja=None)
+        return
+    for aviso in warnings + program._window_warnings(ot, rows):
+        report.warning(None, None, None, aviso, hoja=None)
+
+
 def import_program(ot_id: int, storage, confirmar: bool, actor) -> ProgramReport:
     """An MS Project file (MSPDI, .mpp, MPX, by content): the report; with `confirmar` and no
     error, the program stored as the OT's next program revision with the file kept."""
@@ -53,6 +69,8 @@ def import_program(ot_id: int, storage, confirmar: bool, actor) -> ProgramReport
         report.error(None, None, None, err.detalles)
         return report
     plan, report = read_project(upload.nombre, upload.data, limits())
+    if not confirmar and report.ok:
+        check(ot, plan, report)
     if confirmar and report.ok:
         stored = files.store_upload(upload, area=AREA)
         try:
@@ -123,6 +141,8 @@ def derive_program(ot_id: int, fuente: str, confirmar: bool, actor) -> ProgramRe
             lines, titulos, ot.fecha_inicio_programado, ot.fecha_termino_programado, clave
         )
     report.plan = plan
+    if not confirmar and report.ok:
+        check(ot, plan, report)
     if confirmar and report.ok:
         try:
             saved = _save(
@@ -202,6 +222,8 @@ def from_programa_report(ot_id: int, report: Report, actor) -> _ProgramaConfirm 
         _clave,
     )
     plan.extra = {"periodos": report.extra.get("periodos"), "hojas": report.extra.get("hojas")}
+    if report.ok and plan.actividades:
+        check(ot, plan, report)  # a confirmation's warnings are the same: said once, here
     return _ProgramaConfirm(ot_id, plan, actor)
 
 
