@@ -49,7 +49,8 @@ run: $(RUN_STAMP)
 	@echo "ot_app: http://127.0.0.1:$(PORT)"
 	exec $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
-# Debian's Chromium for the browser tests and PostgreSQL's server for the second pass.
+# Debian's Chromium for the browser tests, PostgreSQL's server for the second pass and a Java
+# runtime for the .mpp tests.
 # Installed only as root; under CI=true a missing one is a failure, not a skip.
 system-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -70,6 +71,18 @@ system-deps:
 	    echo "CI: PostgreSQL server binaries are missing and we are not root to install them" >&2; exit 1; \
 	  else \
 	    echo "warning: no PostgreSQL server: the PostgreSQL pass will be skipped"; \
+	  fi; \
+	fi
+	@# A Java runtime for MPXJ (.mpp programs, issue 19); `make run` never installs it: without it
+	@# an .mpp upload says what to install and MSPDI (.xml) keeps working.
+	@if [ -z "$${JAVA_HOME:-}" ] && ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing default-jre-headless (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  elif [ "$${CI:-}" = true ]; then \
+	    echo "CI: no Java runtime (default-jre-headless) and we are not root to install it" >&2; exit 1; \
+	  else \
+	    echo "warning: no Java runtime: the .mpp (MPXJ) tests will be skipped"; \
 	  fi; \
 	fi
 	@# Redis backs the login throttle's shared-storage test (several workers, one count).

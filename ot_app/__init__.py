@@ -53,6 +53,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .main import bp as main_bp
     from .orders import bp as orders_bp
     from .pte import bp as pte_bp
+    from .schedules.import_routes import bp as program_import_bp
     from .schedules.routes import bp as schedules_bp
     from .users import bp as users_bp
 
@@ -71,6 +72,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(annexes_bp)
     app.register_blueprint(concepts_bp)
     app.register_blueprint(schedules_bp)
+    app.register_blueprint(program_import_bp)
 
     from .cli import register_cli
 

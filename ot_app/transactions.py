@@ -27,8 +27,13 @@ def configure_engine(engine) -> None:
 
 @contextmanager
 def write_transaction():
-    """One unit of work: commit on success, roll back on any error. Nothing half-written."""
+    """One unit of work: commit on success, roll back on any error. Nothing half-written.
+    Inside another write_transaction it joins that one (the outermost commits), so two use
+    cases can be stored all or nothing: an annex revision and the program derived from it."""
     session = db.session()  # the request's Session behind the scoped proxy
+    if _immediate.get():
+        yield session
+        return
     if session.in_transaction():
         # End the read transaction the request opened (loading the user): the write one
         # must begin afresh to take the lock first.

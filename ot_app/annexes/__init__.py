@@ -1,4 +1,4 @@
-"""Annex importers (Anexo C, sábana; programa later): a pipeline of small pure steps, detect →
+"""Annex importers (Anexo C, sábana, programa): a pipeline of small pure steps, detect →
 read → find layout → classify → apply rules → report, then confirm as a revision (commands.py).
 The contract is shared/annexes.md. The OT page's tab is in routes.py."""
 

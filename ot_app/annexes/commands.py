@@ -93,12 +93,30 @@ def import_upload(
         catalog=match.load(),
         progress=progress,
     )
+    then = None
+    if tipo == TipoAnexo.PROGRAMA:
+        from ..schedules.sources import commands as program_sources
+
+        then = program_sources.from_programa_report(ot_id, report, actor)
     if confirmar and report.ok:
         # Stored before the transaction: content-addressed, so a failed write leaves at most an
         # unreferenced copy, never a revision without its file.
         stored = files.store_upload(upload, area=AREA)
-        report.revision = _store_revision(ot_id, tipo, report, stored, actor)
+        try:
+            report.revision = _store_revision(ot_id, tipo, report, stored, actor, then)
+        except ValidationFailed as err:
+            if then is None:
+                raise
+            # The program derived from the workbook was refused: nothing stored, said in the report.
+            for campo, mensaje in (err.errores or {"programa": err.detalles}).items():
+                report.error(None, campo, None, mensaje, hoja=None)
+            return report
         report.confirmado = True
+        if then is not None:
+            report.extra = {**report.extra, "revision_programa": then.revision}
+            report.resumen = (
+                f"Anexo guardado como revisión {report.revision} y programa como revisión {then.revision}."
+            )
     return report
 
 
@@ -134,7 +152,9 @@ def _reference(ot_id: int, tipo: str) -> dict | None:
     return {"by_key": by_key, "by_partida_unit": by_partida_unit}
 
 
-def _store_revision(ot_id: int, tipo: str, report: Report, stored: files.StoredFile, actor) -> int:
+def _store_revision(ot_id: int, tipo: str, report: Report, stored: files.StoredFile, actor, then=None) -> int:
+    """`then(revision, stored)`, when given, runs inside the same transaction once the revision
+    has its id (the programa kind stores the program derived from it: both or neither)."""
     mxn, usd = report.totals()
     with write_transaction() as session:
         # The OT row is the lock: two confirmations of one OT take turns (SQLite's BEGIN
@@ -207,4 +227,6 @@ def _store_revision(ot_id: int, tipo: str, report: Report, stored: files.StoredF
                 "total_usd": [None, audit.plain(usd)],
             },
         )
+        if then is not None:
+            then(revision, stored)
     return n

@@ -75,9 +75,46 @@ def _sabana(lines, start: date, days: int) -> bytes:
     return buf.getvalue()
 
 
+def programa_workbook(lines, months: int, *, chapters=CHAPTERS) -> bytes:
+    """ANEXO DT-6 (each line's volume spread evenly over `months` relative months, the remainder
+    on the last), ANEXO DE-MN and ANEXO DE-ME (each month's volume × P.U.), as the client sends."""
+    import openpyxl
+
+    meses = [f"MES {m}" for m in range(1, months + 1)]
+    wb = openpyxl.Workbook()
+    dt6 = wb.active
+    dt6.title = "ANEXO DT-6"
+    dt6.append(["ANEXO DT-6 — PROGRAMA DE EJECUCIÓN (VOLÚMENES)"])
+    dt6.append(["PARTIDA", "CONCEPTO", "UNIDAD", "VOLUMEN PTE", *meses])
+    sheets = {}
+    for moneda, title, pu_label in (("mxn", "ANEXO DE-MN", "P.U. M.N."), ("usd", "ANEXO DE-ME", "P.U. USD")):
+        ws = wb.create_sheet(title)
+        ws.append([f"{title} — PROGRAMA DE EJECUCIÓN (IMPORTES)"])
+        ws.append(["PARTIDA", "CONCEPTO", "UNIDAD", pu_label, *meses])
+        sheets[moneda] = ws
+    chapter = None
+    for cap, partida, concepto, unidad, cantidad, pu_mxn, pu_usd in lines:
+        if cap != chapter:
+            chapter = cap
+            for ws in (dt6, *sheets.values()):
+                ws.append([cap, chapters[cap]])
+        cantidad = Decimal(cantidad)
+        even = (cantidad / months).quantize(Decimal("0.01"))
+        volumes = [even] * (months - 1) + [cantidad - even * (months - 1)]
+        dt6.append([partida, concepto, unidad, float(cantidad), *(float(v) for v in volumes)])
+        for moneda, pu in (("mxn", Decimal(pu_mxn)), ("usd", Decimal(pu_usd))):
+            if pu:
+                importes = [float((v * pu).quantize(Decimal("0.01"))) for v in volumes]
+                sheets[moneda].append([partida, concepto, unidad, float(pu), *importes])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def load(ot_id: int, start: date) -> None:
     """Revision 1, then revision 2 (one quantity and one price changed, a line added, one removed),
-    then the sábana of the personnel lines for four weeks from `start`."""
+    then the sábana of the personnel lines for four weeks from `start`, then the programa
+    workbook of revision 2's lines over two months (which stores the OT's program too)."""
     import_annex(ot_id, "anexo_c", FileStorage(io.BytesIO(_anexo_c(LINES)), "anexo_c_rev1.xlsx"), True, None)
     second = [x for x in LINES if x[1] != "2.403."]
     second[0] = (*second[0][:4], 240, *second[0][5:])
@@ -87,4 +124,8 @@ def load(ot_id: int, start: date) -> None:
     import_annex(ot_id, "anexo_c", FileStorage(io.BytesIO(_anexo_c(second)), "anexo_c_rev2.xlsx"), True, None)
     import_annex(
         ot_id, "sabana", FileStorage(io.BytesIO(_sabana(second, start, 28)), "sabana.xlsx"), True, None
+    )
+    # The programa de ejecución over two months: the annex revision and, with it, the OT's program.
+    import_annex(
+        ot_id, "programa", FileStorage(io.BytesIO(programa_workbook(second, 2)), "programa.xlsx"), True, None
     )

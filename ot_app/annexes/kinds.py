@@ -1,6 +1,6 @@
 """The kinds of annex: which sheet, which columns, how a row is classified and checked. The
-pipeline (pipeline.py) is the same for every kind; a kind only says what its rows mean. `programa`
-(DT-6 / DE-MN / DE-ME) comes in the scheduling issue as another Kind."""
+pipeline (pipeline.py) is the same for every kind; a kind only says what its rows mean (sábana and
+programa, built on AnexoC, in sabana.py and programa.py)."""
 
 from __future__ import annotations
 
@@ -103,6 +103,7 @@ class AnexoC:
     titulo = "Anexo C"
     sheet_names = ("ANEXO C", "ANEXOC", "ANEXO C OT", "CATALOGO DE CONCEPTOS")
     requirement = Requirement(("partida", "concepto", "unidad", "cantidad", ("pu_mxn", "pu_usd")))
+    prices_here = True  # the data sheet carries the P.U. (a programa's DT-6 may not: its DE sheets do)
 
     def __init__(self, reference=None):
         self.reference = reference
@@ -140,6 +141,8 @@ class AnexoC:
         elif partida and is_chapter_code(partida):
             self.capitulo, self.subencabezado = (partida.rstrip(".").strip() or partida)[:60], None
             report.capitulos += 1
+            # Kept with the revision: a program derived from the annex names its phases so.
+            report.extra.setdefault("titulos", {}).setdefault(self.capitulo, concepto[:200])
         else:
             self.subencabezado = concepto or partida
             report.subencabezados += 1
@@ -184,7 +187,7 @@ class AnexoC:
                 importes.append(rules.importe(cantidad, pu))
         if cells.errors:
             return
-        if pu_mxn == 0 and pu_usd == 0:
+        if pu_mxn == 0 and pu_usd == 0 and self.prices_here:
             cells.warning("pu_mxn", "0", "precio cero")
         line = Line(
             report.hoja,
@@ -289,9 +292,10 @@ class AnexoC:
             report.lines = [x for x in report.lines if x.fila not in bad]
 
 
+from .programa import Programa  # noqa: E402  (a kind built on AnexoC)
 from .sabana import Sabana  # noqa: E402  (a kind built on AnexoC)
 
-KINDS = {"anexo_c": AnexoC, "sabana": Sabana}  # an OT's annexes
+KINDS = {"anexo_c": AnexoC, "sabana": Sabana, "programa": Programa}  # an OT's annexes
 
 
 def _all_kinds() -> dict:

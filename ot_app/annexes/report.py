@@ -47,7 +47,8 @@ class Line:
     importe_usd: Decimal
     capitulo: str | None
     subencabezado: str | None
-    programa: dict[str, Decimal] | None = None  # sábana: ISO date → quantity
+    # sábana: ISO date → quantity; programa: "MES n" → volume
+    programa: dict[str, Decimal] | None = None
 
     def to_json(self) -> dict:
         out = {
@@ -189,4 +190,6 @@ class Report:
         }
         out["dias"] = self.extra.get("dias")
         out["pue"] = self.extra.get("pue")
+        for key in ("hojas", "periodos", "curva_s", "revision_programa"):  # programa
+            out[key] = self.extra.get(key)
         return out

@@ -127,23 +127,39 @@ def trabajo(ot_id: int, token: str):
     return _job_response(ot_id, progreso, 200)
 
 
+# The forms a report's "Confirmar" may submit again: the annex dialog's, or the program import
+# dialog's workbook (schedules/_importar_programa.html), which posts the `programa` kind here.
+FORMS = ("anexo-form", "programa-libro-form")
+
+
+def _form_id() -> str:
+    value = request.values.get("form_id", "")
+    return value if value in FORMS else FORMS[0]
+
+
 def _job_response(ot_id: int, progreso: jobs.Progreso, running_status: int):
+    form_id = _form_id()
     if progreso.running:
         response = make_response(
-            render_template("annexes/_trabajo.html", t=progreso, ot_id=ot_id), running_status
+            render_template("annexes/_trabajo.html", t=progreso, ot_id=ot_id, form_id=form_id), running_status
         )
     elif progreso.resultado is None:  # failed or interrupted: say so where the report would be
-        response = make_response(render_template("annexes/_trabajo.html", t=progreso, ot_id=ot_id), 409)
+        response = make_response(
+            render_template("annexes/_trabajo.html", t=progreso, ot_id=ot_id, form_id=form_id), 409
+        )
     else:
         result = progreso.resultado
         response = make_response(
-            render_template("annexes/_reporte.html", **{k: result[k] for k in ("r", "report", "vista")}),
+            render_template(
+                "annexes/_reporte.html", **{k: result[k] for k in ("r", "report", "vista")}, form_id=form_id
+            ),
             result["status"],
         )
         if result["report"]["confirmado"]:
             response.headers["HX-Trigger"] = json.dumps(
                 {
                     "anexos-actualizados": True,
+                    "programa-actualizado": result["r"]["tipo"] == "programa",
                     "toast": {"message": result["report"]["detalles"], "kind": "exito"},
                 }
             )

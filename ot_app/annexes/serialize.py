@@ -65,15 +65,32 @@ class RenglonAnexo(Shape):
     capitulo: str | None
     subencabezado: str | None
     programa_diario: Annotated[
-        dict[str, str] | None, "Sábana: cantidad por día (fecha ISO); null en otros tipos."
+        dict[str, str] | None,
+        "Sábana: cantidad por día (fecha ISO); programa: volumen por mes (MES n); null en otros tipos.",
     ]
-    suma_dias: Annotated[str | None, "Sábana: la suma de los días (decimal)."]
+    suma_dias: Annotated[str | None, "Sábana y programa: la suma de los días o de los meses (decimal)."]
 
 
 @dataclass(frozen=True, slots=True)
 class HojaPUE(Shape):
     hoja: str
     renglones: int
+
+
+@dataclass(frozen=True, slots=True)
+class PuntoCurvaS(Shape):
+    periodo: str
+    importe: Importe
+    acumulado: Importe
+    porcentaje_acumulado: Annotated[str, Encoding({"type": "string", "pattern": r"^[0-9]{1,3}\.[0-9]{2}$"})]
+
+
+@dataclass(frozen=True, slots=True)
+class CurvaS(Shape):
+    """Per currency, never converted; a currency without amounts has an empty list."""
+
+    mxn: list[PuntoCurvaS]
+    usd: list[PuntoCurvaS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +117,12 @@ class ReporteAnexo(Shape):
     muestra: Annotated[list[RenglonAnexo], "Los primeros renglones."]
     dias: Annotated[list[str] | None, "Sábana: las fechas ISO de las columnas de días."]
     pue: Annotated[HojaPUE | None, "Sábana: la hoja de precios extraordinarios validada."]
+    hojas: Annotated[list[str] | None, "Programa: las hojas leídas (ANEXO DT-6, ANEXO DE-MN, ANEXO DE-ME)."]
+    periodos: Annotated[list[str] | None, "Programa: los meses relativos (MES 1, MES 2, …)."]
+    curva_s: Annotated[CurvaS | None, "Programa: la curva S por moneda (importe por mes y acumulado)."]
+    revision_programa: Annotated[
+        int | None, "Programa confirmado: la revisión del programa de la OT guardada con el anexo."
+    ]
 
 
 @dataclass(frozen=True, slots=True)

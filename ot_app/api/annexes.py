@@ -15,7 +15,7 @@ from .request import query_id
 from .spec import ID_QUERY, READ_CODES, WRITE_CODES, Answer, Param, UploadBody, operation
 
 TAG = "OT"
-TIPOS = ["anexo_c", "sabana"]
+TIPOS = ["anexo_c", "sabana", "programa"]
 OT_ID = Param("id", ID_QUERY, "ID de la OT.", required=True, example=1)
 TIPO = Param("tipo", {"type": "string", "enum": TIPOS}, "Tipo de anexo.", required=True, example="anexo_c")
 REVISION = Param("revision", ID_QUERY, "Número de revisión (la última si se omite).")
@@ -48,7 +48,7 @@ def _tipo_arg() -> str:
     "POST",
     "/ot/anexos/importar",
     tag=TAG,
-    summary="Importar un anexo de una OT (Anexo C, sábana): revisión en seco o confirmación",
+    summary="Importar un anexo de una OT (Anexo C, sábana, programa): revisión en seco o confirmación",
     description="Rol editor. `multipart/form-data`. El formato se reconoce por el contenido (xlsx, "
     "xlsm, xls, CSV), nunca por la extensión; hasta 20 MB. `confirmar=0` (por omisión) solo revisa; "
     "`confirmar=1` guarda los renglones como la siguiente revisión cuando no hay errores (todo o "

@@ -185,6 +185,11 @@ ACCESS: dict[str, str] = {
     "api.ot_programa_revisiones": READ,
     "api.ot_programa_comparar": READ,
     "api.ot_programa_guardar": EDIT,
+    # where a program comes from (issue 19): editors import and derive, like annexes
+    "program_import.importar": EDIT,
+    "program_import.derivar": EDIT,
+    "api.ot_programa_importar": EDIT,
+    "api.ot_programa_derivar": EDIT,
 }
 
 # Query strings a read needs to answer 200 (they are part of the route's contract).
