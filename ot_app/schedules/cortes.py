@@ -233,3 +233,15 @@ def _typed(corte: Corte, acts, avances: dict, previous: dict, comentario: str) -
         done = sum(((getattr(a, f"peso_{moneda}") or ZERO) * values[a.id] for a in acts), ZERO)
         real[moneda] = (done / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if total else ZERO
     return real
+
+
+def cuts_with_values(id_ot: int) -> list[tuple[Corte, list[CorteAvance]]]:
+    """The OT version's cut-offs, newest first, each with its per-activity values (two statements)."""
+    cuts = cuts_of(id_ot)
+    values: dict[int, list[CorteAvance]] = {c.id: [] for c in cuts}
+    if cuts:
+        for a in db.session.scalars(
+            select(CorteAvance).where(CorteAvance.id_corte.in_(values)).order_by(CorteAvance.id)
+        ):
+            values[a.id_corte].append(a)
+    return [(c, values[c.id]) for c in cuts]

@@ -251,12 +251,12 @@ def _assemble(moneda, periodo, planned, v1, series, origen, weekday) -> Curva:
 
 
 def ot_curve(ot: OTE, moneda: str, periodo: str) -> Curva:
-    """The S-curve of one OT version (seven statements): its program, version 1's and its chain's
-    cut-offs up to this version."""
+    """The S-curve of one OT version (four statements, seven for a reprogrammed one): its program,
+    version 1's and its chain's cut-offs up to this version."""
     weekday = cutoff_weekday()
     root = ot.ot_principal or ot.id
     mine = inputs(OTE.id == ot.id).get(ot.id, {}).get(moneda)
-    base = inputs(OTE.id == root).get(root, {}).get(moneda)
+    base = mine if root == ot.id else inputs(OTE.id == root).get(root, {}).get(moneda)
     planned = _scaled([mine] if mine else [], True)
     v1 = _scaled([base] if base else [], True)
     cuts = _cuts([root], moneda, ot.num_reprogramacion or 0).get(root, [])
