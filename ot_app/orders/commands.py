@@ -359,6 +359,10 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
     )
     result = _create(merged, actor, kept=kept, accion="reprogramar")
     new = result.ot
+    from ..schedules.commands import copy_program  # schedules builds on orders: imported late
+
+    # The new version's program starts as a copy, so the one it replaces stays the baseline.
+    copy_program(ot, new, actor)
     advertencias = baselines.warnings(new, previous=ot, original=root)
     detalles = f"Reprogramación {_named(new)} de {root.orden_trabajo} creada correctamente"
     if result.tipo_aviso != "exito":
