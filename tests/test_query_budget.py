@@ -269,7 +269,7 @@ def _program_and_cuts(first_id: int, current_id: int, n: int) -> None:
             }
             for i in range(n)
         ]
-        rev = make_program(ot_id, rows)
+        rev = make_program(ot_id, rows, direct=True)  # version 1 is replaced: the service refuses it
     acts = [a.id for a in rev.actividades]
     for i in range(n):
         record_cut(current_id, date(2025, 1, 3) + timedelta(days=7 * i), {acts[i]: "10"}, None)

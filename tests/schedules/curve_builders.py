@@ -1,5 +1,6 @@
-"""Programs for the curve and cut-off tests, inserted as model rows (the way `save_program` stores
-them: revision n + 1, level-2 activities with weights summing to 100.00 per currency)."""
+"""Programs for the curve and cut-off tests: saved through the real service (`save_program`), or
+inserted as rows the way it stores them where the service would refuse (a replaced version, which
+the query budget's data builds directly)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,13 @@ def weights(amounts: list[Decimal]) -> list[Decimal]:
     return out
 
 
-def make_program(id_ot: int, rows: list[dict], origen=OrigenPrograma.CAPTURA) -> ProgramaRevision:
-    """rows: {nombre, inicio, fin, mxn, usd, perfil?, distribucion?, nivel?}. Commits."""
+def make_program(
+    id_ot: int, rows: list[dict], origen=OrigenPrograma.CAPTURA, direct=False
+) -> ProgramaRevision:
+    """rows: {nombre, inicio, fin, mxn, usd, perfil?, distribucion?, nivel?}. Through
+    `save_program` unless `direct`. Commits."""
+    if not direct:
+        return _saved(id_ot, rows, origen)
     n = (
         db.session.scalar(select(func.max(ProgramaRevision.n)).where(ProgramaRevision.id_ot == id_ot)) or 0
     ) + 1
@@ -63,6 +69,30 @@ def make_program(id_ot: int, rows: list[dict], origen=OrigenPrograma.CAPTURA) ->
     db.session.add(rev)
     db.session.commit()
     return rev
+
+
+def _saved(id_ot: int, rows: list[dict], origen) -> ProgramaRevision:
+    from ot_app.schedules.commands import save_program
+    from ot_app.schedules.plan import ActividadPlan, Plan
+
+    plan = Plan(origen=origen)
+    for i, r in enumerate(rows):
+        perfil = r.get("perfil", PerfilAvance.LINEAL)
+        plan.actividades.append(
+            ActividadPlan(
+                nombre=r.get("nombre", f"Actividad {i}"),
+                nivel=r.get("nivel", 2),
+                inicio=r.get("inicio"),
+                fin=r.get("fin"),
+                monto_mxn=D(r.get("mxn", "0")),
+                monto_usd=D(r.get("usd", "0")),
+                perfil=PerfilAvance(perfil),
+                distribucion=r.get("distribucion"),
+            )
+        )
+    revision = save_program(id_ot, plan, None).revision
+    db.session.commit()
+    return db.session.get(ProgramaRevision, revision.id)
 
 
 def two_activities(id_ot: int) -> ProgramaRevision:
