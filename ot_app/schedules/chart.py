@@ -21,6 +21,7 @@ class Chart:
     width: int
     height: int
     lines: list[tuple[str, str, str]]  # (series key, its label, "x,y x,y …")
+    marks: list[tuple[float, float, str]]  # the actual points (x, y, "periodo: value"): one cut-off is a dot
     yticks: list[tuple[int, float]]  # (percentage, y)
     xticks: list[tuple[str, float]]  # (period label, x)
     left: int
@@ -46,7 +47,12 @@ def chart(curva) -> Chart:
         ]
         if points:
             lines.append((key, name, " ".join(points)))
+    marks = [
+        (x(i), y(p.real), f"{p.periodo}: {p.real} %")
+        for i, p in enumerate(curva.puntos)
+        if p.real is not None
+    ]
     step = max(1, -(-n // MAX_LABELS))
     xticks = [(p.periodo, x(i)) for i, p in enumerate(curva.puntos) if i % step == 0 or i == n - 1]
     yticks = [(v, y(str(v))) for v in (0, 25, 50, 75, 100)]
-    return Chart(W, H, lines, yticks, xticks, LEFT, W - RIGHT, TOP, H - BOTTOM)
+    return Chart(W, H, lines, marks, yticks, xticks, LEFT, W - RIGHT, TOP, H - BOTTOM)
