@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
+from .. import data_version
 from ..extensions import db
 from ..models import OTE, Corte, ProgramaActividad, ProgramaRevision, Registro
 from . import spread
@@ -182,13 +183,15 @@ def _span(tramos: list[Tramo]) -> tuple[date, date] | None:
     return min(t.primero for t in tramos), max(t.ultimo for t in tramos)
 
 
-def _cuts(cond_roots, moneda: str, max_num: int | None = None) -> dict[int, list[tuple[date, object]]]:
-    """{chain root: [(fecha_corte, real %)]} oldest first; on one date the later version's counts."""
+def _cuts(members, moneda: str, max_num: int | None = None) -> dict[int, list[tuple[date, object]]]:
+    """{chain root: [(fecha_corte, real %)]} oldest first, of the cut-offs of the OT versions
+    matching `members` (an indexed condition: ids, ot_principal); on one date the later version's
+    counts."""
     col = getattr(Corte, f"real_{moneda}")
     q = (
         select(_root().label("raiz"), Corte.fecha_corte, col, func.coalesce(OTE.num_reprogramacion, 0))
         .join(OTE, OTE.id == Corte.id_ot)
-        .where(_root().in_(cond_roots), OTE.estatus != Registro.ELIMINADA)
+        .where(Corte.id_ot.in_(select(OTE.id).where(members)), OTE.estatus != Registro.ELIMINADA)
         .order_by(Corte.fecha_corte, func.coalesce(OTE.num_reprogramacion, 0))
     )
     if max_num is not None:
@@ -235,7 +238,7 @@ def _assemble(moneda, periodo, planned, v1, series, origen, weekday) -> Curva:
         return Curva(moneda, periodo, [], origen)
     ends = spread.periods(min(days), max(days), periodo, weekday)
     p = spread.cumulative(planned, ends)
-    b = spread.cumulative(v1, ends)
+    b = p if v1 is planned else spread.cumulative(v1, ends)
     r = _actual(series, ends, periodo, weekday)
     puntos = [
         Punto(
@@ -258,8 +261,9 @@ def ot_curve(ot: OTE, moneda: str, periodo: str) -> Curva:
     mine = inputs(OTE.id == ot.id).get(ot.id, {}).get(moneda)
     base = mine if root == ot.id else inputs(OTE.id == root).get(root, {}).get(moneda)
     planned = _scaled([mine] if mine else [], True)
-    v1 = _scaled([base] if base else [], True)
-    cuts = _cuts([root], moneda, ot.num_reprogramacion or 0).get(root, [])
+    v1 = planned if base is mine else _scaled([base] if base else [], True)
+    chain = or_(OTE.id == root, OTE.ot_principal == root)
+    cuts = _cuts(chain, moneda, ot.num_reprogramacion or 0).get(root, [])
     origen = ("programa" if mine.de_programa else "fechas") if mine else ""
     return _assemble(moneda, periodo, planned, v1, [(cuts, 1)], origen, weekday)
 
@@ -298,19 +302,28 @@ class Filtro:
 
 
 def portfolio_curve(filtro: Filtro, moneda: str, periodo: str) -> Curva:
-    """The S-curve by amount over the current versions matching `filtro` (seven statements):
-    Σ amount × planned % / Σ amount, the same with version 1's programs and amounts, and with the
-    chains' last cut-offs."""
+    """The S-curve by amount over the current versions matching `filtro`: Σ amount × planned % /
+    Σ amount, the same with version 1's programs and amounts, and with the chains' last cut-offs.
+    Over every OT it takes seconds (bench/curves.py), so it is kept per data version: one
+    statement until the next write, eight on a miss."""
     weekday = cutoff_weekday()
+    return data_version.cached(
+        "curva_s", (filtro, moneda, periodo, weekday), lambda: _portfolio(filtro, moneda, periodo, weekday)
+    )
+
+
+def _portfolio(filtro: Filtro, moneda: str, periodo: str, weekday: int) -> Curva:
     cond = filtro.condition()
     current = inputs(cond)
     roots_q = select(_root()).where(cond)
-    base = inputs(OTE.id.in_(roots_q))
+    # Version 1 of a chain whose current version is its initial OT is that OT: read only the others.
     root_of = dict(db.session.execute(select(OTE.id, _root()).where(cond)).all())
+    base = inputs(OTE.id.in_(select(OTE.ot_principal).where(cond, OTE.ot_principal.is_not(None))))
+    base.update({i: per for i, per in current.items() if root_of.get(i) == i})
     entradas = [per[moneda] for per in current.values() if moneda in per]
     planned = _scaled(entradas, False)
     v1 = _scaled([per[moneda] for per in base.values() if moneda in per], False)
-    cuts = _cuts(roots_q, moneda)
+    cuts = _cuts(or_(OTE.id.in_(roots_q), OTE.ot_principal.in_(roots_q)), moneda)
     series = [(cuts.get(root_of[i], []), per[moneda].monto) for i, per in current.items() if moneda in per]
     kinds = {e.de_programa for e in entradas}
     origen = "mixto" if len(kinds) > 1 else ("programa" if True in kinds else ("fechas" if kinds else ""))
