@@ -55,6 +55,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .pte import bp as pte_bp
     from .schedules.import_routes import bp as program_import_bp
     from .schedules.routes import bp as schedules_bp
+    from .schedules.curve_routes import bp as curves_bp
     from .users import bp as users_bp
 
     files.init_app(app)  # before the CSRF check, which parses the body: per-view upload limits
@@ -73,6 +74,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(concepts_bp)
     app.register_blueprint(schedules_bp)
     app.register_blueprint(program_import_bp)
+    app.register_blueprint(curves_bp)
 
     from .cli import register_cli
 

@@ -76,6 +76,8 @@ class Config:
     # Large annex uploads one worker process reads at once (annexes/jobs.py); one more gets a 503.
     ANEXO_TRABAJOS_MAX = int(os.environ.get("ANEXO_TRABAJOS_MAX", 2))
     LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", 15))
+    # The weekday cut-offs fall on (schedules/cortes.py) and weekly periods end on: lunes … domingo.
+    CORTE_DIA_SEMANA = os.environ.get("CORTE_DIA_SEMANA", "viernes")
     # Behind nginx: how many proxies in front set X-Forwarded-For/-Proto (0 = trust no header).
     TRUST_PROXY_HOPS = int(os.environ.get("TRUST_PROXY_HOPS", 0))
     # Intranet over plain HTTP by default; FORCE_HTTPS=1 redirects to HTTPS and sends HSTS.

@@ -168,8 +168,10 @@ def load_demo() -> int:
     annexed = initial_ots[6]
     annex_demo.load(annexed.id, annexed.fecha_inicio_programado or today)
     from .schedules.demo import demo_programs  # issue 19: programs, one reprogrammed chain
+    from .schedules.demo_cortes import demo_cuts
 
     demo_programs()
+    demo_cuts()  # weekly cut-offs up to today of the programs above, a little behind plan
     _checklists(rnd, responsables)
     return added
 

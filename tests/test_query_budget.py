@@ -121,6 +121,23 @@ BUDGET = [
         {"id": "{pte_paso}", "comentario": "{n}"},
         7,
     ),
+    # Progress and S-curves (issue 19): the current version has a program of n activities and n
+    # cut-offs; version 1 has its own program.
+    ("OT avance section", "GET", "/ot/{ot}/avance", HX, None, 13),
+    (
+        "OT S-curve switched to monthly USD",
+        "GET",
+        "/ot/{ot}/avance/curva?moneda=usd&periodo=mes",
+        HX,
+        None,
+        9,
+    ),
+    # The portfolio curve is kept per data version (the user and the counter; a miss is 8 more).
+    ("Portfolio S-curve page", "GET", "/curva-s", None, None, 3),
+    ("Portfolio S-curve of a client (fragment)", "GET", "/curva-s?id_cliente=2", HX, None, 2),
+    ("API curva-s", "GET", "/api/ot/curva-s?id={ot}", "api", None, 9),
+    ("API portfolio curva-s", "GET", "/api/curva-s?id_cliente=2&periodo=mes", "api", None, 2),
+    ("API cortes", "GET", "/api/ot/cortes?id={ot}", "api", None, 4),
     ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 9),
     ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 9),
 ]
@@ -195,6 +212,7 @@ def build(app, n: int) -> dict:
         # counts an initial OT's versions in one grouped query, skipped on a page of versions only).
         factories.make_ot(pte=pte, responsable=resp, patio=patios[0], orden_trabajo="OT-BUDGET-SOLA")
         pasos = db.session.scalars(db.select(OTDetalle.id).where(OTDetalle.id_ot == current.id)).all()
+        _program_and_cuts(first.id, current.id, n)
         for i in range(n - 1):
             commands.set_step({"id": pasos[i % len(pasos)], "comentario": f"nota {i}"}, None)
         # A PTE whose checklist has n steps (a set of its own, by its client's rule), n - 1 changed.
@@ -261,6 +279,32 @@ def build(app, n: int) -> dict:
 BUDGET_SET = 50
 
 
+def _program_and_cuts(first_id: int, current_id: int, n: int) -> None:
+    """Version 1 and the current version each get a program of n activities over 2025; the current
+    one n weekly cut-offs (through the real service)."""
+    from datetime import date, timedelta
+
+    from ot_app.schedules.cortes import record_cut
+
+    from .schedules.curve_builders import make_program
+
+    start = date(2025, 1, 6)
+    for ot_id in (first_id, current_id):
+        rows = [
+            {
+                "inicio": start + timedelta(days=i),
+                "fin": start + timedelta(days=60 + i),
+                "mxn": "100",
+                "usd": "1",
+            }
+            for i in range(n)
+        ]
+        rev = make_program(ot_id, rows, direct=True)  # version 1 is replaced: the service refuses it
+    acts = [a.id for a in rev.actividades]
+    for i in range(n):
+        record_cut(current_id, date(2025, 1, 3) + timedelta(days=7 * i), {acts[i]: "10"}, None)
+
+
 def measure(app, queries, admin_client, api, ids, case, round_):
     name, method, url, headers, body, _ = case
     url = url.format(**ids)
@@ -307,11 +351,19 @@ def _reset(app):
         ActividadLog,
         AnexoRenglon,
         AnexoRevision,
+        Corte,
+        CorteAvance,
         Patio,
+        ProgramaActividad,
+        ProgramaRevision,
         PTEHeader,
         ResponsableProyecto,
     )
 
+    db.session.execute(db.delete(CorteAvance))
+    db.session.execute(db.delete(Corte))
+    db.session.execute(db.delete(ProgramaActividad))
+    db.session.execute(db.delete(ProgramaRevision))
     db.session.execute(db.delete(AnexoRenglon))
     db.session.execute(db.delete(AnexoRevision))
     for model in (ProgramaLiga, ProgramaActividad, ProgramaRevision):

@@ -137,6 +137,7 @@ ACCIONES = {
     "restaurar": "restauró la OT",
     "paso": "actualizó un paso",
     "estatus": "cambió el estatus",
+    "corte": "registró un corte de avance",  # schedules/cortes.py
 }
 CREATIONS = ("crear", "reprogramar")
 

@@ -103,6 +103,15 @@
       const action = GRID_KEYS[gridKey(e)];
       if (action && window.programGrid.act(action, t)) { e.preventDefault(); return; }
     }
+    // A grid marked data-enter-next (the cut-off grid): Enter goes to the next field, as Tab does.
+    const grid = t.closest && t.closest("[data-enter-next]");
+    if (e.key === "Enter" && !e.shiftKey && grid && t.tagName === "INPUT") {
+      const fields = Array.prototype.slice.call(grid.querySelectorAll("input:not([type=hidden]), textarea"));
+      const next = fields[fields.indexOf(t) + 1];
+      e.preventDefault();
+      if (next) { next.focus(); if (next.select) next.select(); }
+      return;
+    }
     if (e.key === "Enter" && editing && t.tagName !== "BUTTON") {
       e.preventDefault();
       click(editing.querySelector("[data-save]"));
