@@ -53,9 +53,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .main import bp as main_bp
     from .orders import bp as orders_bp
     from .pte import bp as pte_bp
+    from .schedules.curve_routes import bp as curves_bp
     from .schedules.import_routes import bp as program_import_bp
     from .schedules.routes import bp as schedules_bp
-    from .schedules.curve_routes import bp as curves_bp
     from .users import bp as users_bp
 
     files.init_app(app)  # before the CSRF check, which parses the body: per-view upload limits

@@ -354,8 +354,6 @@ def _reset(app):
         Corte,
         CorteAvance,
         Patio,
-        ProgramaActividad,
-        ProgramaRevision,
         PTEHeader,
         ResponsableProyecto,
     )
