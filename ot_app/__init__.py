@@ -53,6 +53,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .main import bp as main_bp
     from .orders import bp as orders_bp
     from .pte import bp as pte_bp
+    from .schedules.conflict_routes import bp as conflictos_bp
     from .users import bp as users_bp
 
     files.init_app(app)  # before the CSRF check, which parses the body: per-view upload limits
@@ -69,6 +70,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(users_bp)
     app.register_blueprint(annexes_bp)
     app.register_blueprint(concepts_bp)
+    app.register_blueprint(conflictos_bp)
 
     from .cli import register_cli
 

@@ -66,7 +66,16 @@ class Result:
         """The site conflicts a save leaves: warnings beside its message, which keeps the seed's
         words for old clients (exclusive sites refuse instead, in bookings.sync_chain)."""
         self.conflictos = warnings
+        if warnings:
+            self.tipo_aviso = "advertencia"
         return self
+
+    @property
+    def mensaje(self) -> str:
+        """What a page says after the write: its message, then the site conflicts it left."""
+        if not self.conflictos:
+            return self.detalles
+        return f"{self.detalles.rstrip('.')}. " + " ".join(self.conflictos)
 
 
 # Request names (the seed's) → OTE columns, for the plain fields.
@@ -378,6 +387,7 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
         new,
         detalles,
         "advertencia" if advertencias or result.tipo_aviso != "exito" else "exito",
+        conflictos=result.conflictos,
         advertencias=advertencias,
     )
 

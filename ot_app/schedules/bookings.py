@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
     true,
     union_all,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -277,6 +278,47 @@ def describe(c: Conflicto, sitio: Sitio, folios: dict[int, str], id_ot: int | No
 def is_exclusion_violation(exc: IntegrityError) -> bool:
     """PostgreSQL's exclusion constraint refused a booking (a concurrent writer got there first)."""
     return EXCLUSION in str(exc.orig)
+
+
+def site_changed(model, row) -> None:
+    """A site's capacity, exclusivity or gap changed (catalogs.commands.update_row, in its
+    transaction): its bookings carry the new exclusivity; becoming exclusive is refused while OTs
+    already over-book it (accepted or not: exclusive means never), naming the first."""
+    tipo = next(t for t, m in SITE_MODELS.items() if m is model)
+    r = ReservaSitio
+    exclusivo = bool(row.exclusivo)
+    if exclusivo:
+        rows = db.session.execute(
+            select(r.id_ot, r.tipo_sitio, r.id_sitio, r.desde, r.hasta, r.real_desde, r.real_hasta)
+            .where(r.tipo_sitio == tipo.value, r.id_sitio == row.id)
+            .order_by(r.desde, r.id_ot)
+        )
+        sitio = Sitio(row.capacidad, row.movilizacion_dias, True, row.nombre)
+        over = [
+            c
+            for c in sweep([Reserva(*x) for x in rows], {(tipo.value, row.id): sitio}, office_today())
+            if c.tipo == TipoConflicto.PROGRAMADO
+        ]
+        if over:
+            folios = dict(
+                db.session.execute(
+                    select(OTE.id, OTE.orden_trabajo).where(OTE.id.in_({i for c in over for i in c.ots}))
+                ).all()
+            )
+            kind, o = SITE_NAMES[tipo]
+            cuantos = "un traslape" if len(over) == 1 else f"{len(over)} traslapes"
+            raise ValidationFailed.from_errors(
+                {
+                    "exclusivo": f"{kind} «{row.nombre}» tiene {cuantos} de OT programadas "
+                    f"(el primero: {describe(over[0], sitio, folios)}); resuélva{'lo' if len(over) == 1 else 'los'} "
+                    f"antes de hacerl{o} exclusiv{o}."
+                }
+            )
+    db.session.execute(
+        update(r)
+        .where(r.tipo_sitio == tipo.value, r.id_sitio == row.id)
+        .values(exclusivo=exclusivo and row.capacidad == 1)
+    )
 
 
 # --------------------------------------------------------------------------- the portfolio
