@@ -177,6 +177,11 @@ ACCESS: dict[str, str] = {
     "api.conceptos_archivo": READ,
     "api.conceptos_exportar": READ,
     "api.unidades": READ,
+    # site conflicts (issue 14): everyone reads, an editor accepts one with a reason
+    "conflictos.lista": READ,
+    "conflictos.aceptar": EDIT,
+    "api.conflictos": READ,
+    "api.conflictos_aceptar": EDIT,
 }
 
 # Query strings a read needs to answer 200 (they are part of the route's contract).
