@@ -11,7 +11,7 @@ from ..models import TipoSitio
 from ..service_errors import ServiceError
 from ..views import render, toast_header
 from . import bookings
-from .forms import AcceptConflictForm, ConflictFilterForm
+from .conflict_forms import AcceptConflictForm, ConflictFilterForm
 
 bp = Blueprint("conflictos", __name__, url_prefix="/conflictos")
 
