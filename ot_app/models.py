@@ -1022,7 +1022,9 @@ class ConflictoAceptado(db.Model):
 
     __tablename__ = "conflicto_aceptado"
     __table_args__ = (
-        UniqueConstraint("tipo", "tipo_sitio", "id_sitio", "ots", "desde", "hasta", name="uq_conflicto_aceptado"),
+        UniqueConstraint(
+            "tipo", "tipo_sitio", "id_sitio", "ots", "desde", "hasta", name="uq_conflicto_aceptado"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,8 +7,8 @@ from flask_login import current_user
 from ..auth.security import requires_role
 from ..envelope import envelope
 from ..schedules import bookings
-from ..schedules.conflict_shapes import ConflictoSitio
 from ..schedules.conflict_forms import AcceptConflictForm, ConflictFilterForm
+from ..schedules.conflict_shapes import ConflictoSitio
 from .request import validated
 from .spec import EXITO, READ_CODES, WRITE_CODES, Answer, FormBody, Param, operation
 

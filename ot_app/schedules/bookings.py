@@ -46,8 +46,8 @@ from ..models import (
 )
 from ..service_errors import Conflict, ValidationFailed
 from ..transactions import write_transaction
-from .conflicts import Conflicto, Reserva, Sitio, conflicts_of, sweep
 from .conflict_forms import MOTIVO_REQUIRED
+from .conflicts import Conflicto, Reserva, Sitio, conflicts_of, sweep
 
 SITE_MODELS = {TipoSitio.EMBARCACION: Embarcacion, TipoSitio.PLATAFORMA: Plataforma, TipoSitio.PATIO: Patio}
 # The OT column naming each site (the form field a refusal is shown next to); how a message names
