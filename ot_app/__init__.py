@@ -53,6 +53,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .main import bp as main_bp
     from .orders import bp as orders_bp
     from .pte import bp as pte_bp
+    from .schedules.conflict_routes import bp as conflictos_bp
     from .schedules.curve_routes import bp as curves_bp
     from .schedules.import_routes import bp as program_import_bp
     from .schedules.routes import bp as schedules_bp
@@ -75,6 +76,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(schedules_bp)
     app.register_blueprint(program_import_bp)
     app.register_blueprint(curves_bp)
+    app.register_blueprint(conflictos_bp)
 
     from .cli import register_cli
 

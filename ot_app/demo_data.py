@@ -94,6 +94,11 @@ def load_demo() -> int:
     plataformas = _catalog(Plataforma, PLATAFORMAS)
     intercoms = _catalog(Intercom, INTERCOMS)
     patios = _catalog(Patio, PATIOS)
+    # Sites (issue 14): a yard takes several jobs at once, a vessel needs days to move between
+    # two; the others keep the defaults (one OT at a time), so the demo has conflicts to look at.
+    for patio in patios:
+        patio.capacidad = 4
+    embarcaciones[0].movilizacion_dias = 3
     from .seed_data import _fix_sequences
 
     _fix_sequences()

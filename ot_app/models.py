@@ -14,6 +14,7 @@ from enum import IntEnum, StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     Boolean,
@@ -27,8 +28,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    event,
     text,
 )
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -149,11 +152,21 @@ class Frente(CatalogoMixin, db.Model):
     __tablename__ = "frente"
 
 
-class Embarcacion(CatalogoMixin, db.Model):
+class SitioMixin(CatalogoMixin):
+    """A site an OT books for its dates (vessel, platform, yard): how many OTs it takes at once,
+    whether a booking beyond that is refused (exclusive) or only reported, and the days a vessel
+    needs between two bookings to move (schedules/conflicts.py)."""
+
+    capacidad: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    exclusivo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    movilizacion_dias: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+
+class Embarcacion(SitioMixin, db.Model):
     __tablename__ = "embarcacion"
 
 
-class Plataforma(CatalogoMixin, db.Model):
+class Plataforma(SitioMixin, db.Model):
     __tablename__ = "plataforma"
 
 
@@ -161,7 +174,7 @@ class Intercom(CatalogoMixin, db.Model):
     __tablename__ = "intercom"
 
 
-class Patio(CatalogoMixin, db.Model):
+class Patio(SitioMixin, db.Model):
     __tablename__ = "patio"
 
 
@@ -946,3 +959,82 @@ class CorteAvance(db.Model):
     id_corte: Mapped[int] = mapped_column(ForeignKey("corte.id", ondelete="CASCADE"), index=True)
     id_actividad: Mapped[int] = mapped_column(ForeignKey("programa_actividad.id"))
     avance: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+
+
+# --- Site bookings and their conflicts (issue 14; ot_app/schedules/conflicts.py) -------------------
+
+
+class TipoSitio(StrEnum):
+    EMBARCACION = "embarcacion"
+    PLATAFORMA = "plataforma"
+    PATIO = "patio"
+
+
+class TipoConflicto(StrEnum):
+    PROGRAMADO = "programado"  # programmed periods overlapping beyond the site's capacity
+    REAL = "real"  # an actual period running into the next booking
+    MOVILIZACION = "movilizacion"  # two bookings of a vessel closer than its mobilisation gap
+
+
+class ReservaSitio(db.Model):
+    """One site booked by one OT: the current version of a live chain, for its programmed period
+    (a yard: its yard dates when it has them). Kept by every write to an OT (conflicts.sync), so
+    the check on save and the portfolio sweep read one narrow indexed table. On PostgreSQL an
+    exclusion constraint refuses two overlapping bookings of an exclusive site of capacity 1
+    whatever the timing; SQLite serialises writers (BEGIN IMMEDIATE) so the check alone suffices."""
+
+    __tablename__ = "reserva_sitio"
+    __table_args__ = (
+        Index("ix_reserva_sitio_sitio_desde", "tipo_sitio", "id_sitio", "desde"),
+        ExcludeConstraint(
+            ("tipo_sitio", "="),
+            ("id_sitio", "="),
+            (text("daterange(desde, hasta, '[]')"), "&&"),
+            where=text("exclusivo"),
+            using="gist",
+            name="ex_reserva_sitio_exclusivo",
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_ot: Mapped[int] = mapped_column(ForeignKey("ote.id", ondelete="CASCADE"), index=True)
+    tipo_sitio: Mapped[str] = mapped_column(String(12))
+    id_sitio: Mapped[int] = mapped_column(Integer)
+    desde: Mapped[date] = mapped_column(Date)
+    hasta: Mapped[date] = mapped_column(Date)
+    real_desde: Mapped[date | None] = mapped_column(Date)
+    real_hasta: Mapped[date | None] = mapped_column(Date)
+    # The site is exclusive with capacity 1 (copied from it: the constraint's condition).
+    exclusivo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# The exclusion constraint compares integers and text with `=` inside a GiST index: btree_gist.
+event.listen(
+    ReservaSitio.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
+)
+
+
+class ConflictoAceptado(db.Model):
+    """A conflict a person accepted with a reason: no longer reported while the same OTs overlap
+    over the same days (a change of dates makes it a new conflict)."""
+
+    __tablename__ = "conflicto_aceptado"
+    __table_args__ = (
+        UniqueConstraint(
+            "tipo", "tipo_sitio", "id_sitio", "ots", "desde", "hasta", name="uq_conflicto_aceptado"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tipo: Mapped[str] = mapped_column(String(12))
+    tipo_sitio: Mapped[str] = mapped_column(String(12))
+    id_sitio: Mapped[int] = mapped_column(Integer)
+    ots: Mapped[str] = mapped_column(String(200))  # the OT ids, sorted, comma-separated
+    desde: Mapped[date] = mapped_column(Date)
+    hasta: Mapped[date] = mapped_column(Date)
+    motivo: Mapped[str] = mapped_column(Text)
+    fecha: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    id_usuario: Mapped[int | None] = mapped_column(ForeignKey("usuario.id"))
+    usuario: Mapped[str] = mapped_column(String(80), default="")

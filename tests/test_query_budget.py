@@ -139,7 +139,9 @@ BUDGET = [
     ("API portfolio curva-s", "GET", "/api/curva-s?id_cliente=2&periodo=mes", "api", None, 2),
     ("API cortes", "GET", "/api/ot/cortes?id={ot}", "api", None, 4),
     ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 9),
-    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 9),
+    # The edit reads its bookings once (unchanged: nothing rewritten, bookings.sync_chain).
+    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 10),
+    ("API conflictos", "GET", "/api/conflictos", "api", None, 4),
 ]
 
 

@@ -17,9 +17,7 @@ from ..service_errors import ValidationFailed
 from . import steps as steps_api
 from .request import body_id, body_values, query_id, read_form, validated
 from .spec import (
-    CREADA,
     CREATE_CODES,
-    EDITADA,
     EXITO,
     ID_QUERY,
     READ_CODES,
@@ -32,6 +30,11 @@ from .spec import (
 )
 
 TAG = "OT"
+# The site conflicts a write leaves (warnings: an exclusive site refuses instead, as a 400 naming
+# the site's field), in Spanish, one sentence each; the seed's `detalles` keeps its words.
+CONFLICTOS = {"conflictos": list[str]}
+OT_CREADA = Answer("OTCreadaRespuesta", ("exito", "advertencia"), extra={"id_nuevo": int, **CONFLICTOS})
+OT_EDITADA = Answer("OTEditadaRespuesta", ("exito", "advertencia"), extra={"version": int, **CONFLICTOS})
 # The seed's create form (an initial OT on land); ids as in a fresh database with one PTE.
 EXAMPLE_OT = {
     "orden_trabajo": "OT-GRZ-001-26-016.7-J-NHA",
@@ -97,7 +100,7 @@ LIST_PARAMS = (
             )
         },
     ),
-    answer=CREADA,
+    answer=OT_CREADA,
     ok="OT creada.",
     codes=CREATE_CODES,
 )
@@ -105,7 +108,13 @@ LIST_PARAMS = (
 def ot_crear():
     values, errors = read_form(OTForm)
     result = commands.create_order(values, current_user, errors)
-    return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, id_nuevo=result.ot.id)
+    return envelope(
+        True,
+        result.detalles,
+        tipo_aviso=result.tipo_aviso,
+        id_nuevo=result.ot.id,
+        conflictos=result.conflictos,
+    )
 
 
 @operation(
@@ -128,7 +137,7 @@ def ot_crear():
             "todo_el_formulario": ("El formulario completo", {"id": "1", **EXAMPLE_OT}),
         },
     ),
-    answer=EDITADA,
+    answer=OT_EDITADA,
     ok="OT actualizada (o sin cambios).",
     codes=WRITE_CODES,
 )
@@ -139,7 +148,13 @@ def ot_editar():
         raise ValidationFailed("ID del OT no proporcionado", {"id": "ID del OT no proporcionado"})
     values, errors = read_form(OTForm, partial=True, formdata=raw)
     result = commands.update_order(values, current_user, errors)
-    return envelope(True, result.detalles, tipo_aviso=result.tipo_aviso, version=result.ot.version)
+    return envelope(
+        True,
+        result.detalles,
+        tipo_aviso=result.tipo_aviso,
+        version=result.ot.version,
+        conflictos=result.conflictos,
+    )
 
 
 @operation(
@@ -174,7 +189,12 @@ def ot_editar():
     answer=Answer(
         "ReprogramadaRespuesta",
         ("exito", "advertencia"),
-        extra={"id_nuevo": int, "num_reprogramacion": int, "advertencias": list[Advertencia]},
+        extra={
+            "id_nuevo": int,
+            "num_reprogramacion": int,
+            "advertencias": list[Advertencia],
+            **CONFLICTOS,
+        },
     ),
     ok="Versión creada (`tipo_aviso: advertencia` cuando trae advertencias).",
     codes=WRITE_CODES,
@@ -192,6 +212,7 @@ def ot_reprogramar():
         id_nuevo=result.ot.id,
         num_reprogramacion=result.ot.num_reprogramacion,
         advertencias=[Advertencia.json_of_row(a) for a in result.advertencias],
+        conflictos=result.conflictos,
     )
 
 
@@ -358,14 +379,20 @@ def ot_pasos():
             )
         },
     ),
-    answer=EDITADA,
+    answer=OT_EDITADA,
     ok="Estatus cambiado.",
     codes=WRITE_CODES,
 )
 @requires_role("editor")
 def ot_estatus():
     result = commands.change_status(validated(OTStatusForm), current_user)
-    return envelope(True, result.detalles, version=result.ot.version)
+    return envelope(
+        True,
+        result.detalles,
+        tipo_aviso=result.tipo_aviso,
+        version=result.ot.version,
+        conflictos=result.conflictos,
+    )
 
 
 @operation(

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from .. import audit
 from ..extensions import db
 from ..models import Cliente, TipoDocumento
+from ..schedules import bookings
 from ..service_errors import NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
 from .read import describe_usage, normalize, usage
@@ -52,18 +53,28 @@ def create_row(slug: str, nombre: str, actor) -> object:
     return row
 
 
-def update_row(slug: str, row_id: int, nombre: str | None, activo: bool | None, actor) -> object:
+SITE_SETTINGS = ("capacidad", "exclusivo", "movilizacion_dias")
+
+
+def update_row(slug: str, row_id: int, values: dict, actor) -> object:
+    """Rename, (de)activate and, for a site, its capacity, exclusivity and mobilisation gap: the
+    keys of `values` that are present (the edit form is partial)."""
     cat = _editable(slug)
+    fields = ("nombre", "activo", *(SITE_SETTINGS if cat.sitio else ()))
     with write_transaction():
         row = db.session.get(cat.model, row_id)
         if row is None:
             raise NotFound(f"No existe {'la' if cat.femenino else 'el'} {cat.singular} con ID {row_id}.")
-        before = {"nombre": row.nombre, "activo": row.activo}
-        if nombre is not None:
-            row.nombre = _check_nombre(cat, nombre, exclude_id=row.id)
-        if activo is not None:
-            row.activo = bool(activo)
-        cambios = audit.diff(before, {"nombre": row.nombre, "activo": row.activo})
+        before = {name: getattr(row, name) for name in fields}
+        if values.get("nombre") is not None:
+            row.nombre = _check_nombre(cat, values["nombre"], exclude_id=row.id)
+        for name in fields[1:]:
+            if values.get(name) is not None:
+                setattr(row, name, values[name])
+        if cat.sitio and any(getattr(row, n) != before[n] for n in SITE_SETTINGS):
+            db.session.flush()
+            bookings.site_changed(cat.model, row)
+        cambios = audit.diff(before, {name: getattr(row, name) for name in fields})
         if cambios:
             audit.log(actor, "editar", cat.slug, row.id, cambios)
     return row

@@ -50,6 +50,39 @@ class CatalogRowEditForm(CatalogRowForm):
     activo = ActivoField("Activo", subject=ACTIVO_SUBJECT)
 
 
+CAPACIDAD_MAX = 99
+MOVILIZACION_MAX = 365
+
+
+class SiteRowEditForm(CatalogRowEditForm):
+    """A site's row (vessel, platform, yard): also how many OTs it takes at once, whether more is
+    refused, and the days a vessel needs between two bookings. Partial, like its parent."""
+
+    capacidad = WholeField(
+        "Capacidad",
+        subject="La capacidad",
+        validators=[
+            NumberRange(
+                min=1,
+                max=CAPACIDAD_MAX,
+                message=f"La capacidad debe ser un número entre 1 y {CAPACIDAD_MAX}.",
+            )
+        ],
+    )
+    exclusivo = ActivoField("Exclusivo", subject="El valor de «exclusivo»")
+    movilizacion_dias = WholeField(
+        "Días de movilización",
+        subject="Los días de movilización",
+        validators=[
+            NumberRange(
+                min=0,
+                max=MOVILIZACION_MAX,
+                message=f"Los días de movilización deben ser un número entre 0 y {MOVILIZACION_MAX}.",
+            )
+        ],
+    )
+
+
 class StepSetForm(BaseForm):
     """The `tipo` query argument of the steps page (which set is shown, and added to)."""
 

@@ -46,15 +46,26 @@ def normalize(nombre: str) -> str:
     return " ".join((nombre or "").split())
 
 
+SITE_COLUMNS = ("capacidad", "exclusivo", "movilizacion_dias")
+
+
+def row_values(cat, row) -> dict:
+    """A row as the catalog pages show it (a site adds its capacity, exclusivity and gap)."""
+    values = {"id": row.id, "nombre": row.nombre, "activo": bool(row.activo)}
+    if cat.sitio:
+        values.update({name: getattr(row, name) for name in SITE_COLUMNS})
+    return values
+
+
 def list_rows(slug: str, q: str = "") -> list[dict]:
     """Rows with how many records use each one (one grouped query per referencing column)."""
     cat = get_catalogo(slug)
     model = cat.model
-    stmt = select(model.id, model.nombre, model.activo).order_by(model.nombre, model.id)
+    stmt = select(model).order_by(model.nombre, model.id)
     text = normalize(q)
     if text:
         stmt = stmt.where(func.lower(model.nombre).contains(text.lower(), autoescape=True))
-    rows = [{"id": r[0], "nombre": r[1], "activo": bool(r[2]), "usos": {}} for r in db.session.execute(stmt)]
+    rows = [{**row_values(cat, r), "usos": {}} for r in db.session.scalars(stmt)]
     by_id = {r["id"]: r for r in rows}
     for column, label in REFERENCES.get(model, []):
         for ref_id, count in db.session.execute(

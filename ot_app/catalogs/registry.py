@@ -35,6 +35,7 @@ class Catalogo:
     singular: str  # "cliente"
     femenino: bool = False
     editable: bool = True
+    sitio: bool = False  # a site OTs book: capacity, exclusivity, mobilisation gap (SitioMixin)
 
     @property
     def nuevo(self) -> str:
@@ -45,10 +46,10 @@ CATALOGOS: dict[str, Catalogo] = {
     c.slug: c
     for c in (
         Catalogo("clientes", Cliente, "Clientes", "cliente"),
-        Catalogo("embarcaciones", Embarcacion, "Embarcaciones", "embarcación", femenino=True),
-        Catalogo("plataformas", Plataforma, "Plataformas", "plataforma", femenino=True),
+        Catalogo("embarcaciones", Embarcacion, "Embarcaciones", "embarcación", femenino=True, sitio=True),
+        Catalogo("plataformas", Plataforma, "Plataformas", "plataforma", femenino=True, sitio=True),
         Catalogo("intercoms", Intercom, "Intercoms", "intercom"),
-        Catalogo("patios", Patio, "Patios", "patio"),
+        Catalogo("patios", Patio, "Patios", "patio", sitio=True),
         Catalogo("responsables", ResponsableProyecto, "Responsables de proyecto", "responsable de proyecto"),
         Catalogo("estatus_ot", EstatusOT, "Estatus de OT", "estatus de OT"),
         # Rules depend on these fixed ids: shown, never edited.

@@ -19,6 +19,7 @@ from .forms import (
     PTERulePreviewForm,
     RuleForm,
     RulePreviewForm,
+    SiteRowEditForm,
     StepEditForm,
     StepForm,
     StepSetForm,
@@ -42,12 +43,12 @@ def _row(cat, row_id: int):
     row = db.session.get(cat.model, row_id)
     if row is None:
         abort(404)
-    return {
-        "id": row.id,
-        "nombre": row.nombre,
-        "activo": row.activo,
-        "usos": read.usage(cat.model, row.id),
-    }
+    return {**read.row_values(cat, row), "usos": read.usage(cat.model, row.id)}
+
+
+def _typed(form) -> dict:
+    """What the person typed in the row being edited, to show it again beside its errors."""
+    return {field.name: request.form[field.name] for field in form if field.name in request.form}
 
 
 @bp.get("")
@@ -109,7 +110,11 @@ def fila(slug: str, row_id: int):
 
 def _row_edit(cat, r: dict, errores: dict | None = None) -> str:
     return render_template(
-        "catalogs/_row_edit.html", cat=cat, r=r, errores=errores or {}, f=CatalogRowEditForm.specs()
+        "catalogs/_row_edit.html",
+        cat=cat,
+        r=r,
+        errores=errores or {},
+        f=(SiteRowEditForm if cat.sitio else CatalogRowEditForm).specs(),
     )
 
 
@@ -124,17 +129,17 @@ def fila_editar(slug: str, row_id: int):
 @requires_role("admin")
 def fila_guardar(slug: str, row_id: int):
     cat = _cat(slug)
-    form = CatalogRowEditForm(formdata=request.form, partial=True)
+    form = (SiteRowEditForm if cat.sitio else CatalogRowEditForm)(formdata=request.form, partial=True)
     if not form.validate():
         errores = form.first_errors()
         if "activo" in errores:  # the toggle button's value: nothing to show beside a field
             return action_error(ValidationFailed.from_errors(errores))
-        return _row_edit(cat, {**_row(cat, row_id), "nombre": request.form.get("nombre")}, errores), 422
+        return _row_edit(cat, {**_row(cat, row_id), **_typed(form)}, errores), 422
     values = form.present_values()
     try:
-        commands.update_row(slug, row_id, values.get("nombre"), values.get("activo"), current_user)
+        commands.update_row(slug, row_id, values, current_user)
     except ValidationFailed as err:
-        return _row_edit(cat, {**_row(cat, row_id), "nombre": request.form.get("nombre")}, err.errores), 422
+        return _row_edit(cat, {**_row(cat, row_id), **_typed(form)}, err.errores), 422
     except ServiceError as err:
         return action_error(err)
     r = _row(cat, row_id)

@@ -43,6 +43,7 @@ from ..models import (
     normalize_folio,
 )
 from ..pte.read import missing_for_ot as pte_missing_for_ot
+from ..schedules import bookings
 from ..service_errors import Conflict, NotFound, Replaced, ServiceError, ValidationFailed
 from ..transactions import write_transaction
 from . import baselines
@@ -59,6 +60,22 @@ class Result:
     detalles: str
     tipo_aviso: str = "exito"
     cambios: dict = field(default_factory=dict)
+    conflictos: list[str] = field(default_factory=list)  # site conflicts it leaves (warnings)
+
+    def with_conflicts(self, warnings: list[str]) -> Result:
+        """The site conflicts a save leaves: warnings beside its message, which keeps the seed's
+        words for old clients (exclusive sites refuse instead, in bookings.sync_chain)."""
+        self.conflictos = warnings
+        if warnings:
+            self.tipo_aviso = "advertencia"
+        return self
+
+    @property
+    def mensaje(self) -> str:
+        """What a page says after the write: its message, then the site conflicts it left."""
+        if not self.conflictos:
+            return self.detalles
+        return f"{self.detalles.rstrip('.')}. " + " ".join(self.conflictos)
 
 
 # Request names (the seed's) → OTE columns, for the plain fields.
@@ -247,6 +264,7 @@ def _create(
 
     if principal is not None:
         mark_current(principal.id)  # the new version replaces the chain's current one
+    conflictos = bookings.sync_chain(principal.id if principal is not None else ot.id)
     step_set = step_set_for(ot.id_tipo, ot.id_cliente)
     created_steps = _create_steps(ot.id, step_set)
     audit.log(actor, accion, "ot", ot.id, audit.diff({}, snapshot(ot)))
@@ -256,8 +274,8 @@ def _create(
             f"OT creada correctamente, pero el conjunto de pasos {step_set} no tiene pasos activos: "
             "la OT quedó sin pasos.",
             "advertencia",
-        )
-    return Result(ot, "OT creada correctamente")
+        ).with_conflicts(conflictos)
+    return Result(ot, "OT creada correctamente").with_conflicts(conflictos)
 
 
 # What a reprogramming takes from the version it replaces when the request does not say: the
@@ -373,6 +391,7 @@ def _reprogram(ot_id: int, values: dict, actor) -> Reprogrammed:
         new,
         detalles,
         "advertencia" if advertencias or result.tipo_aviso != "exito" else "exito",
+        conflictos=result.conflictos,
         advertencias=advertencias,
     )
 
@@ -398,9 +417,17 @@ def update_order(values: dict, actor: Usuario | None, field_errors: dict | None 
         # Someone saved between our read and our write: the version_id_col caught it.
         raise _conflict(ot_id) from exc
     except IntegrityError as exc:
+        if bookings.is_exclusion_violation(exc):
+            raise Conflict(SITE_RACE) from exc
         raise ValidationFailed.from_errors(
             {"orden_trabajo": "Ya existe otra OT inicial con ese folio."}
         ) from exc
+
+
+SITE_RACE = (
+    "Otra persona reservó el mismo sitio exclusivo para esas fechas al mismo tiempo; no se guardó nada. "
+    "Revise las fechas y vuelva a guardar."
+)
 
 
 def _update(ot_id: int, values: dict, actor, field_errors: dict | None = None) -> Result:
@@ -475,11 +502,13 @@ def _update(ot_id: int, values: dict, actor, field_errors: dict | None = None) -
         # It left one chain (or stood alone) and joined another: both chains' current versions move.
         mark_current(before["ot_principal"] or ot.id)
         mark_current(chain_root(ot))
+        bookings.sync_chain(before["ot_principal"] or ot.id)
+    conflictos = bookings.sync_chain(chain_root(ot))
     audit.log(actor, "editar", "ot", ot.id, cambios)
     detalles = "OT actualizada correctamente"
     if activated:
         detalles += "; dejó de estar Por definir y ahora está activa"
-    return Result(ot, detalles, cambios=cambios)
+    return Result(ot, detalles, cambios=cambios).with_conflicts(conflictos)
 
 
 def _conflict(ot_id: int, ot: OTE | None = None) -> Conflict:
@@ -764,6 +793,7 @@ def _delete(ot_id, actor: Usuario | None) -> Result:
         ot.updated_by = getattr(actor, "id", None)
         db.session.flush()
         mark_current(chain_root(ot))
+        conflictos = bookings.sync_chain(chain_root(ot))  # the version now current books again
         cambios = {"estatus": [before, Registro.ELIMINADA]}
         detalles = "OT eliminada correctamente"
         if ot.id_tipo == TipoId.REPROGRAMADA:
@@ -773,7 +803,7 @@ def _delete(ot_id, actor: Usuario | None) -> Result:
                 cambios["version_vigente"] = [_named(ot), _named(now)]
                 detalles += f"; {_named(now)} vuelve a ser la versión vigente"
         audit.log(actor, "eliminar", "ot", ot.id, cambios)
-    return Result(ot, detalles)
+    return Result(ot, detalles).with_conflicts(conflictos)
 
 
 def _named(version) -> str:
@@ -826,10 +856,15 @@ def restore_order(ot_id, actor: Usuario | None) -> Result:
             ot.updated_by = getattr(actor, "id", None)
             db.session.flush()
             mark_current(chain_root(ot))
+            conflictos = bookings.sync_chain(chain_root(ot))
             audit.log(actor, "restaurar", "ot", ot.id, cambios)
     except StaleDataError as exc:
         raise _conflict(ot_id) from exc
-    return Result(ot, detalles)
+    except IntegrityError as exc:
+        if bookings.is_exclusion_violation(exc):
+            raise Conflict(SITE_RACE) from exc
+        raise
+    return Result(ot, detalles).with_conflicts(conflictos)
 
 
 # --------------------------------------------------------------------------- status
@@ -848,6 +883,10 @@ def change_status(values: dict, actor: Usuario | None) -> Result:
             return _change_status(ot_id, values, actor)
     except StaleDataError as exc:
         raise _conflict(ot_id) from exc
+    except IntegrityError as exc:
+        if bookings.is_exclusion_violation(exc):
+            raise Conflict(SITE_RACE) from exc
+        raise
 
 
 def _change_status(ot_id, values: dict, actor) -> Result:
@@ -861,13 +900,14 @@ def _change_status(ot_id, values: dict, actor) -> Result:
         raise _conflict(ot_id, ot)
     names = dict(db.session.execute(select(EstatusOT.id, EstatusOT.nombre)).all())
     cambios = _apply_status(ot, values, names, actor)
+    conflictos = bookings.sync_chain(chain_root(ot))  # cancelled: frees its sites; real dates: overruns
     detalles = f"La OT {ot.orden_trabajo} ahora está {names[ot.id_estatus_ot]}"
     if "fecha_termino_real" in cambios:
         shown = ot.fecha_termino_real.strftime("%d/%m/%Y") if ot.fecha_termino_real else "sin fecha"
         detalles += f"; término real: {shown}"
     elif "fecha_inicio_real" in cambios:
         detalles += f"; inicio real: {ot.fecha_inicio_real:%d/%m/%Y}"
-    return Result(ot, detalles + ".", cambios=cambios)
+    return Result(ot, detalles + ".", cambios=cambios).with_conflicts(conflictos)
 
 
 # The real date each status stamps with `fecha` (default today): said here once, for the rule below
@@ -955,6 +995,10 @@ def bulk_change(values: dict, actor: Usuario | None) -> BulkResult:
     try:
         with write_transaction():
             return _bulk(accion, pairs, values, actor)
+    except IntegrityError as exc:
+        if bookings.is_exclusion_violation(exc):
+            raise Conflict(SITE_RACE) from exc
+        raise
     except StaleDataError as exc:
         # Only when a writer that skips the chain lock raced us: nothing was saved.
         raise Conflict(
@@ -1000,7 +1044,11 @@ def _bulk(accion, pairs, values: dict, actor) -> BulkResult:
                 quien = (ot.editor.nombre or ot.editor.username) if ot.editor else "otra persona"
                 raise Conflict(f"{quien} la modificó mientras usted la tenía seleccionada.")
             if accion == "estatus":
-                _apply_status(ot, values, names, actor)
+                # Leaving Cancelada books its sites again, and an exclusive one may refuse: a
+                # savepoint undoes this OT alone (its status and audit row), the others stay.
+                with db.session.begin_nested():
+                    _apply_status(ot, values, names, actor)
+                    bookings.sync_chain(chain_root(ot))
             else:
                 _apply_responsable(ot, values["responsable_proyecto"], shown, actor)
         except ServiceError as err:

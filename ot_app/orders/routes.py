@@ -191,7 +191,7 @@ def masivo():
         return action_error(err)
     response = make_response(render_template("orders/_masivo_resultado.html", result=result), 200)
     response.headers["HX-Trigger"] = json.dumps(
-        {"toast": {"message": result.detalles, "kind": result.tipo_aviso}, "ot-cambios": True}
+        {"toast": {"message": result.mensaje, "kind": result.tipo_aviso}, "ot-cambios": True}
     )
     return response
 
@@ -268,7 +268,7 @@ def fila_guardar(ot_id: int):
     except ServiceError as err:
         return action_error(err)
     return with_toast(
-        render_template("orders/_row.html", o=read.list_row(ot_id)), result.detalles, result.tipo_aviso
+        render_template("orders/_row.html", o=read.list_row(ot_id)), result.mensaje, result.tipo_aviso
     )
 
 
@@ -491,7 +491,7 @@ def crear():
         return _form_page(vals, err.errores, status=422, general=None if err.errores else err.detalles)
     except ServiceError as err:
         return _form_page(vals, status=err.status if err.status in (409, 422) else 422, general=err.detalles)
-    return go(url_for("orders.detalle", ot_id=result.ot.id), result.detalles, result.tipo_aviso)
+    return go(url_for("orders.detalle", ot_id=result.ot.id), result.mensaje, result.tipo_aviso)
 
 
 @bp.get("/<int:ot_id>/editar")
@@ -530,7 +530,7 @@ def guardar(ot_id: int):
             status=err.status if err.status in (409, 422) else 422,
             general=None if errores else err.detalles,
         )
-    return go(url_for("orders.detalle", ot_id=ot_id), result.detalles, result.tipo_aviso)
+    return go(url_for("orders.detalle", ot_id=ot_id), result.mensaje, result.tipo_aviso)
 
 
 # --------------------------------------------------------------------------- reprogramming
@@ -631,7 +631,7 @@ def reprogramar_guardar(ot_id: int):
             general=None if errores else err.detalles,
             reprogramar=True,
         )
-    return go(url_for("orders.detalle", ot_id=result.ot.id), result.detalles, result.tipo_aviso)
+    return go(url_for("orders.detalle", ot_id=result.ot.id), result.mensaje, result.tipo_aviso)
 
 
 @bp.get("/comparar")

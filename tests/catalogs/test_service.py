@@ -20,9 +20,9 @@ def test_names_unique_trimmed_case_insensitive(ctx):
 def test_rename_to_a_taken_name_is_refused_but_own_name_is_fine(ctx):
     a = commands.create_row("plataformas", "Akal-J", None)
     commands.create_row("plataformas", "Ku-S", None)
-    commands.update_row("plataformas", a.id, "AKAL-J", None, None)
+    commands.update_row("plataformas", a.id, {"nombre": "AKAL-J"}, None)
     with pytest.raises(ValidationFailed, match="Ya existe una plataforma «Ku-S»"):
-        commands.update_row("plataformas", a.id, "ku-s", None, None)
+        commands.update_row("plataformas", a.id, {"nombre": "ku-s"}, None)
 
 
 def test_referenced_row_cannot_be_deleted_only_deactivated(ctx):
@@ -32,7 +32,7 @@ def test_referenced_row_cannot_be_deleted_only_deactivated(ctx):
         commands.delete_row("patios", patio.id, None)
     assert err.value.status == 409
     assert "no se puede eliminar porque lo usan 1 OT" in err.value.detalles
-    commands.update_row("patios", patio.id, None, False, None)
+    commands.update_row("patios", patio.id, {"activo": False}, None)
     assert db.session.get(Patio, patio.id).activo is False
 
 

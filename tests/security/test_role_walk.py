@@ -201,6 +201,11 @@ ACCESS: dict[str, str] = {
     "program_import.derivar": EDIT,
     "api.ot_programa_importar": EDIT,
     "api.ot_programa_derivar": EDIT,
+    # site conflicts (issue 14): everyone reads, an editor accepts one with a reason
+    "conflictos.lista": READ,
+    "conflictos.aceptar": EDIT,
+    "api.conflictos": READ,
+    "api.conflictos_aceptar": EDIT,
 }
 
 # Query strings a read needs to answer 200 (they are part of the route's contract).

@@ -1,0 +1,420 @@
+"""Site bookings (issue 14): `reserva_sitio` holds, for the current version of every live chain,
+the vessel, platform and yard it books and for which days. Every write to an OT calls
+`sync_chain` in its transaction, then `check`: a conflict on an exclusive site refuses the save, on
+any other site it is a warning. `portfolio_conflicts` sweeps them all (conflicts.py)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..extensions import db
+from ..formatting import office_today
+from ..models import (
+    OTE,
+    ConflictoAceptado,
+    Embarcacion,
+    EstatusOTId,
+    FrenteId,
+    Patio,
+    Plataforma,
+    Registro,
+    ReservaSitio,
+    TipoConflicto,
+    TipoSitio,
+)
+from ..service_errors import Conflict, ValidationFailed
+from ..transactions import write_transaction
+from .conflict_forms import MOTIVO_REQUIRED
+from .conflicts import Conflicto, Reserva, Sitio, conflicts_of, sweep
+
+SITE_MODELS = {TipoSitio.EMBARCACION: Embarcacion, TipoSitio.PLATAFORMA: Plataforma, TipoSitio.PATIO: Patio}
+# The OT column naming each site (the form field a refusal is shown next to); how a message names
+# its kind, and the ending of the words that agree with it.
+SITE_COLUMNS = {
+    TipoSitio.EMBARCACION: "id_embarcacion",
+    TipoSitio.PLATAFORMA: "id_plataforma",
+    TipoSitio.PATIO: "id_patio",
+}
+
+SITE_NAMES = {
+    TipoSitio.EMBARCACION: ("La embarcación", "a"),
+    TipoSitio.PLATAFORMA: ("La plataforma", "a"),
+    TipoSitio.PATIO: ("El patio", "o"),
+}
+EXCLUSION = "ex_reserva_sitio_exclusivo"
+
+
+def _booking_selects(where, with_sites: bool = False):
+    """One SELECT per site kind of the bookings the OTs matching `where` make: THE rule of what
+    books a site. A live current version (not deleted, not cancelled) with its programmed dates
+    books its vessel and platform for them; its yard for its yard dates when it has them.
+    `with_sites`: each row also carries a true marker and its site's capacity, gap, exclusivity
+    and name (sync_chain)."""
+    live = and_(
+        OTE.vigente,
+        OTE.estatus == Registro.ACTIVA,
+        OTE.id_estatus_ot != EstatusOTId.CANCELADA,
+        OTE.fecha_inicio_programado.is_not(None),
+        OTE.fecha_termino_programado.is_not(None),
+        where,
+    )
+    selects = []
+    for tipo, model in SITE_MODELS.items():
+        column = getattr(OTE, SITE_COLUMNS[tipo])
+        desde, hasta = OTE.fecha_inicio_programado, OTE.fecha_termino_programado
+        if tipo == TipoSitio.PATIO:
+            has_yard = and_(OTE.fecha_inicio_patio.is_not(None), OTE.fecha_fin_patio.is_not(None))
+            desde = case((has_yard, OTE.fecha_inicio_patio), else_=desde)
+            hasta = case((has_yard, OTE.fecha_fin_patio), else_=hasta)
+        columns = [
+            OTE.id,
+            literal(tipo.value),
+            column,
+            desde,
+            hasta,
+            OTE.fecha_inicio_real,
+            OTE.fecha_termino_real,
+            and_(model.exclusivo, model.capacidad == 1).cast(Boolean),
+        ]
+        if with_sites:
+            columns += [
+                true(),
+                model.capacidad,
+                model.movilizacion_dias,
+                model.exclusivo,
+                model.nombre,
+                OTE.id_frente,
+            ]
+        selects.append(select(*columns).join(model, model.id == column).where(live))
+    return selects
+
+
+COLUMNS = ("id_ot", "tipo_sitio", "id_sitio", "desde", "hasta", "real_desde", "real_hasta", "exclusivo")
+
+
+def sync_chain(root: int, hoy: date | None = None) -> list[str]:
+    """Make the bookings of the chain of initial OT `root` what its OTs now say, in the caller's
+    write transaction (after the OTs are flushed and `vigente` is kept). One statement when they
+    did not change (an edit of the description); otherwise checked before they are written:
+    over-booking an exclusive site raises ValidationFailed naming the site's field, any other
+    conflict comes back as a warning. On PostgreSQL the exclusion constraint catches what a
+    concurrent writer booked after the check (IntegrityError: `is_exclusion_violation`)."""
+    members = or_(OTE.id == root, OTE.ot_principal == root)
+    r = ReservaSitio
+    stored = select(
+        *(getattr(r, c) for c in COLUMNS),
+        false(),
+        *(cast(null(), t) for t in (Integer, Integer, Boolean, String, Integer)),
+    ).where(r.id_ot.in_(select(OTE.id).where(members)))
+    wanted, have, sitios = [], [], {}
+    en_tierra = True
+    for row in db.session.execute(union_all(*_booking_selects(members, with_sites=True), stored)):
+        values = dict(zip(COLUMNS, row[:8], strict=True))
+        if row[8]:
+            wanted.append(values)
+            sitios[(row[1], row[2])] = Sitio(row[9], row[10], bool(row[11]), row[12])
+            en_tierra = FrenteId.en_tierra(row[13])
+        else:
+            have.append(values)
+    key = lambda v: tuple(v.values())  # noqa: E731
+    if sorted(map(key, wanted)) == sorted(map(key, have)):
+        return []
+    if have:
+        db.session.execute(delete(r).where(r.id_ot.in_(select(OTE.id).where(members))))
+    if not wanted:
+        return []
+    warnings = _check([_reserva_of(v) for v in wanted], sitios, hoy or office_today(), en_tierra)
+    db.session.execute(insert(r), wanted)
+    return warnings
+
+
+def rebuild_all() -> int:
+    """Every booking again from the OTs (`flask conflictos sincronizar`, and after a bulk load)."""
+    db.session.execute(delete(ReservaSitio))
+    db.session.execute(insert(ReservaSitio).from_select(COLUMNS, union_all(*_booking_selects(true()))))
+    return db.session.scalar(select(func.count()).select_from(ReservaSitio))
+
+
+def _reserva_of(values: dict) -> Reserva:
+    return Reserva(**{k: values[k] for k in COLUMNS if k != "exclusivo"})
+
+
+def _reserva(row) -> Reserva:
+    return Reserva(
+        row.id_ot, row.tipo_sitio, row.id_sitio, row.desde, row.hasta, row.real_desde, row.real_hasta
+    )
+
+
+def _sites(keys) -> dict[tuple[str, int], Sitio]:
+    """The capacity, gap, exclusivity and name of the sites `keys` ((tipo, id) pairs), one statement."""
+    by_kind: dict[str, set[int]] = {}
+    for tipo, id_sitio in keys:
+        by_kind.setdefault(tipo, set()).add(id_sitio)
+    selects = [
+        select(literal(tipo), m.id, m.capacidad, m.movilizacion_dias, m.exclusivo, m.nombre).where(
+            m.id.in_(ids)
+        )
+        for tipo, ids in by_kind.items()
+        for m in (SITE_MODELS[TipoSitio(tipo)],)
+    ]
+    if not selects:
+        return {}
+    return {
+        (tipo, id_sitio): Sitio(cap, gap, bool(excl), nombre)
+        for tipo, id_sitio, cap, gap, excl, nombre in db.session.execute(union_all(*selects))
+    }
+
+
+def _accepted(conflicts: list[Conflicto]) -> set[tuple]:
+    """The keys of those of `conflicts` a person accepted (one statement, none when no conflict)."""
+    if not conflicts:
+        return set()
+    a = ConflictoAceptado
+    rows = db.session.execute(
+        select(a.tipo, a.tipo_sitio, a.id_sitio, a.ots, a.desde, a.hasta).where(
+            a.id_sitio.in_({c.id_sitio for c in conflicts})
+        )
+    )
+    return {tuple(row) for row in rows}
+
+
+def _near(own: list[Reserva], sitios, hoy: date) -> list[Reserva]:
+    """The bookings of other OTs on the same sites that could conflict with `own` (one statement):
+    overlapping its days widened by the site's mobilisation gap and its own overrun, or running into
+    them in the real."""
+    near = []
+    for r in own:
+        gap = timedelta(days=sitios.get((r.tipo_sitio, r.id_sitio), Sitio()).movilizacion_dias)
+        end = max(r.hasta, r.fin_real(hoy) or r.hasta)
+        near.append(
+            and_(
+                ReservaSitio.tipo_sitio == r.tipo_sitio,
+                ReservaSitio.id_sitio == r.id_sitio,
+                ReservaSitio.desde <= end + gap,
+                or_(
+                    ReservaSitio.hasta >= r.desde - gap,
+                    and_(
+                        ReservaSitio.real_desde.is_not(None),
+                        func.coalesce(ReservaSitio.real_hasta, hoy) >= r.desde - gap,
+                    ),
+                ),
+            )
+        )
+    ids = {r.id_ot for r in own}
+    return [
+        _reserva(row)
+        for row in db.session.execute(select(ReservaSitio).where(or_(*near))).scalars()
+        if row.id_ot not in ids
+    ]
+
+
+def _check(own: list[Reserva], sitios: dict, hoy: date, en_tierra: bool) -> list[str]:
+    id_ot = own[0].id_ot
+    found = conflicts_of(id_ot, own + _near(own, sitios, hoy), sitios, hoy)
+    accepted = _accepted(found)
+    found = [c for c in found if c.clave not in accepted]
+    if not found:
+        return []
+    ids = {i for c in found for i in c.ots}
+    folios = dict(db.session.execute(select(OTE.id, OTE.orden_trabajo).where(OTE.id.in_(ids))).all())
+    errors: dict[str, str] = {}
+    warnings = []
+    for c in found:
+        sitio = sitios.get((c.tipo_sitio, c.id_sitio), Sitio())
+        text = describe(c, sitio, folios, id_ot)
+        if sitio.exclusivo and c.tipo == TipoConflicto.PROGRAMADO:
+            ending = SITE_NAMES[TipoSitio(c.tipo_sitio)][1]
+            field = SITE_COLUMNS[TipoSitio(c.tipo_sitio)]
+            if field == "id_patio" and not en_tierra:
+                field = "id_patio_fase"  # offshore, the yard is the yard phase's
+            errors.setdefault(field, f"{text} Es exclusiv{ending}: mueva las fechas o elija otro sitio.")
+        else:
+            warnings.append(text)
+    if errors:
+        raise ValidationFailed.from_errors(errors)
+    return warnings
+
+
+def describe(c: Conflicto, sitio: Sitio, folios: dict[int, str], id_ot: int | None = None) -> str:
+    """A conflict in a sentence, in Spanish, naming the other OTs (all of them when `id_ot` is None)."""
+    kind, o = SITE_NAMES[TipoSitio(c.tipo_sitio)]
+    nombres = " y ".join(folios.get(i, f"ID {i}") for i in c.ots if i != id_ot)
+    periodo = f"del {c.desde:%d/%m/%Y} al {c.hasta:%d/%m/%Y}"
+    if c.tipo == TipoConflicto.MOVILIZACION:
+        entre = f"entre esta OT y {nombres}" if id_ot else f"entre {nombres}"
+        return (
+            f"{kind} «{sitio.nombre}» no tiene los {sitio.movilizacion_dias} días de movilización "
+            f"que necesita {entre} ({periodo})."
+        )
+    if c.tipo == TipoConflicto.REAL:
+        return f"{kind} «{sitio.nombre}» sigue ocupad{o} {periodo}, cuando {nombres} l{o} tiene reservad{o}."
+    cabe = "una OT a la vez" if sitio.capacidad <= 1 else f"{sitio.capacidad} OT a la vez"
+    por = f"por {nombres}" if id_ot else f"a la vez por {nombres}"
+    return f"{kind} «{sitio.nombre}» ya está reservad{o} {periodo} {por} (admite {cabe})."
+
+
+def is_exclusion_violation(exc: IntegrityError) -> bool:
+    """PostgreSQL's exclusion constraint refused a booking (a concurrent writer got there first)."""
+    return EXCLUSION in str(exc.orig)
+
+
+def site_changed(model, row) -> None:
+    """A site's capacity, exclusivity or gap changed (catalogs.commands.update_row, in its
+    transaction): its bookings carry the new exclusivity; becoming exclusive is refused while OTs
+    already over-book it (accepted or not: exclusive means never), naming the first."""
+    tipo = next(t for t, m in SITE_MODELS.items() if m is model)
+    r = ReservaSitio
+    exclusivo = bool(row.exclusivo)
+    if exclusivo:
+        rows = db.session.execute(
+            select(r.id_ot, r.tipo_sitio, r.id_sitio, r.desde, r.hasta, r.real_desde, r.real_hasta)
+            .where(r.tipo_sitio == tipo.value, r.id_sitio == row.id)
+            .order_by(r.desde, r.id_ot)
+        )
+        sitio = Sitio(row.capacidad, row.movilizacion_dias, True, row.nombre)
+        over = [
+            c
+            for c in sweep([Reserva(*x) for x in rows], {(tipo.value, row.id): sitio}, office_today())
+            if c.tipo == TipoConflicto.PROGRAMADO
+        ]
+        if over:
+            folios = dict(
+                db.session.execute(
+                    select(OTE.id, OTE.orden_trabajo).where(OTE.id.in_({i for c in over for i in c.ots}))
+                ).all()
+            )
+            kind, o = SITE_NAMES[tipo]
+            cuantos = "un traslape" if len(over) == 1 else f"{len(over)} traslapes"
+            raise ValidationFailed.from_errors(
+                {
+                    "exclusivo": f"{kind} «{row.nombre}» tiene {cuantos} de OT programadas "
+                    f"(el primero: {describe(over[0], sitio, folios)}); resuélva{'lo' if len(over) == 1 else 'los'} "
+                    f"antes de hacerl{o} exclusiv{o}."
+                }
+            )
+    db.session.execute(
+        update(r)
+        .where(r.tipo_sitio == tipo.value, r.id_sitio == row.id)
+        .values(exclusivo=exclusivo and row.capacidad == 1)
+    )
+
+
+# --------------------------------------------------------------------------- the portfolio
+
+
+def portfolio_conflicts(
+    desde: date | None = None,
+    hasta: date | None = None,
+    tipo_sitio: str | None = None,
+    id_sitio: int | None = None,
+    hoy: date | None = None,
+) -> list[dict]:
+    """Every conflict not accepted, on the sites asked for, that touches [desde, hasta]: one read
+    of the bookings in index order, one of the sites, one of the acceptances, one of the folios."""
+    hoy = hoy or office_today()
+    r = ReservaSitio
+    query = select(r.id_ot, r.tipo_sitio, r.id_sitio, r.desde, r.hasta, r.real_desde, r.real_hasta).order_by(
+        r.tipo_sitio, r.id_sitio, r.desde, r.id_ot
+    )
+    if tipo_sitio:
+        query = query.where(r.tipo_sitio == tipo_sitio)
+        if id_sitio:
+            query = query.where(r.id_sitio == id_sitio)
+    reservas = [Reserva(*row) for row in db.session.execute(query)]
+    sitios = _sites({(x.tipo_sitio, x.id_sitio) for x in reservas})
+    found = [
+        c
+        for c in sweep(reservas, sitios, hoy)
+        if (desde is None or c.hasta >= desde) and (hasta is None or c.desde <= hasta)
+    ]
+    accepted = _accepted(found)
+    found = [c for c in found if c.clave not in accepted]
+    ids = {i for c in found for i in c.ots}
+    folios = (
+        dict(db.session.execute(select(OTE.id, OTE.orden_trabajo).where(OTE.id.in_(ids))).all())
+        if ids
+        else {}
+    )
+    return [
+        {
+            "conflicto": c,
+            "sitio": sitios.get((c.tipo_sitio, c.id_sitio), Sitio()),
+            "folios": {i: folios.get(i, "") for i in c.ots},
+            "descripcion": describe(c, sitios.get((c.tipo_sitio, c.id_sitio), Sitio()), folios),
+        }
+        for c in found
+    ]
+
+
+def accept(values: dict, actor) -> ConflictoAceptado:
+    """Accept a conflict with a reason: logged, and no longer reported while the same OTs overlap
+    over the same days. `values`: tipo, tipo_sitio, id_sitio, ots (ids), desde, hasta, motivo."""
+    motivo = (values.get("motivo") or "").strip()
+    errors = {}
+    if not motivo:
+        errors["motivo"] = MOTIVO_REQUIRED
+    with write_transaction():
+        current = {
+            c["conflicto"].clave: c
+            for c in portfolio_conflicts(
+                values.get("desde"), values.get("hasta"), values.get("tipo_sitio"), values.get("id_sitio")
+            )
+        }
+        ots = ",".join(str(i) for i in sorted(values.get("ots") or []))
+        clave = (
+            values.get("tipo"),
+            values.get("tipo_sitio"),
+            values.get("id_sitio"),
+            ots,
+            values.get("desde"),
+            values.get("hasta"),
+        )
+        if clave not in current and not errors:
+            raise Conflict(
+                "Ese conflicto ya no existe (otra persona movió las fechas o ya lo aceptó): actualice la lista."
+            )
+        if errors:
+            raise ValidationFailed.from_errors(errors)
+        row = ConflictoAceptado(
+            tipo=clave[0],
+            tipo_sitio=clave[1],
+            id_sitio=clave[2],
+            ots=ots,
+            desde=clave[4],
+            hasta=clave[5],
+            motivo=motivo,
+            id_usuario=getattr(actor, "id", None),
+            usuario=getattr(actor, "username", "") or "sistema",
+        )
+        db.session.add(row)
+        db.session.flush()
+        audit.log(
+            actor,
+            "aceptar",
+            "conflicto",
+            row.id,
+            {"conflicto": [None, current[clave]["descripcion"]], "motivo": [None, motivo]},
+        )
+    return row
