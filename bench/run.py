@@ -95,6 +95,7 @@ def endpoints(info: dict, search: str) -> list[Endpoint]:
             "session",
         ),
         Endpoint("detail", "OT detail (steps, versions, history)", f"/ot/{ot}", "session"),
+        Endpoint("edit", "OT edit page", f"/ot/{ot}/editar", "session"),
         Endpoint("pte_list", "PTE list with progress, page 1", "/pte", "session"),
         Endpoint(
             "dashboard",
