@@ -31,7 +31,7 @@ end
 
 function request()
   counter = counter + 1
-  local k = counter % 100
+  local k = (counter * 7) % 100  -- a permutation of 0-99: the writes spread over the run
   local marker = string.format("MIX-%s-%d-%d", nonce, tid or 0, counter)
   if k < 90 then
     return wrk.format("GET", reads[counter % #reads + 1], session)
