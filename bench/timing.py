@@ -11,7 +11,6 @@ the wall figure only when it is another process (PostgreSQL).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import statistics
 import sys
 import time
@@ -22,8 +21,7 @@ sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
 from generate import absolute_url, load_credentials  # noqa: E402
-from run import SEARCH, InProcess, endpoints  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from run import SEARCH, InProcess, current_ot, endpoints  # noqa: E402
 
 DEFAULT = "list,search,deep,detail,edit"
 
@@ -37,11 +35,8 @@ def main(argv=None) -> int:
     url = absolute_url(opts.db)
     info = load_credentials(url)
     inproc = InProcess(url, info, "timing")
+    info.setdefault("edit_ot_id", current_ot(url))  # a replaced version's edit page redirects
     by_name = {e.name: e for e in endpoints(info, SEARCH)}
-    # The edit page of a current version (the detail's OT may be a replaced one: a redirect).
-    with inproc.engine.connect() as conn:
-        current = conn.execute(text("SELECT max(id) FROM ote WHERE vigente AND estatus = 1")).scalar()
-    by_name["edit"] = dataclasses.replace(by_name["edit"], path=f"/ot/{current}/editar")
     print(f"{'endpoint':<14} {'bytes':>8} {'p50 ms':>7} {'p90 ms':>7} {'CPU p50':>7}")
     for name in [x.strip() for x in opts.only.split(",") if x.strip()]:
         ep = by_name[name]
