@@ -95,6 +95,7 @@ def endpoints(info: dict, search: str) -> list[Endpoint]:
             "session",
         ),
         Endpoint("detail", "OT detail (steps, versions, history)", f"/ot/{ot}", "session"),
+        Endpoint("edit", "OT edit page", f"/ot/{info.get('edit_ot_id', ot)}/editar", "session"),
         Endpoint("pte_list", "PTE list with progress, page 1", "/pte", "session"),
         Endpoint(
             "dashboard",
@@ -512,6 +513,17 @@ def create_body(nonce: str, n: int, info: dict) -> dict:
     }
 
 
+def current_ot(db_url: str) -> int:
+    """The newest current, active version: its edit page is a page (a replaced one redirects)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT max(id) FROM ote WHERE vigente AND estatus = 1")).scalar()
+    engine.dispose()
+    return found
+
+
 def check(ep: Endpoint, status: int, body: bytes) -> None:
     if status != 200:
         raise SystemExit(f"{ep.name}: {ep.method} {ep.path} answered {status}: {body[:300]!r}")
@@ -543,6 +555,7 @@ def measure(db_url: str, only: list[str] | None, opts) -> dict:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copyfile(source, copy)
         run_url = f"sqlite:///{copy}"
+    info.setdefault("edit_ot_id", current_ot(run_url))
     eps = [e for e in endpoints(info, opts.search) if not only or e.name in only]
     nonce = datetime.now().strftime("%H%M%S")
     steps_file = DATA / f"steps-{nonce}.txt"

@@ -1,4 +1,5 @@
-"""The OT text search: folio, oficio, description and client representative, any case, any part;
+"""The OT text search: folio, oficio, description and client representative, any case, any part,
+accents or not ("rehabilitacion" finds "Rehabilitación" and the reverse: both sides are folded, FOLD);
 and, for each word, the names of the OT's project manager, vessel, platform and yard.
 
 SQLite: an FTS5 table with the trigram tokenizer, kept in sync by triggers, so every writer
@@ -12,30 +13,62 @@ from .extensions import db
 from .models import OTE, Embarcacion, Patio, Plataforma, ResponsableProyecto
 
 # The searchable text of one OT; {p} is the row prefix ("new." in a trigger, "ote." in a query).
-TEXT = (
+RAW_TEXT = (
     "{p}orden_trabajo || ' ' || coalesce({p}oficio_ot, '') || ' ' || {p}descripcion_trabajo"
     " || ' ' || {p}responsable_cliente"
 )
+# Accented letters and the plain ones they search as. Folded in SQL where the text is indexed (an FTS
+# trigger, an expression index: every writer keeps it right, services, imports, the CLI, bulk loads)
+# and in Python for the typed words, with the same table. Upper case too: SQLite's lower() only
+# folds ASCII (its FTS5 trigram folds the rest of the case). Spanish letters only: every Latin accent
+# (44 nested replace()) overflows SQLite's parser stack in a trigger; these 14 fit.
+FOLD_FROM = "áéíóúüñÁÉÍÓÚÜÑ"
+FOLD_TO = "aeiouunAEIOUUN"
+FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
 
-SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS ote_fts USING fts5(texto, tokenize='trigram')",
-    "CREATE TRIGGER IF NOT EXISTS ote_fts_ai AFTER INSERT ON ote BEGIN "
-    f"INSERT INTO ote_fts(rowid, texto) VALUES (new.id, {TEXT.format(p='new.')}); END",
-    "CREATE TRIGGER IF NOT EXISTS ote_fts_au AFTER UPDATE OF orden_trabajo, oficio_ot, descripcion_trabajo, "
-    f"responsable_cliente ON ote BEGIN UPDATE ote_fts SET texto = {TEXT.format(p='new.')} "
-    "WHERE rowid = new.id; END",
-    "CREATE TRIGGER IF NOT EXISTS ote_fts_ad AFTER DELETE ON ote BEGIN DELETE FROM ote_fts WHERE rowid = old.id; END",
-    f"INSERT INTO ote_fts(rowid, texto) SELECT id, {TEXT.format(p='')} FROM ote",
-]
+
+def _folded_sql(expression: str, dialect: str) -> str:
+    if dialect == "postgresql":  # translate() is immutable: an expression index can hold it
+        return f"translate(lower({expression}), '{FOLD_FROM}', '{FOLD_TO}')"
+    for accented, plain in zip(FOLD_FROM, FOLD_TO, strict=True):
+        expression = f"replace({expression}, '{accented}', '{plain}')"
+    return expression
+
+
+def fold(word: str) -> str:
+    """A typed word as the index holds text: lower case, accents off."""
+    return word.lower().translate(FOLD)
+
+
+TEXT = {d: _folded_sql(RAW_TEXT, d) for d in ("sqlite", "postgresql")}
+
+
+def sqlite_ddl(text: str = TEXT["sqlite"]) -> list[str]:
+    """The FTS5 table over `text` (folded), its triggers, and its rows for the OTs already there."""
+    return [
+        "CREATE VIRTUAL TABLE IF NOT EXISTS ote_fts USING fts5(texto, tokenize='trigram')",
+        "CREATE TRIGGER IF NOT EXISTS ote_fts_ai AFTER INSERT ON ote BEGIN "
+        f"INSERT INTO ote_fts(rowid, texto) VALUES (new.id, {text.format(p='new.')}); END",
+        "CREATE TRIGGER IF NOT EXISTS ote_fts_au AFTER UPDATE OF orden_trabajo, oficio_ot, descripcion_trabajo, "
+        f"responsable_cliente ON ote BEGIN UPDATE ote_fts SET texto = {text.format(p='new.')} "
+        "WHERE rowid = new.id; END",
+        "CREATE TRIGGER IF NOT EXISTS ote_fts_ad AFTER DELETE ON ote BEGIN DELETE FROM ote_fts WHERE rowid = old.id; END",
+        f"INSERT INTO ote_fts(rowid, texto) SELECT id, {text.format(p='')} FROM ote",
+    ]
+
+
+def pg_ddl(text: str = TEXT["postgresql"]) -> list[str]:
+    return [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        f"CREATE INDEX IF NOT EXISTS ix_ote_busqueda_trgm ON ote USING gin (({text.format(p='')}) gin_trgm_ops)",
+    ]
+
+
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS ote_fts_ai",
     "DROP TRIGGER IF EXISTS ote_fts_au",
     "DROP TRIGGER IF EXISTS ote_fts_ad",
     "DROP TABLE IF EXISTS ote_fts",
-]
-PG_DDL = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    f"CREATE INDEX IF NOT EXISTS ix_ote_busqueda_trgm ON ote USING gin ((lower({TEXT.format(p='')})) gin_trgm_ops)",
 ]
 PG_DROP = ["DROP INDEX IF EXISTS ix_ote_busqueda_trgm"]
 
@@ -51,7 +84,7 @@ MIN_TRIGRAM = 3  # a shorter word cannot use a trigram index: it is matched by a
 
 
 def create_search_index(connection) -> None:
-    for statement in SQLITE_DDL if connection.dialect.name == "sqlite" else PG_DDL:
+    for statement in sqlite_ddl() if connection.dialect.name == "sqlite" else pg_ddl():
         connection.exec_driver_sql(statement)
 
 
@@ -83,7 +116,9 @@ def _text_condition(words: list[str], dialect: str, table=None):
             )
         words = [w for w in words if len(w) < MIN_TRIGRAM]
     # Literal SQL, not bound pieces: PostgreSQL uses the index only for its exact expression.
-    haystack = literal_column(f"lower({TEXT.format(p=prefix)})")
+    haystack = literal_column(
+        f"lower({TEXT[dialect].format(p=prefix)})" if dialect == "sqlite" else TEXT[dialect].format(p=prefix)
+    )
     conditions += [haystack.like(f"%{_escape_like(w)}%", escape="\\") for w in words]
     return and_(*conditions)
 
@@ -115,7 +150,8 @@ def search_condition(q: str, dialect: str):
     words = (q or "").lower().split()
     if not words:
         return None
-    named = _named_ids(words)
+    named = _named_ids(words)  # catalog names as typed (their own spelling)
+    words = [fold(w) for w in words]  # the OT's text as indexed: folded
     plain = [w for i, w in enumerate(words) if i not in named]
     conditions = [_text_condition(plain, dialect)] if plain else []
     other = OTE.__table__.alias("ote_b")  # the union's own OTs, never correlated with the outer query

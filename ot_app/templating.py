@@ -68,9 +68,15 @@ PASO_BOTONES = tuple(
 PASO_SLUG = {b.value: b.slug for b in PASO_BOTONES}
 
 
-def progress_bar(avance, detail: bool = False) -> Markup:
-    """Step progress (an `orders.read.Avance`): the one markup of the list row and the OT's page."""
+def progress_bar(avance, detail: bool = False, compact: bool = False) -> Markup:
+    """Step progress (an `orders.read.Avance`): the one markup of the list row and the OT's page.
+    `compact` (the OT list, 50 a page): the bar and "2/7" only; its column header names it and
+    orders.js says "2 de 7 pasos completados" as the tooltip on hover."""
     done, total, pct = int(avance.done), int(avance.total), int(avance.pct)
+    if compact:
+        return Markup(  # noqa: S704 - only integers go in
+            f'<progress value="{done}" max="{total or 1}">{pct} %</progress> <small>{done}/{total}</small>'
+        )
     bar = f'<progress value="{done}" max="{total or 1}" aria-label="Avance de pasos">{pct} %</progress>'
     if detail:
         return Markup(  # noqa: S704 - only integers go in

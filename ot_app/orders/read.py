@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
@@ -436,54 +437,76 @@ def list_order(query: ListQuery) -> list:
     return order
 
 
-def list_select():
-    """The list's columns with their names joined (the page, the API and the exports read the same row)."""
+def list_select(first=None):
+    """The list's columns with their names joined (the page, the API and the exports read the same row).
+
+    `first`: a subquery of the ids to show (a page's). It comes first in the FROM, so both planners
+    start from those ids and join the names for them alone: with OTE first, PostgreSQL joined all OTs
+    with the nine catalogs and only then the page (ten relations exceed its join_collapse_limit of 8,
+    so it keeps the written order; 190 ms at 100,000 OTs)."""
+    columns, joins = _list_parts()
+    stmt = select(*columns)
+    if first is not None:
+        stmt = stmt.select_from(first).join(OTE, OTE.id == first.c.id)
+    for target, onclause in joins:
+        stmt = stmt.outerjoin(target, onclause)
+    return stmt
+
+
+@cache
+def _list_parts() -> tuple[tuple, tuple]:
+    """The list's columns and catalog joins, built once per process: SQL expressions are immutable,
+    and building these 32 labels and 9 ON clauses took ~0.8 ms of every list request (profile)."""
     pte = aliased(PTEHeader)
     sitio = func.coalesce(Embarcacion.nombre, Plataforma.nombre, Patio.nombre)
+    joins = (
+        (pte, pte.id == OTE.id_pte_header),
+        (Cliente, Cliente.id == OTE.id_cliente),
+        (Frente, Frente.id == OTE.id_frente),
+        (Embarcacion, Embarcacion.id == OTE.id_embarcacion),
+        (Plataforma, Plataforma.id == OTE.id_plataforma),
+        (Patio, Patio.id == OTE.id_patio),
+        (ResponsableProyecto, ResponsableProyecto.id == OTE.id_responsable_proyecto),
+        (EstatusOT, EstatusOT.id == OTE.id_estatus_ot),
+        (TipoDocumento, TipoDocumento.id == OTE.id_tipo),
+    )
+    return _list_columns(pte, sitio), joins
+
+
+def _list_columns(pte, sitio) -> tuple:
     return (
-        select(
-            OTE.id,
-            OTE.orden_trabajo,
-            OTE.oficio_ot,
-            OTE.id_tipo,
-            OTE.descripcion_trabajo,
-            OTE.responsable_cliente,
-            OTE.estatus,
-            OTE.id_estatus_ot,
-            OTE.fecha_inicio_programado,
-            OTE.fecha_termino_programado,
-            OTE.fecha_inicio_real,
-            OTE.fecha_termino_real,
-            OTE.monto_mxn,
-            OTE.monto_usd,
-            OTE.ot_principal,
-            OTE.num_reprogramacion,
-            OTE.id_cliente,
-            OTE.id_frente,
-            OTE.id_pte_header,
-            OTE.id_responsable_proyecto,
-            OTE.comentario,
-            OTE.version,
-            pte.oficio_pte.label("pte"),
-            Cliente.nombre.label("cliente"),
-            Frente.nombre.label("frente"),
-            sitio.label("sitio"),
-            Plataforma.nombre.label("plataforma"),
-            Patio.nombre.label("patio"),
-            ResponsableProyecto.nombre.label("responsable"),
-            EstatusOT.nombre.label("estatus_ot"),
-            TipoDocumento.nombre.label("tipo"),
-            OTE.vigente,
-        )
-        .outerjoin(pte, pte.id == OTE.id_pte_header)
-        .outerjoin(Cliente, Cliente.id == OTE.id_cliente)
-        .outerjoin(Frente, Frente.id == OTE.id_frente)
-        .outerjoin(Embarcacion, Embarcacion.id == OTE.id_embarcacion)
-        .outerjoin(Plataforma, Plataforma.id == OTE.id_plataforma)
-        .outerjoin(Patio, Patio.id == OTE.id_patio)
-        .outerjoin(ResponsableProyecto, ResponsableProyecto.id == OTE.id_responsable_proyecto)
-        .outerjoin(EstatusOT, EstatusOT.id == OTE.id_estatus_ot)
-        .outerjoin(TipoDocumento, TipoDocumento.id == OTE.id_tipo)
+        OTE.id,
+        OTE.orden_trabajo,
+        OTE.oficio_ot,
+        OTE.id_tipo,
+        OTE.descripcion_trabajo,
+        OTE.responsable_cliente,
+        OTE.estatus,
+        OTE.id_estatus_ot,
+        OTE.fecha_inicio_programado,
+        OTE.fecha_termino_programado,
+        OTE.fecha_inicio_real,
+        OTE.fecha_termino_real,
+        OTE.monto_mxn,
+        OTE.monto_usd,
+        OTE.ot_principal,
+        OTE.num_reprogramacion,
+        OTE.id_cliente,
+        OTE.id_frente,
+        OTE.id_pte_header,
+        OTE.id_responsable_proyecto,
+        OTE.comentario,
+        OTE.version,
+        pte.oficio_pte.label("pte"),
+        Cliente.nombre.label("cliente"),
+        Frente.nombre.label("frente"),
+        sitio.label("sitio"),
+        Plataforma.nombre.label("plataforma"),
+        Patio.nombre.label("patio"),
+        ResponsableProyecto.nombre.label("responsable"),
+        EstatusOT.nombre.label("estatus_ot"),
+        TipoDocumento.nombre.label("tipo"),
+        OTE.vigente,
     )
 
 
@@ -500,6 +523,22 @@ def _count_key(query: ListQuery, actor) -> tuple:
         if f.name not in ("orden", "page", "per_page", "condiciones")
     )
     return plain, extra, sees_deleted(actor)
+
+
+def rows_statement(query: ListQuery, conditions: list):
+    """A page's rows. Deferred join: the page's ids on the indexes first (over `ote` alone), then
+    the names for those rows only (joining before the OFFSET made deep pages pay for every skipped
+    row; joining the ids last made PostgreSQL join every OT, see list_select)."""
+    order = list_order(query)
+    page_ids = (
+        select(OTE.id)
+        .where(and_(*conditions))
+        .order_by(*order)
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+        .subquery("pagina")
+    )
+    return list_select(page_ids).order_by(*order)
 
 
 def list_orders(query: ListQuery, actor=None) -> Page:
@@ -520,20 +559,7 @@ def list_orders(query: ListQuery, actor=None) -> Page:
     else:
         counted = db.session.execute(count).one()
     total = counted[0]
-    order = list_order(query)
-
-    # Deferred join: find the page's ids on the indexes first, then join the names for those
-    # 50 rows only (joining before the OFFSET made deep pages pay for every skipped row).
-    page_ids = (
-        select(OTE.id)
-        .where(and_(*conditions))
-        .order_by(*order)
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
-        .subquery()
-    )
-    stmt = list_select().join(page_ids, page_ids.c.id == OTE.id).order_by(*order)
-    items = [Fila(row._mapping) for row in db.session.execute(stmt)]
+    items = [Fila(row._mapping) for row in db.session.execute(rows_statement(query, conditions))]
     for item in items:
         item["vigente"] = bool(item["vigente"])
     ids = [item["id"] for item in items]

@@ -217,7 +217,7 @@ def exportar():
 
 @bp.get("/<int:ot_id>/fila")
 def fila(ot_id: int):
-    return render_template("orders/_row.html", o=read.list_row(ot_id))
+    return render_template("orders/_rows.html", rows=[read.list_row(ot_id)])
 
 
 @bp.get("/<int:ot_id>/fila/editar")
@@ -268,7 +268,7 @@ def fila_guardar(ot_id: int):
     except ServiceError as err:
         return action_error(err)
     return with_toast(
-        render_template("orders/_row.html", o=read.list_row(ot_id)), result.mensaje, result.tipo_aviso
+        render_template("orders/_rows.html", rows=[read.list_row(ot_id)]), result.mensaje, result.tipo_aviso
     )
 
 

@@ -239,7 +239,7 @@
         let row = sel;
         if (sel.dataset.chainChild) {
           if (key === "+") break;
-          row = document.querySelector("#ot-rows [data-expand][data-chain='" + sel.dataset.chainChild + "']");
+          row = document.querySelector("#ot-rows [data-expand='" + sel.dataset.chainChild + "']");
           row = row && row.closest("tr");
           if (!row) break;
           select(row);

@@ -78,6 +78,10 @@
 
   // ---- The list's chains: [data-expand] on a current version's row shows its earlier versions under
   // it (rows from /ot/<id>/versiones/filas) and hides them again; `+` / `-` click it (keys.js).
+  // A row's URL: the tbody's prefix (data-base, "/ot/") and the row's id ("ot-12" or "v-12").
+  function rowUrl(tr) {
+    return tr.closest("tbody").dataset.base + tr.id.slice(tr.id.indexOf("-") + 1);
+  }
   document.addEventListener("click", function (e) {
     const toggle = e.target.closest && e.target.closest("[data-expand]");
     if (!toggle) return;
@@ -86,9 +90,46 @@
     const open = toggle.getAttribute("aria-expanded") === "true";
     toggle.setAttribute("aria-expanded", open ? "false" : "true");
     if (open) {
-      document.querySelectorAll("tr[data-chain-child='" + toggle.dataset.chain + "']").forEach(function (r) { r.remove(); });
+      document.querySelectorAll("tr[data-chain-child='" + toggle.dataset.expand + "']").forEach(function (r) { r.remove(); });
     } else {
-      htmx.ajax("GET", toggle.dataset.expand, { source: toggle, target: tr, swap: "afterend" });
+      htmx.ajax("GET", rowUrl(tr) + "/versiones/filas", { source: toggle, target: tr, swap: "afterend" });
+    }
+  });
+
+  // ---- The list rows' actions: each row that asks (data-acciones, data-restaurar) gets a copy in its last
+  // cell, as it arrives (the page, a swapped list, one refreshed row); the link points at its OT.
+  function fillActions(root) {
+    if (!root || !root.querySelectorAll) return;
+    const ask = "tr[data-acciones], tr[data-restaurar]";
+    const rows = root.matches && root.matches(ask) ? [root] : root.querySelectorAll("#ot-rows > " + ask.replace(", ", ", #ot-rows > "));
+    Array.prototype.forEach.call(rows, function (tr) {
+      const cell = tr.lastElementChild;
+      const tpl = document.getElementById(tr.hasAttribute("data-restaurar") ? "ot-restaurar" : "ot-acciones");
+      if (!cell || !tpl || cell.firstElementChild) return;
+      cell.appendChild(tpl.content.cloneNode(true));
+      const link = cell.querySelector("a[data-reprogram]");
+      if (link) link.href = rowUrl(tr) + "/reprogramar";
+    });
+  }
+  document.addEventListener("htmx:load", function (e) { fillActions(e.detail.elt); });
+  document.addEventListener("DOMContentLoaded", function () { fillActions(document); });
+
+  // ---- The list rows' actions, declared once for every row (event delegation, issue 20): edit in
+  // place (the row becomes its form), the status dialog (back to this very list view afterwards),
+  // restore a deleted OT (the row answers for itself: HX-Target is its id).
+  document.addEventListener("click", function (e) {
+    const b = e.target.closest && e.target.closest("#ot-rows [data-edit], #ot-rows [data-status], #ot-rows [data-restore]");
+    if (!b) return;
+    e.preventDefault();
+    const tr = b.closest("tr");
+    const url = rowUrl(tr);
+    if (b.hasAttribute("data-edit")) {
+      htmx.ajax("GET", url + "/fila/editar", { source: b, target: tr, swap: "outerHTML" });
+    } else if (b.hasAttribute("data-status")) {
+      const back = encodeURIComponent(location.pathname + location.search);
+      htmx.ajax("GET", url + "/estatus?volver=" + back, { source: b, target: "#ot-dialog-body", swap: "innerHTML" });
+    } else {
+      htmx.ajax("POST", url + "/restaurar", { source: b, target: tr, swap: "outerHTML" });
     }
   });
 
@@ -270,8 +311,17 @@
 
 // ---- A list cell the table clipped shows its whole text as a tooltip: set on hover, for every row at
 // once (one listener), instead of a title attribute repeated in each row's markup.
+// The row's buttons and progress bar get theirs the same way: said once here, not in 50 rows' markup.
 document.addEventListener("mouseover", function (e) {
   const td = e.target.closest && e.target.closest("#ot-rows td");
-  if (!td || td.hasAttribute("title") || td.classList.contains("row-actions")) return;
-  if (td.scrollWidth > td.clientWidth) td.title = td.textContent.replace(/\s+/g, " ").trim();
+  if (!td || td.hasAttribute("title")) return;
+  const button = e.target.closest("button[aria-label], a[aria-label]");
+  if (button) { if (!button.title) button.title = button.getAttribute("aria-label"); return; }
+  const bar = td.querySelector("progress");
+  if (bar) {
+    const n = td.querySelector("small").textContent.split("/");  // "2/7"
+    td.title = n[0] + " de " + n[1] + " pasos completados (" + bar.textContent.trim() + ")";
+  } else if (td.scrollWidth > td.clientWidth && !td.querySelector("button")) {
+    td.title = td.textContent.replace(/\s+/g, " ").trim();
+  }
 });

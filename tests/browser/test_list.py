@@ -63,7 +63,7 @@ def test_the_list_fits_1366_without_horizontal_scroll_and_shows_15_rows(
     )
     assert visible >= 15, f"{visible} rows visible at 1366×768"
     # A long client name is clipped, whole in its tooltip.
-    client = rows.nth(0).locator("td.c-cliente")
+    client = rows.nth(0).locator("td:nth-child(5)")  # the client (cells carry no class)
     assert client.evaluate("td => td.scrollWidth > td.clientWidth")
     client.hover()
     expect(client).to_have_attribute("title", LONG_CLIENT)
@@ -194,8 +194,8 @@ def test_the_print_stylesheet_hides_navigation_filters_and_buttons(browser_login
         ".topbar",
         "#filtros",
         "#masivo",
-        "#ot-rows .row-actions",
-        "#ot-rows .c-sel",
+        "#ot-rows > tr > td:nth-child(13)",  # the actions
+        "#ot-rows > tr > td:first-child",  # the checkbox
         ".hint-keys",
     ):
         assert page.locator(selector).first.evaluate(hidden), f"{selector} is printed"
@@ -205,7 +205,7 @@ def test_the_print_stylesheet_hides_navigation_filters_and_buttons(browser_login
     )
     # Clipped text is printed whole.
     assert (
-        page.locator(f"#ot-{ids[0]} td.c-cliente").evaluate("el => getComputedStyle(el).whiteSpace")
+        page.locator(f"#ot-{ids[0]} td:nth-child(5)").evaluate("el => getComputedStyle(el).whiteSpace")
         != "nowrap"
     )
     screenshot(page, "ot-lista-impresion")

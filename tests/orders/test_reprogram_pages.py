@@ -279,7 +279,9 @@ def test_the_list_shows_one_row_per_chain_its_current_version(editor_client, cha
     html = editor_client.get("/", headers=HX).get_data(as_text=True)
     assert f'id="ot-{r1}"' in html and f'id="ot-{r0}"' not in html
     row = html.split(f'id="ot-{r1}"')[1].split("</tr>")[0]
-    assert ">R1<" in row and "1 ant." in row and f"/ot/{r1}/versiones/filas" in row
+    # The + (orders.js) fetches data-base + the row's id + "/versiones/filas": the chain says which rows it adds.
+    assert ">R1<" in row and "1 ant." in row and f'data-expand="{r0}"' in row
+    assert 'id="ot-rows" data-base="/ot/"' in html
     assert "una fila por cadena" in html
 
 
@@ -303,4 +305,5 @@ def test_plus_brings_the_earlier_versions_as_read_only_rows_newest_first(editor_
 def test_a_grouped_row_refreshed_after_an_inline_edit_keeps_its_chain(editor_client, chain):
     r0, r1 = chain
     html = editor_client.get(f"/ot/{r1}/fila", headers=HX).get_data(as_text=True)
-    assert "1 ant." in html and "data-reprogram" in html
+    # Its actions (reprogram among them) are the list's template, copied into rows with data-acciones.
+    assert "1 ant." in html and "data-acciones" in html

@@ -94,3 +94,27 @@ def test_search_finds_an_ot_by_its_project_manager_vessel_platform_or_yard_typed
     assert found("akal pintura") == []
     assert found("guadalupe", id_frente=2) == []  # and the filters still apply
     assert found("%") == [] and found("_") == []  # LIKE's wildcards are text
+
+
+def test_search_ignores_accents_both_ways_in_every_searched_field(ctx):
+    """Issue 20: typed with or without accents, upper or lower case, in folio, oficio, description
+    and client representative; the text is folded as it is indexed (an edit too)."""
+    factories.make_ot(orden_trabajo="OT-ÁREA-1", descripcion_trabajo="Rehabilitación de ducto")
+    factories.make_ot(
+        orden_trabajo="OT-PLAIN-2",
+        descripcion_trabajo="REHABILITACION MAYOR",
+        oficio_ot="PEP-AÑO-2026",
+        responsable_cliente="Ing. José Núñez",
+    )
+    ot = factories.make_ot(orden_trabajo="OT-EDIT-3", descripcion_trabajo="Trabajo")
+    db.session.commit()
+    both = ["OT-PLAIN-2", "OT-ÁREA-1"]
+    assert found("rehabilitacion") == both
+    assert found("Rehabilitación") == both
+    assert found("REHABILITACIÓN ducto") == ["OT-ÁREA-1"]
+    assert found("area-1") == ["OT-ÁREA-1"]  # folio
+    assert found("pep-ano") == found("PEP-AÑO") == ["OT-PLAIN-2"]  # oficio
+    assert found("jose nunez") == found("JOSÉ Núñez") == ["OT-PLAIN-2"]  # client representative
+    assert found("ñu") == found("nu") == ["OT-PLAIN-2"]  # a short word (no index) folds the same
+    commands.update_order({"id": ot.id, "descripcion_trabajo": "Inspección"}, None)
+    assert found("inspeccion") == ["OT-EDIT-3"]
