@@ -85,7 +85,10 @@ def demo_programs() -> int:
     OTs got a program (0 when the demo already has programs)."""
     from ..orders import commands as orders
 
-    if db.session.scalar(select(ProgramaRevision.id).limit(1)):
+    # Its own programs are typed ones (the annex demo imports a workbook's program of its own).
+    if db.session.scalar(
+        select(ProgramaRevision.id).where(ProgramaRevision.origen == OrigenPrograma.CAPTURA).limit(1)
+    ):
         return 0
     has_versions = select(OTE.ot_principal).where(OTE.ot_principal.is_not(None))
     candidates = db.session.scalars(
@@ -96,6 +99,7 @@ def demo_programs() -> int:
             OTE.fecha_inicio_programado.is_not(None),
             OTE.fecha_termino_programado.is_not(None),
             OTE.id.not_in(has_versions),
+            OTE.id.not_in(select(ProgramaRevision.id_ot)),
         )
         .order_by(OTE.id)
         .limit(3)

@@ -10,7 +10,8 @@ from ot_app.schedules.demo import demo_programs
 def test_demo_programs(app, runner):
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
-        ots = db.session.scalars(db.select(ProgramaRevision.id_ot).distinct()).all()
+        typed = ProgramaRevision.origen.in_([OrigenPrograma.CAPTURA, OrigenPrograma.COPIA])
+        ots = db.session.scalars(db.select(ProgramaRevision.id_ot).where(typed).distinct()).all()
         assert len(ots) == 4  # three OTs, and the new version of the one reprogrammed
         new = db.session.scalars(db.select(OTE).where(OTE.id.in_(ots), OTE.ot_principal.is_not(None))).one()
         baseline = read.program(new.ot_principal)
