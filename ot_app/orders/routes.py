@@ -191,7 +191,7 @@ def masivo():
         return action_error(err)
     response = make_response(render_template("orders/_masivo_resultado.html", result=result), 200)
     response.headers["HX-Trigger"] = json.dumps(
-        {"toast": {"message": result.mensaje, "kind": result.tipo_aviso}, "ot-cambios": True}
+        {"toast": {"message": result.detalles, "kind": result.tipo_aviso}, "ot-cambios": True}
     )
     return response
 
@@ -822,7 +822,7 @@ def estatus(ot_id: int):
             status=err.status if err.status in (409, 422) else 422,
             volver=volver,
         )
-    return go(volver, result.detalles)
+    return go(volver, result.mensaje, result.tipo_aviso)
 
 
 # --------------------------------------------------------------------------- step deliverable file

@@ -259,7 +259,7 @@ def test_create_runs_a_constant_number_of_statements(app, api, base, queries):
     inserts = [s for s in q.statements if s.lstrip().upper().startswith("INSERT")]
     # The OT, all its steps in one statement, the log row, its site bookings in one statement.
     assert len(inserts) == 4
-    assert q.count <= 16
+    assert q.count <= 17  # PostgreSQL's 17 include the bookings' read and insert (bookings.sync_chain)
 
 
 # --------------------------------------------------------------------------- yard phase
