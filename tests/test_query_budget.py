@@ -141,7 +141,7 @@ BUDGET = [
     ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 9),
     # The edit reads its bookings once (unchanged: nothing rewritten, bookings.sync_chain).
     ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 10),
-    ("API conflictos", "GET", "/api/conflictos", "api", None, 4),
+    ("API conflictos", "GET", "/api/conflictos", "api", None, 5),
 ]
 
 
