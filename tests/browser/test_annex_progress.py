@@ -22,10 +22,11 @@ def test_a_large_file_shows_its_progress_then_the_report_and_confirms(
     # dialog's poll sees it count up even on a machine that reads the file in under a second.
     monkeypatch.setattr(jobs, "REPORT_EVERY", 0.05)
     with app.app_context():
-        ot = factories.make_ot(monto_mxn="200,000.00")
+        ot = factories.make_ot(monto_mxn="1,000,000.00")
         db.session.commit()
         ot_id = ot.id
-    data = big_anexo(10_000)  # about 3 s of reading here
+    # 50,000 lines: the dialog polls every half second, and a quiet machine reads 10,000 in a fifth.
+    data = big_anexo(50_000)
     browser_login(page, "mgarcia", rol="editor")
     page.goto(f"{live_server}/ot/{ot_id}")
     page.locator("#importar-anexo").click()
@@ -36,14 +37,14 @@ def test_a_large_file_shows_its_progress_then_the_report_and_confirms(
 
     job = page.locator("#anexo-trabajo")
     expect(job).to_contain_text("Leyendo renglones…")
-    expect(job.locator("progress")).to_have_attribute("max", "10011")  # the sheet's rows
+    expect(job.locator("progress")).to_have_attribute("max", "50011")  # the sheet's rows
     expect(page.locator("#anexo-trabajo-filas")).not_to_have_text("0")  # rows read, counting up
     screenshot(page, "anexo-progreso", full_page=False)
     # The page is not frozen while the file is read: the type select still answers.
     page.locator("#anexo-tipo").select_option("sabana")
     page.locator("#anexo-tipo").select_option("anexo_c")
 
-    expect(page.locator("#reporte-total-mxn")).to_contain_text("200,000.00", timeout=60_000)
+    expect(page.locator("#reporte-total-mxn")).to_contain_text("1,000,000.00", timeout=60_000)
     expect(page.locator("#anexo-trabajo")).to_have_count(0)
     page.locator("#anexo-confirmar").click()
     expect(page.locator("#anexo-trabajo")).to_be_visible()
