@@ -1,9 +1,13 @@
 """Fixtures: an app on a fresh database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set),
 a client, a CLI runner, logged-in clients per role, and a SQL statement counter."""
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
@@ -34,29 +38,63 @@ def _reset_postgres():
     db.session.commit()
 
 
-@pytest.fixture
-def app(tmp_path):
-    uri = PG_URL or f"sqlite:///{tmp_path / 'test.db'}"
-    app = create_app(
+def make_app(path):
+    """An app on a fresh database: a SQLite file under `path`, or the PostgreSQL one emptied."""
+    uri = PG_URL or f"sqlite:///{path / 'test.db'}"
+    if not PG_URL:
+        shutil.copyfile(_sqlite_template(), path / "test.db")
+    app = _create(uri, path)
+    if PG_URL:
+        with app.app_context():
+            _reset_postgres()
+            seed_base()
+            db.session.commit()
+    return app
+
+
+def _create(uri, path):
+    return create_app(
         {
             **_config_dict(TestConfig),
             "SQLALCHEMY_DATABASE_URI": uri,
-            "ARCHIVOS_DIR": str(tmp_path / "archivos"),  # uploads never land in instance/
+            "ARCHIVOS_DIR": str(path / "archivos"),  # uploads never land in instance/
         }
     )
-    with app.app_context():
-        if PG_URL:
-            _reset_postgres()
-        else:
+
+
+_template: Path | None = None
+
+
+def _sqlite_template() -> Path:
+    """A seeded SQLite database made once per test process and copied for each test: the schema,
+    the search index and the base catalogs took a second of every test's setup."""
+    global _template
+    if _template is None:
+        folder = Path(tempfile.mkdtemp(prefix="ot-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        app = _create(f"sqlite:///{folder / 'template.db'}", folder)
+        with app.app_context():
             db.create_all()
             with db.engine.begin() as connection:
                 create_search_index(connection)
-        seed_base()
-        db.session.commit()
-    yield app
+            seed_base()
+            db.session.commit()
+        dispose_app(app)
+        _template = folder / "template.db"
+    return _template
+
+
+def dispose_app(app) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    yield app
+    dispose_app(app)
 
 
 def _config_dict(cls) -> dict:
@@ -124,7 +162,7 @@ def auth(client):
     return Auth(client)
 
 
-def _client_as(app, rol):
+def client_as(app, rol):
     with app.app_context():
         factories.make_user(f"u_{rol}", rol=rol)
         db.session.commit()
@@ -136,31 +174,32 @@ def _client_as(app, rol):
 
 @pytest.fixture
 def admin_client(app):
-    return _client_as(app, "admin")
+    return client_as(app, "admin")
 
 
 @pytest.fixture
 def editor_client(app):
-    return _client_as(app, "editor")
+    return client_as(app, "editor")
 
 
 @pytest.fixture
 def lector_client(app):
-    return _client_as(app, "lector")
+    return client_as(app, "lector")
 
 
 @pytest.fixture
 def api_token(app):
     """A bearer token for an editor, as `flask users token` would print it."""
 
-    def make(rol="editor", username=None):
-        with app.app_context():
-            user = factories.make_user(username or f"api_{rol}", rol=rol)
-            _, clear = factories.make_token(user)
-            db.session.commit()
-        return clear
+    return lambda rol="editor", username=None: make_api_token(app, rol, username)
 
-    return make
+
+def make_api_token(app, rol="editor", username=None) -> str:
+    with app.app_context():
+        user = factories.make_user(username or f"api_{rol}", rol=rol)
+        _, clear = factories.make_token(user)
+        db.session.commit()
+    return clear
 
 
 class QueryCounter:

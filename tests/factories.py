@@ -19,6 +19,17 @@ from ot_app.models import (
 
 PASSWORD = "contraseña-de-prueba"
 _seq = itertools.count(1)
+_hashes: dict[str, str] = {}
+
+
+def _set_password(user: Usuario, password: str) -> None:
+    """The real scrypt hash, made once per password per test process: hashing is ~100 ms, and
+    almost every test makes a user (the login that follows still verifies it for real)."""
+    if password not in _hashes:
+        user.set_password(password)
+        _hashes[password] = user.password_hash
+    user.password_hash = _hashes[password]
+    user.rotate_session()
 
 
 def make_user(username=None, rol="editor", password=PASSWORD, activo=True, nombre=None) -> Usuario:
@@ -26,7 +37,7 @@ def make_user(username=None, rol="editor", password=PASSWORD, activo=True, nombr
     user = db.session.scalar(db.select(Usuario).where(Usuario.username == username))
     if user is None:
         user = Usuario(username=username, nombre=nombre or username.title(), rol=rol, activo=activo)
-        user.set_password(password)
+        _set_password(user, password)
         db.session.add(user)
         db.session.flush()
     return user
