@@ -88,6 +88,24 @@ class RowReader:
             self.error(role, value, err.mensaje)
             return ZERO
 
+    def quantities(self, columns: dict[int, str]) -> dict[str, Decimal]:
+        """Column → period of a row's quantity cells (a sábana's days, a programa's months): the
+        non-zero quantities by period, each bad cell an error of its own."""
+        found: dict[str, Decimal] = {}
+        for col, periodo in columns.items():
+            value = self.row[col] if col < len(self.row) else None
+            if isinstance(value, ExcelError):
+                self.error(col, value, EXCEL_ERROR)
+                continue
+            try:
+                qty = rules.quantity(value)
+            except RuleError as err:
+                self.error(col, value, err.mensaje)
+                continue
+            if qty:
+                found[periodo] = qty
+        return found
+
 
 @dataclass
 class _Seen:

@@ -64,19 +64,7 @@ class Programa(AnexoC):
         report.extra["periodos"] = sorted(set(names), key=mes_number)
 
     def line(self, report: Report, cells: RowReader, partida, concepto, unidad) -> None:
-        meses: dict[str, Decimal] = {}
-        for col, periodo in self.months.items():
-            value = cells.row[col] if col < len(cells.row) else None
-            if isinstance(value, ExcelError):
-                cells.error(col, value, EXCEL_ERROR)
-                continue
-            try:
-                qty = rules.quantity(value)
-            except RuleError as err:
-                cells.error(col, value, err.mensaje)
-                continue
-            if qty:
-                meses[periodo] = qty
+        meses = cells.quantities(self.months)
         before = len(report.lines)
         key = rules.line_key(cells.text("anexo"), partida, concepto)
         super().line(report, cells, partida, concepto, unidad)

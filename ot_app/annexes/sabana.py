@@ -9,9 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from . import rules
-from .kinds import EXCEL_ERROR, FORMULA_WITHOUT_VALUE, AnexoC, RowReader, _present
+from .kinds import FORMULA_WITHOUT_VALUE, AnexoC, RowReader, _present
 from .layout import Layout, Requirement, find_header
-from .readers import ExcelError
 from .report import Line, Report
 from .rules import ZERO, RuleError, fold, number_text
 
@@ -108,19 +107,7 @@ class Sabana(AnexoC):
             cells.error("unidad", None, "unidad requerida")
         if not partida:
             cells.error("partida", None, "partida requerida")
-        programa: dict[str, Decimal] = {}
-        for col, value in day_values.items():
-            day = self.days[col]
-            if isinstance(value, ExcelError):
-                cells.error(col, value, EXCEL_ERROR)
-                continue
-            try:
-                qty = rules.quantity(value)
-            except RuleError as err:
-                cells.error(col, value, err.mensaje)
-                continue
-            if qty:
-                programa[day] = qty
+        programa = cells.quantities({col: self.days[col] for col in day_values})
         totales = cells.number("totales", rules.quantity, self.pending_empty)
         pu_mxn = cells.number("pu_mxn", rules.unit_price, None)
         pu_usd = cells.number("pu_usd", rules.unit_price, None)
