@@ -2,12 +2,15 @@
 
 import re
 
+from werkzeug.datastructures import MultiDict
 from wtforms import StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, Optional, StopValidation, ValidationError
 
+from .. import steps
 from ..fields import IdField, IsoDateField, MoneyField, ParsedField, WholeField, parse_id
 from ..forms import BaseForm, Required
 from ..models import EstatusPasoId, TipoId
+from ..service_errors import ValidationFailed
 
 TEXT_MAX = 5000
 MOTIVO_MAX = 2000
@@ -164,6 +167,20 @@ class StepForm(BaseForm):
         value = (field.data or "").strip()
         if value and not re.fullmatch(r"https?://[^\s<>\"']+", value, flags=re.IGNORECASE):
             raise ValidationError("El enlace al entregable debe ser una dirección http:// o https://.")
+
+
+def step_values(formdata, paso_id: int) -> dict:
+    """A step's change from a page (the OT's or the PTE's checklist): only the writable fields, the
+    step's id from the URL. Raises ValidationFailed with the fields' messages."""
+    raw = MultiDict([(k, v) for k, v in formdata.items(multi=True) if k in steps.WRITABLE])
+    raw["id"] = str(paso_id)
+    form = StepForm(formdata=raw, partial=True)
+    if not form.validate():
+        raise ValidationFailed.from_errors(form.first_errors())
+    values = form.present_values()
+    if values.get("estatus_paso") is None:
+        values.pop("estatus_paso", None)
+    return values
 
 
 class OTStatusForm(BaseForm):

@@ -39,7 +39,7 @@ from ..models import (
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..views import action_error, go, render, wants_fragment, with_toast
 from . import baselines, bp, commands, export, lookups, read
-from .forms import BulkForm, OTForm, OTStatusForm, StepForm, parse_selection
+from .forms import BulkForm, OTForm, OTStatusForm, StepForm, parse_selection, step_values
 from .query import dashboard_filters, list_query_from_args
 
 
@@ -337,15 +337,8 @@ def paso_comentario(paso_id: int):
 @bp.post("/paso/<int:paso_id>")
 @requires_role("editor")
 def paso_guardar(paso_id: int):
-    raw = MultiDict([(k, v) for k, v in request.form.items(multi=True) if k in steps.WRITABLE])
-    raw["id"] = str(paso_id)
-    form = StepForm(formdata=raw, partial=True)
-    if not form.validate():
-        return action_error(ValidationFailed.from_errors(form.first_errors()))
-    values = form.present_values()
-    if values.get("estatus_paso") is None:
-        values.pop("estatus_paso", None)
     try:
+        values = step_values(request.form, paso_id)
         commands.set_step(values, current_user)
     except ServiceError as err:
         return action_error(err)

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..files import accepts_upload, send_stored
 from ..formatting import form_text
 from ..models import Cliente, EstatusPTE, ResponsableProyecto
-from ..orders.forms import StepForm
+from ..orders.forms import StepForm, step_values
 from ..service_errors import ServiceError, ValidationFailed
 from ..views import action_error, go, render, wants_fragment, with_toast
 from . import bp, commands, read
@@ -237,15 +237,8 @@ def paso_comentario(paso_id: int):
 @bp.post("/paso/<int:paso_id>")
 @requires_role("editor")
 def paso_guardar(paso_id: int):
-    raw = MultiDict([(k, v) for k, v in request.form.items(multi=True) if k in steps.WRITABLE])
-    raw["id"] = str(paso_id)
-    form = StepForm(formdata=raw, partial=True)
-    if not form.validate():
-        return action_error(ValidationFailed.from_errors(form.first_errors()))
-    values = form.present_values()
-    if values.get("estatus_paso") is None:
-        values.pop("estatus_paso", None)
     try:
+        values = step_values(request.form, paso_id)
         result = commands.set_step(values, current_user)
     except ServiceError as err:
         return action_error(err)
