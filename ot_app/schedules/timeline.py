@@ -152,6 +152,15 @@ class Barra:
     cortada_izq: bool = False
     cortada_der: bool = False
     titulo: str = ""  # a conflict segment: the conflict in a sentence
+    px: float = 1.0  # the zoom's pixels per day
+
+    @property
+    def left(self) -> str:
+        return f"{self.x * self.px:g}"
+
+    @property
+    def width(self) -> str:
+        return f"{max(2.0, self.w * self.px):g}"
 
 
 @dataclass
@@ -203,6 +212,11 @@ class Fila:
 class Marca:
     x: int
     etiqueta: str
+    px: float = 1.0
+
+    @property
+    def left(self) -> str:
+        return f"{self.x * self.px:g}"
 
 
 @dataclass
@@ -221,6 +235,9 @@ class Linea:
     def ancho(self) -> int:
         return round(self.vista.dias * self.vista.px)
 
+    def left(self, x: int | None) -> str | None:
+        return None if x is None else f"{x * self.vista.px:g}"
+
 
 def _clip(vista: Vista, clase: str, desde: date | None, hasta: date | None) -> Barra | None:
     if desde is None or hasta is None or hasta < vista.desde or desde > vista.hasta or hasta < desde:
@@ -234,6 +251,7 @@ def _clip(vista: Vista, clase: str, desde: date | None, hasta: date | None) -> B
         (end - start).days + 1,
         desde < vista.desde,
         hasta > vista.hasta,
+        px=vista.px,
     )
 
 
@@ -245,7 +263,7 @@ def _ticks(vista: Vista) -> list[Marca]:
         day = vista.desde if vista.zoom == "dia" else vista.desde + timedelta(days=-vista.desde.weekday() % 7)
         while day <= vista.hasta:
             label = f"{day:%d}" if vista.zoom == "dia" else f"{day:%d/%m}"
-            out.append(Marca((day - vista.desde).days, label))
+            out.append(Marca((day - vista.desde).days, label, vista.px))
             day += timedelta(days=step)
         return out
     months = 1 if vista.zoom == "mes" else 3
@@ -260,7 +278,7 @@ def _ticks(vista: Vista) -> list[Marca]:
             if vista.zoom == "mes"
             else f"T{(day.month - 1) // 3 + 1} {day:%Y}"
         )
-        out.append(Marca((day - vista.desde).days, label))
+        out.append(Marca((day - vista.desde).days, label, vista.px))
         day = add_months(day, months)
     return out
 

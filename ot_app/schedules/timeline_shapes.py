@@ -37,8 +37,12 @@ class FilaLinea(Shape):
     real: Annotated[Periodo | None, "Del inicio real a su término real (en curso: a hoy)."]
     patio: Annotated[Periodo | None, "La fase de patio."]
     base: Annotated[Periodo | None, "Las fechas programadas de la versión 1, cuando difieren."]
-    avance: Annotated[str | None, '% de avance físico del último corte, dos decimales ("42.50"); null sin corte.']
-    transcurrido: Annotated[str | None, "% transcurrido del periodo programado, dos decimales; null sin fechas."]
+    avance: Annotated[
+        str | None, '% de avance físico del último corte, dos decimales ("42.50"); null sin corte.'
+    ]
+    transcurrido: Annotated[
+        str | None, "% transcurrido del periodo programado, dos decimales; null sin fechas."
+    ]
     vencida: Annotated[bool, "Terminó lo programado y no está Terminada ni Cancelada."]
     dias_atraso: int
     atrasada: Annotated[bool, "Lo transcurrido supera el avance."]

@@ -7,7 +7,7 @@
   const DAY = 86400000;
   function linea() { return document.getElementById("linea"); }
   function scroller() { const l = linea(); return l && l.querySelector(".linea-scroll"); }
-  function px() { const l = linea(); return l ? parseFloat(getComputedStyle(l).getPropertyValue("--d")) || 1 : 1; }
+  function px() { const l = linea(); return l ? parseFloat(l.dataset.px) || 1 : 1; }
   function iso(d) { return new Date(d).toISOString().slice(0, 10); }
   function shift(s, days) { return iso(Date.parse(s + "T00:00:00Z") + days * DAY); }
   function fmt(s) { const p = s.split("-"); return p[2] + "/" + p[1] + "/" + p[0]; }
@@ -28,22 +28,23 @@
     const l = linea();
     if (!l) return false;
     const x = l.dataset.hoyX;
-    if (x === "") { const a = l.querySelector("[data-hoy]"); if (a) a.click(); return true; }
+    if (!x) { const a = l.querySelector("[data-hoy]"); if (a) a.click(); return true; }
     const sc = scroller();
-    sc.scrollLeft = Math.max(0, parseFloat(x) * px() - sc.clientWidth / 3);
+    sc.scrollLeft = Math.max(0, parseFloat(x) - sc.clientWidth / 3);
     return true;
   }
 
   // The pending move of the selected row: its shown bar follows, nothing is saved before `b`.
   function move(tr, days) {
-    if (!tr || !tr.dataset.i || tr.dataset.i === "None") return false;
+    if (!tr || !tr.dataset.i) return false;
     const moved = parseInt(tr.dataset.moved || "0", 10) + days;
     tr.dataset.moved = String(moved);
     tr.classList.toggle("tl-moved", moved !== 0);
-    const bar = tr.querySelector(".tl-b.programado");
+    // The bar follows (SVG attributes: no inline style, which the CSP refuses).
+    const bar = tr.querySelector("rect.programado");
     if (bar) {
-      if (!bar.dataset.x0) bar.dataset.x0 = bar.style.getPropertyValue("--x");
-      bar.style.setProperty("--x", String(parseInt(bar.dataset.x0, 10) + moved));
+      if (!bar.dataset.x0) bar.dataset.x0 = bar.getAttribute("x");
+      bar.setAttribute("x", String(parseFloat(bar.dataset.x0) + moved * px()));
     }
     const out = document.getElementById("linea-pendiente");
     if (out) {
@@ -61,7 +62,7 @@
     if (!moved) return true;
     window.htmx.ajax("POST", l.dataset.mover, {
       target: tr, swap: "outerHTML",
-      values: { id: tr.dataset.ot, version: tr.dataset.v,
+      values: { id: tr.id.replace("tl-", ""), version: tr.dataset.v,
         fecha_inicio_programado: shift(tr.dataset.i, moved), fecha_termino_programado: shift(tr.dataset.f, moved) },
     });
     const out = document.getElementById("linea-pendiente");

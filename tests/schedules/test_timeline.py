@@ -127,8 +127,9 @@ def test_the_page_has_the_view_in_the_url(editor_client, booked):
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert 'data-zoom="semana"' in html and '<option value="plataforma" selected>' in html
-    assert "Línea de tiempo" in html and 'class="tl-b conflicto"' in html
-    assert 'role="img" aria-label="OT ' in html
+    assert "Línea de tiempo" in html and '<rect class="conflicto"' in html
+    assert '<rect class="programado"' in html and 'role="img" aria-label="OT ' in html
+    assert "style=" not in html.split('id="linea"')[1]  # the CSP allows no inline style
     assert 'id="f-q"' not in html and 'id="q"' in html  # the list's own filter fields
 
 
