@@ -187,7 +187,11 @@ class Fila:
     atrasada: bool  # behind schedule: elapsed % > progress %
     barras: list[Barra] = field(default_factory=list)
     conflictos: list[Barra] = field(default_factory=list)
-    descripcion_conflictos: list[str] = field(default_factory=list)
+    rojos: list[Rojo] = field(default_factory=list)  # its conflict runs, in the window or not
+
+    @property
+    def programado_visible(self) -> bool:
+        return any(b.clase == "programado" for b in self.barras)
 
     @property
     def etiqueta(self) -> str:
@@ -201,10 +205,9 @@ class Fila:
             parts.append(f"{self.dias_atraso} {'día' if self.dias_atraso == 1 else 'días'} de retraso")
         elif self.atrasada:
             parts.append("atrasada respecto al programa")
-        if self.conflictos:
-            parts.append(
-                f"{len(self.conflictos)} conflicto{'' if len(self.conflictos) == 1 else 's'} de sitio"
-            )
+        n = sum(r.n for r in self.rojos)
+        if n:
+            parts.append(f"{n} conflicto{'' if n == 1 else 's'} de sitio")
         return ", ".join(parts)
 
 
@@ -364,15 +367,46 @@ def _elapsed(inicio: date | None, termino: date | None, hoy: date) -> float | No
     return min(100.0, 100.0 * ((min(hoy, termino) - inicio).days + 1) / total)
 
 
-def conflicts_by_ot(hoy: date) -> dict[int, list[dict]]:
-    """The portfolio's conflicts (not accepted) by OT: computed once per data version and day."""
+@dataclass(frozen=True)
+class Rojo:
+    """A run of days in which an OT is in one or more site conflicts (overlapping or touching
+    conflicts drawn as one: a site booked by many OTs splits into many short conflicts, and one
+    rectangle and one sentence each weighed 1 MB at 1,000 OTs)."""
+
+    tipo: str  # the first conflict's kind
+    desde: date
+    hasta: date
+    descripcion: str  # the first conflict's sentence, and how many more
+    n: int
+
+
+def _runs(found: list[dict]) -> list[Rojo]:
+    runs: list[list] = []
+    for f in sorted(found, key=lambda f: (f["conflicto"].desde, f["conflicto"].hasta)):
+        c = f["conflicto"]
+        if runs and c.desde <= runs[-1][2] + timedelta(days=1):
+            runs[-1][2] = max(runs[-1][2], c.hasta)
+            runs[-1][4] += 1
+        else:
+            runs.append([c.tipo.value, c.desde, c.hasta, f["descripcion"], 1])
+    out = []
+    for tipo, desde, hasta, text, n in runs:
+        if n > 1:
+            text = f"{text} (y {n - 1} conflicto{'' if n == 2 else 's'} más en estos días)"
+        out.append(Rojo(tipo, desde, hasta, text, n))
+    return out
+
+
+def conflicts_by_ot(hoy: date) -> dict[int, list[Rojo]]:
+    """The portfolio's conflicts (not accepted, `bookings.portfolio_conflicts`) as each OT's red
+    runs: computed once per data version and day in each worker."""
 
     def compute():
-        out: dict[int, list[dict]] = {}
+        by_ot: dict[int, list[dict]] = {}
         for found in bookings.portfolio_conflicts(hoy=hoy):
             for id_ot in found["conflicto"].ots:
-                out.setdefault(id_ot, []).append(found)
-        return out
+                by_ot.setdefault(id_ot, []).append(found)
+        return {id_ot: _runs(found) for id_ot, found in by_ot.items()}
 
     return data_version.cached("linea_conflictos", hoy, compute)
 
@@ -436,13 +470,12 @@ def timeline(vista: Vista, actor=None, hoy: date | None = None) -> Linea:
             bar = _clip(vista, clase, a, b)
             if bar is not None:
                 fila.barras.append(bar)
-        for found in conflictos.get(id_, ()):
-            c = found["conflicto"]
-            seg = _clip(vista, c.tipo.value, c.desde, c.hasta)
+        for rojo in conflictos.get(id_, ()):
+            seg = _clip(vista, "conflicto", rojo.desde, rojo.hasta)
             if seg is not None:
-                seg.titulo = found["descripcion"]
+                seg.titulo = rojo.descripcion
                 fila.conflictos.append(seg)
-            fila.descripcion_conflictos.append(found["descripcion"])
+            fila.rojos.append(rojo)
         filas.append(fila)
     corte = suggested_date(hoy)
 

@@ -18,10 +18,15 @@ class Periodo(Shape):
 
 @dataclass(frozen=True, slots=True)
 class ConflictoBarra(Shape):
-    tipo: Annotated[str, "programado, real o movilizacion (como GET /api/conflictos)."]
+    tipo: Annotated[
+        str, "programado, real o movilizacion (como GET /api/conflictos): el del primero del tramo."
+    ]
     desde: date
     hasta: date
-    descripcion: Annotated[str, "El conflicto en una frase."]
+    descripcion: Annotated[
+        str,
+        "El primer conflicto del tramo en una frase, y cuántos más (los que se traslapan o tocan: un tramo).",
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,5 +79,5 @@ class FilaLinea(Shape):
             vencida=fila.vencida,
             dias_atraso=fila.dias_atraso,
             atrasada=fila.atrasada,
-            conflictos=[ConflictoBarra(c.clase, c.desde, c.hasta, c.titulo) for c in fila.conflictos],
+            conflictos=[ConflictoBarra(r.tipo, r.desde, r.hasta, r.descripcion) for r in fila.rojos],
         )

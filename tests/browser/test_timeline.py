@@ -64,9 +64,7 @@ def test_move_an_ot_from_the_keyboard_until_its_conflict_disappears(
     page.keyboard.press("b")
     expect(page.locator("#toasts")).to_contain_text("OT actualizada correctamente")
     expect(page.locator(f"#tl-{b} rect.conflicto")).to_have_count(0)
-    expect(
-        page.locator(f"#tl-{b}").get_by_role("img", name="del 01/02/2027 al 22/02/2027")
-    ).to_have_count(1)
+    expect(page.locator(f"#tl-{b}").get_by_role("img", name="del 01/02/2027 al 22/02/2027")).to_have_count(1)
     # The saved row stays selected; Shift+[ moves it back a week (pending), the warning comes on b.
     page.keyboard.press("Shift+BracketLeft")
     expect(page.locator("#linea-pendiente")).to_contain_text("del 25/01/2027 al 15/02/2027")
