@@ -21,7 +21,7 @@ DATE = {"type": "string", "format": "date"}
     description="Las OT cuya programación, ejecución real o fase de patio toca la ventana [desde, hasta] "
     "(por omisión la de la escala alrededor de hoy), agrupadas y en páginas. Cada fila trae lo programado, "
     "lo real, la fase de patio, las fechas de la versión 1 (la línea base), el avance del último corte, si "
-    "está vencida o atrasada (transcurrido > avance) y los conflictos de sitio que la tocan, como GET "
+    "está vencida o atrasada (transcurrido > avance) y los conflictos de sitio que la tocan en la ventana, como GET "
     "/api/conflictos. Los filtros son los de la lista de OT (`q`, `id_cliente`, `id_estatus_ot`…).",
     parameters=(
         Param("desde", DATE, "Primer día de la ventana."),

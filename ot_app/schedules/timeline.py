@@ -397,18 +397,19 @@ def _runs(found: list[dict]) -> list[Rojo]:
     return out
 
 
-def conflicts_by_ot(hoy: date) -> dict[int, list[Rojo]]:
-    """The portfolio's conflicts (not accepted, `bookings.portfolio_conflicts`) as each OT's red
-    runs: computed once per data version and day in each worker."""
+def conflicts_by_ot(hoy: date, desde: date, hasta: date) -> dict[int, list[Rojo]]:
+    """The conflicts (not accepted, `bookings.portfolio_conflicts`) touching the window as each
+    OT's red runs: computed once per data version, day and window in each worker (only the
+    window's conflicts are described in words)."""
 
     def compute():
         by_ot: dict[int, list[dict]] = {}
-        for found in bookings.portfolio_conflicts(hoy=hoy):
+        for found in bookings.portfolio_conflicts(desde, hasta, hoy=hoy):
             for id_ot in found["conflicto"].ots:
                 by_ot.setdefault(id_ot, []).append(found)
         return {id_ot: _runs(found) for id_ot, found in by_ot.items()}
 
-    return data_version.cached("linea_conflictos", hoy, compute)
+    return data_version.cached("linea_conflictos", (hoy, desde, hasta), compute)
 
 
 def timeline(vista: Vista, actor=None, hoy: date | None = None) -> Linea:
@@ -427,7 +428,7 @@ def timeline(vista: Vista, actor=None, hoy: date | None = None) -> Linea:
         rows = rows[1:]
     hay_mas = len(rows) > vista.por_pagina
     rows = rows[: vista.por_pagina]
-    conflictos = conflicts_by_ot(hoy) if rows else {}
+    conflictos = conflicts_by_ot(hoy, vista.desde, vista.hasta) if rows else {}
     filas = []
     for r in rows:
         (id_, folio, version, num, grupo, sitio, estatus, id_estatus, pi, pf, ri, rf, yi, yf, bi, bf) = r[:16]
