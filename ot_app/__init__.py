@@ -57,6 +57,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .schedules.curve_routes import bp as curves_bp
     from .schedules.import_routes import bp as program_import_bp
     from .schedules.routes import bp as schedules_bp
+    from .schedules.timeline_routes import bp as linea_bp
     from .users import bp as users_bp
 
     files.init_app(app)  # before the CSRF check, which parses the body: per-view upload limits
@@ -77,6 +78,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(program_import_bp)
     app.register_blueprint(curves_bp)
     app.register_blueprint(conflictos_bp)
+    app.register_blueprint(linea_bp)
 
     from .cli import register_cli
 

@@ -67,6 +67,20 @@ def test_demo_is_idempotent_and_realistic(app, runner):
         )
         assert tipos["ordinario"] >= 10 and tipos["pue"] >= 2
         concepts = db.session.scalar(db.select(db.func.count()).select_from(Concepto))
+    # issue 14: the timeline's default window shows a conflict, an OT behind schedule, an overdue
+    # one and a version-1 baseline (the demo's dates are fixed around 27/11/2026: that day's window)
+    from datetime import date
+
+    from werkzeug.datastructures import MultiDict
+
+    from ot_app.schedules import timeline
+
+    with app.test_request_context():
+        demo_day = date(2026, 11, 27)
+        filas = timeline.timeline(timeline.parse(MultiDict(), demo_day), None, demo_day).filas
+    assert all(
+        any(getattr(f, mark) for f in filas) for mark in ("conflictos", "atrasada", "vencida", "base_inicio")
+    )
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     with app.app_context():

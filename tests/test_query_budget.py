@@ -141,6 +141,20 @@ BUDGET = [
     # The edit reads its bookings once (unchanged: nothing rewritten, bookings.sync_chain).
     ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 10),
     ("API conflictos", "GET", "/api/conflictos", "api", None, 5),
+    # The timeline (issue 14): the user, the data version (the conflicts are cached on it) and the
+    # rows with their group, sites, version 1 and last cut-off in one SELECT; the page adds the
+    # filters' catalogs. After a write the conflicts are swept again (bookings.portfolio_conflicts).
+    ("Timeline page", "GET", "/linea-tiempo?desde=2026-01-01&hasta=2026-12-31", None, None, 4),
+    (
+        "Timeline by client (fragment)",
+        "GET",
+        "/linea-tiempo?desde=2026-01-01&agrupar=cliente&id_cliente=2",
+        HX,
+        None,
+        3,
+    ),
+    ("Timeline next page", "GET", "/linea-tiempo/filas?desde=2026-01-01&por_pagina=2&pagina=2", HX, None, 3),
+    ("API linea-tiempo", "GET", "/api/linea-tiempo?desde=2026-01-01&agrupar=ninguno", "api", None, 3),
 ]
 
 
@@ -262,6 +276,17 @@ def build(app, n: int) -> dict:
         db.session.commit()
         for i in range(n - 1):
             pte_commands.set_step({"id": pte_pasos[i % len(pte_pasos)], "comentario": f"nota {i}"}, None)
+        # The timeline (issue 14): n more OTs overlapping on one vessel (n rows, each in a conflict).
+        barco = factories.make_embarcacion(f"B/C BUDGET {n}")
+        db.session.commit()
+        for i in range(n):
+            factories.make_ot(
+                pte=pte,
+                responsable=resp,
+                id_frente="2",
+                id_embarcacion=barco.id,
+                orden_trabajo=f"OT-BUDGET-TL-{i}",
+            )
         return {
             "ot": current.id,
             "sabana": sabana_ot.id,

@@ -19,4 +19,16 @@ def service_error(err: ServiceError):
     return envelope(False, err.detalles, status=err.status, tipo_aviso=err.tipo_aviso, **extra)
 
 
-from . import annexes, catalogs, concepts, conflicts, curves, openapi, ot, program_import, programs, pte  # noqa: E402,F401  (the routes, registered on import)
+from . import (  # noqa: E402,F401  (the routes, registered on import)
+    annexes,
+    catalogs,
+    concepts,
+    conflicts,
+    curves,
+    openapi,
+    ot,
+    program_import,
+    programs,
+    pte,
+    timeline,
+)

@@ -9,7 +9,7 @@ from ..fields import ID_MAX, MONEY_MAX, MONEY_PATTERN, IdField, IsoDateField, Mo
 from ..forms import Required
 from ..orders.serialize import OTDatos
 from ..shapes import REF, components, encoding
-from . import bp, catalogs, program_import, programs, pte  # noqa: F401  (imported for their routes' metadata)
+from . import bp, catalogs, program_import, programs, pte, timeline  # noqa: F401  (imported for their routes' metadata)
 from .ot import EXAMPLE_OT
 from .request import CHECKBOXES
 from .spec import OPERATIONS, Answer, FormBody, IdBody, JsonBody, Operation, Param, UploadBody

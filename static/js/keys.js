@@ -162,6 +162,8 @@
   function act(key, t, e) {
     if (jump(key, e)) return;
     const sel = current();
+    // The timeline page's own keys (static/js/linea.js): arrows, zoom, today, moving dates.
+    if (window.lineaTiempo && window.lineaTiempo.act(key, sel, e)) { e.preventDefault(); return; }
     switch (key) {
       case "?":
         e.preventDefault(); toggleHelp(); break;

@@ -206,6 +206,11 @@ ACCESS: dict[str, str] = {
     "conflictos.aceptar": EDIT,
     "api.conflictos": READ,
     "api.conflictos_aceptar": EDIT,
+    # the portfolio timeline (issue 14): everyone reads, an editor moves an OT's dates
+    "linea.vista": READ,
+    "linea.filas": READ,
+    "linea.mover": EDIT,
+    "api.linea_tiempo": READ,
 }
 
 # Query strings a read needs to answer 200 (they are part of the route's contract).
