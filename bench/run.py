@@ -49,6 +49,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
+import ceiling as ceiling_page  # noqa: E402
 from generate import absolute_url, database_revision, head_revision, load_credentials  # noqa: E402
 
 SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105
@@ -77,7 +78,13 @@ def endpoints(info: dict, search: str) -> list[Endpoint]:
         {"id_cliente": 1, "id_estatus_ot": 4, "orden": "-fecha_inicio_programado", "page": 50}
     )
     return [
-        Endpoint("ceiling", "ceiling: bare Flask, 50-row table from memory", "/", "none", server="ceiling"),
+        Endpoint(
+            "ceiling",
+            "ceiling: bare Flask, the list page's own markup from memory",
+            "/",
+            "none",
+            server="ceiling",
+        ),
         Endpoint("list", "OT list, default view (one row per chain), page 1", "/", "session"),
         Endpoint("search", f"OT list, search «{search}»", "/?" + urlencode({"q": search}), "session"),
         Endpoint(
@@ -570,6 +577,7 @@ def measure(db_url: str, only: list[str] | None, opts) -> dict:
         counts = in_process(run_url, eps, info, nonce)
         env = {"DATABASE_URL": run_url, "SECRET_KEY": SECRET_KEY, "PYTHONDONTWRITEBYTECODE": "1"}
         app = Gunicorn("app", "wsgi:app", env, opts.workers, ROOT)
+        ceiling_page.snapshot(run_url)  # the list's current markup, this database's page 1
         ceiling = Gunicorn("ceiling", "ceiling:app", {}, opts.workers, BENCH)
         app.wait_ready("/login")
         ceiling.wait_ready("/")

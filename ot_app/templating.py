@@ -75,7 +75,7 @@ def progress_bar(avance, detail: bool = False, compact: bool = False) -> Markup:
     done, total, pct = int(avance.done), int(avance.total), int(avance.pct)
     if compact:
         return Markup(  # noqa: S704 - only integers go in
-            f'<progress value="{done}" max="{total or 1}">{pct} %</progress> <small>{done}/{total}</small>'
+            f"<progress value={done} max={total or 1}>{pct} %</progress> <small>{done}/{total}</small>"
         )
     bar = f'<progress value="{done}" max="{total or 1}" aria-label="Avance de pasos">{pct} %</progress>'
     if detail:

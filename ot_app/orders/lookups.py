@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from .. import search
 from ..auth.security import sees_deleted
 from ..catalogs.read import Catalogs, names_of
 from ..extensions import db
@@ -88,6 +89,9 @@ def initial_orders(q: str = "", limit: int = PICKER_LIMIT) -> list[dict]:
         .limit(limit)
     )
     stmt = _containing(stmt, q, OTE.folio_norm, OTE.oficio_ot)
+    prefilter = search.indexed_superset(" ".join((q or "").split()).lower(), db.engine.dialect.name)
+    if prefilter is not None:
+        stmt = stmt.where(prefilter)
     return [
         {
             "id": r[0],

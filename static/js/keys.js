@@ -1,4 +1,4 @@
-// Keyboard shortcuts, declared once; the `?` overlay (templates/orders/_help.html) lists them all.
+// Keyboard shortcuts, declared once; the `?` overlay (static/help.html, loaded into templates/orders/_help.html) lists them all.
 // Ignored while typing in a field, except Esc (cancel/close) and Ctrl+Enter (save).
 (function () {
   "use strict";
@@ -70,7 +70,13 @@
   function toggleHelp() {
     const help = document.getElementById("help");
     if (!help) return;
-    if (help.open) help.close(); else help.showModal();
+    if (help.open) { help.close(); return; }
+    help.showModal();
+    // Its text comes once, from the static help.html (the dialog's data-src).
+    const body = document.getElementById("help-body");
+    if (body && !body.firstElementChild && help.dataset.src && window.htmx) {
+      htmx.ajax("GET", help.dataset.src, { target: body, swap: "innerHTML" });
+    }
   }
 
   function formFor(target) {

@@ -96,13 +96,26 @@
     }
   });
 
-  // ---- The list rows' actions: each row that asks (data-acciones, data-restaurar) gets a copy in its last
-  // cell, as it arrives (the page, a swapped list, one refreshed row); the link points at its OT.
+  // ---- The list rows as they arrive (the page, a swapped list, one refreshed row, a chain's versions):
+  // each gets its checkbox, written from its id and version (data-v) and named by its folio, and each
+  // row that asks (data-acciones, data-restaurar) a copy of its actions in its last cell, the link
+  // pointing at its OT. The server sends neither 50 times (issue 20).
+  const ROW = "#ot-rows > tr[data-v]";
   function fillActions(root) {
     if (!root || !root.querySelectorAll) return;
-    const ask = "tr[data-acciones], tr[data-restaurar]";
-    const rows = root.matches && root.matches(ask) ? [root] : root.querySelectorAll("#ot-rows > " + ask.replace(", ", ", #ot-rows > "));
+    const rows = root.matches && root.matches(ROW) ? [root] : root.querySelectorAll(ROW);
     Array.prototype.forEach.call(rows, function (tr) {
+      const first = tr.firstElementChild;
+      if (first && !first.firstElementChild) {
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.name = "ots";
+        box.value = tr.id.replace(/^\D+/, "") + ":" + tr.dataset.v;
+        const folio = tr.querySelector("a[data-open]");
+        box.setAttribute("aria-label", "Seleccionar " + (folio ? folio.textContent : ""));
+        first.appendChild(box);
+      }
+      if (!tr.hasAttribute("data-acciones") && !tr.hasAttribute("data-restaurar")) return;
       const cell = tr.lastElementChild;
       const tpl = document.getElementById(tr.hasAttribute("data-restaurar") ? "ot-restaurar" : "ot-acciones");
       if (!cell || !tpl || cell.firstElementChild) return;

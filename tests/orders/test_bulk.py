@@ -129,8 +129,10 @@ def test_the_list_page_posts_the_selection_and_refreshes_the_results(app, editor
     with app.app_context():
         ots = [factories.make_ot() for _ in range(2)]
         pairs = [f"{o.id}:{o.version}" for o in ots]
+        ot_id, version = ots[0].id, ots[0].version
     html = editor_client.get("/").get_data(as_text=True)
-    assert 'id="masivo"' in html and f'value="{pairs[0]}"' in html
+    # The row carries its id and version; orders.js writes its checkbox (value "id:version") from them.
+    assert 'id="masivo"' in html and f'<tr id="ot-{ot_id}" data-row data-v={version}' in html
     r = editor_client.auth.post(
         "/ot/masivo", data={"accion": "estatus", "ots": pairs, "id_estatus_ot": "3"}, headers=HX
     )

@@ -118,10 +118,14 @@ def test_the_lector_gets_no_new_or_edit_openers(lector_client, ptes):
 
 
 def test_the_keyboard_map_lists_the_pte_keys(lector_client, ptes):
+    # The pages carry the dialog; its text is the static file keys.js loads into it when it opens.
     for url in ("/pte", f"/pte/{ptes['a']}"):
         html = lector_client.get(url).get_data(as_text=True)
-        assert '<dialog id="help"' in html and "<h3>PTE</h3>" in html
-        assert "Nueva PTE (en la lista)" in html and "Editar la PTE seleccionada" in html
+        assert '<dialog id="help"' in html and 'data-src="/static/help.html"' in html
+    with lector_client.get("/static/help.html") as r:  # a file response: closed here
+        text = r.get_data(as_text=True)
+    assert "<h3>PTE</h3>" in text
+    assert "Nueva PTE (en la lista)" in text and "Editar la PTE seleccionada" in text
 
 
 def test_no_pte_page_asks_with_the_browsers_confirm(editor_client, ptes):
