@@ -27,6 +27,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from .. import audit
 from ..extensions import db
@@ -47,7 +49,7 @@ from ..models import (
 from ..service_errors import Conflict, ValidationFailed
 from ..transactions import write_transaction
 from .conflict_forms import MOTIVO_REQUIRED
-from .conflicts import Conflicto, Reserva, Sitio, conflicts_of, sweep
+from .conflicts import Conflicto, Reserva, Sitio, conflicts_of, sweep, sweep_rows
 
 SITE_MODELS = {TipoSitio.EMBARCACION: Embarcacion, TipoSitio.PLATAFORMA: Plataforma, TipoSitio.PATIO: Patio}
 # The OT column naming each site (the form field a refusal is shown next to); how a message names
@@ -324,6 +326,51 @@ def site_changed(model, row) -> None:
 # --------------------------------------------------------------------------- the portfolio
 
 
+class ordinal(FunctionElement):
+    """A date column as its day ordinal (`date.toordinal()`), computed by the database: the sweep
+    works on integers, and converting 400,000 date strings in Python cost more than the sweep."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(ordinal, "sqlite")
+def _ordinal_sqlite(element, compiler, **kw):
+    # julianday() of 0001-01-01 is 1721425.5, whose ordinal is 1.
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) - 1721424.5 AS INTEGER)"
+
+
+@compiles(ordinal, "postgresql")
+def _ordinal_postgresql(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)} - DATE '0001-01-01' + 1)"
+
+
+def booking_rows(tipo_sitio: str | None = None, id_sitio: int | None = None) -> list[tuple]:
+    """The bookings as `conflicts.sweep_rows` takes them, in the index's order: one narrow SELECT
+    of plain tuples, the dates as ordinals."""
+    r = ReservaSitio
+    query = select(
+        r.id_ot,
+        r.tipo_sitio,
+        r.id_sitio,
+        ordinal(r.desde),
+        ordinal(r.hasta),
+        ordinal(r.real_desde),
+        ordinal(r.real_hasta),
+    ).order_by(r.tipo_sitio, r.id_sitio, r.desde, r.id_ot)
+    if tipo_sitio:
+        query = query.where(r.tipo_sitio == tipo_sitio)
+        if id_sitio:
+            query = query.where(r.id_sitio == id_sitio)
+    result = db.session.connection().execute(query)  # Core: a CursorResult
+    try:
+        # The DBAPI's own tuples: every column is an integer or a string, nothing to convert, and
+        # building 100,000 Row objects cost a third of the read.
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
 def portfolio_conflicts(
     desde: date | None = None,
     hasta: date | None = None,
@@ -334,38 +381,35 @@ def portfolio_conflicts(
     """Every conflict not accepted, on the sites asked for, that touches [desde, hasta]: one read
     of the bookings in index order, one of the sites, one of the acceptances, one of the folios."""
     hoy = hoy or office_today()
-    r = ReservaSitio
-    query = select(r.id_ot, r.tipo_sitio, r.id_sitio, r.desde, r.hasta, r.real_desde, r.real_hasta).order_by(
-        r.tipo_sitio, r.id_sitio, r.desde, r.id_ot
-    )
-    if tipo_sitio:
-        query = query.where(r.tipo_sitio == tipo_sitio)
-        if id_sitio:
-            query = query.where(r.id_sitio == id_sitio)
-    reservas = [Reserva(*row) for row in db.session.execute(query)]
-    sitios = _sites({(x.tipo_sitio, x.id_sitio) for x in reservas})
-    found = [
-        c
-        for c in sweep(reservas, sitios, hoy)
-        if (desde is None or c.hasta >= desde) and (hasta is None or c.desde <= hasta)
-    ]
+    rows = booking_rows(tipo_sitio, id_sitio)
+    sitios = _sites({(x[1], x[2]) for x in rows})
+    found = sweep_rows(rows, sitios, hoy.toordinal())
+    if desde is not None or hasta is not None:
+        found = [
+            c for c in found if (desde is None or c.hasta >= desde) and (hasta is None or c.desde <= hasta)
+        ]
     accepted = _accepted(found)
-    found = [c for c in found if c.clave not in accepted]
+    if accepted:
+        found = [c for c in found if c.clave not in accepted]
     ids = {i for c in found for i in c.ots}
     folios = (
         dict(db.session.execute(select(OTE.id, OTE.orden_trabajo).where(OTE.id.in_(ids))).all())
         if ids
         else {}
     )
-    return [
-        {
-            "conflicto": c,
-            "sitio": sitios.get((c.tipo_sitio, c.id_sitio), Sitio()),
-            "folios": {i: folios.get(i, "") for i in c.ots},
-            "descripcion": describe(c, sitios.get((c.tipo_sitio, c.id_sitio), Sitio()), folios),
-        }
-        for c in found
-    ]
+    default = Sitio()
+    out = []
+    for c in found:
+        sitio = sitios.get((c.tipo_sitio, c.id_sitio), default)
+        out.append(
+            {
+                "conflicto": c,
+                "sitio": sitio,
+                "folios": {i: folios.get(i, "") for i in c.ots},
+                "descripcion": describe(c, sitio, folios),
+            }
+        )
+    return out
 
 
 def accept(values: dict, actor) -> ConflictoAceptado:
