@@ -47,14 +47,14 @@ def spread_sites(per_site: int) -> dict:
     from sqlalchemy import func, insert, select, update
 
     from ot_app.extensions import db
-    from ot_app.models import ReservaSitio
-    from ot_app.schedules.bookings import SITE_MODELS
+    from ot_app.models import OTE, ReservaSitio
+    from ot_app.schedules.bookings import SITE_COLUMNS, SITE_MODELS
 
     rng = random.Random(14)
     r = ReservaSitio
     counts = {}
     for tipo, model in SITE_MODELS.items():
-        ids = list(db.session.scalars(select(r.id).where(r.tipo_sitio == tipo.value).order_by(r.id)))
+        ids = db.session.execute(select(r.id, r.id_ot).where(r.tipo_sitio == tipo.value).order_by(r.id)).all()
         n_sites = max(1, len(ids) // per_site)
         first = (db.session.scalar(select(func.max(model.id))) or 0) + 1
         sites = []
@@ -74,8 +74,12 @@ def spread_sites(per_site: int) -> dict:
                 }
             )
         db.session.execute(insert(model), sites)
-        # ORM bulk UPDATE by primary key: one executemany.
-        db.session.execute(update(r), [{"id": i, "id_sitio": first + rng.randrange(n_sites)} for i in ids])
+        moved = [(i, ot, first + rng.randrange(n_sites)) for i, ot in ids]
+        # ORM bulk UPDATEs by primary key (one executemany each): the booking, and its OT's site
+        # column, so the check on save reads the same site from the OT.
+        db.session.execute(update(r), [{"id": i, "id_sitio": site} for i, _, site in moved])
+        column = SITE_COLUMNS[tipo]
+        db.session.execute(update(OTE), [{"id": ot, column: site} for _, ot, site in moved])
         counts[tipo.value] = (len(ids), n_sites)
     db.session.commit()
     return counts

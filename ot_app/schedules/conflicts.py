@@ -165,40 +165,57 @@ def _site(g: list, sitio: Sitio, hoy: int, out: list) -> None:
             first, latest = k, g[k][4]
 
     # An actual period past its programmed end: the days of the overrun on which the site's other
-    # programmed bookings already fill it. Only bookings that began are looked at; the others near
-    # the overrun are found by bisecting the starts (a booking is at most `longest` days long).
+    # programmed bookings already fill it. Usually no earlier booking reaches past this one's end
+    # (the running latest end says so), and the later ones are scanned forward from it until one
+    # starts after the overrun; otherwise those near it are found by bisecting the starts (a
+    # booking is at most `longest` days long).
     starts = longest = None
-    for row in g:
+    latest_before = g[0][3] - 1  # the latest programmed end among g[:k]
+    for k in range(n):
+        row = g[k]
         real_desde = row[5]
-        if real_desde is None:
-            continue
-        fin = row[6]
-        if fin is None:
-            fin = hoy if hoy > real_desde else real_desde
-        if fin <= row[4]:
-            continue
-        if starts is None:
-            starts = [x[3] for x in g]
-            longest = max(x[4] - x[3] for x in g)
-        window_start = row[4] + 1
-        me = row[0]
-        others = [
-            (o[3] if o[3] > window_start else window_start, o[4] if o[4] < fin else fin, o[0])
-            for o in g[bisect_left(starts, window_start - longest) : bisect_right(starts, fin)]
-            if o[4] >= window_start and o[0] != me
-        ]
-        if len(others) < cap:
-            continue
-        if cap == 1 and all(others[k][0] > others[k - 1][1] for k in range(1, len(others))):
-            # The common case: the overrun meets the next bookings one at a time (they do not
-            # overlap each other), so each is one conflict over the days they share.
-            for desde, hasta, other in others:
-                out.append((_REAL, (me, other) if me < other else (other, me), desde, hasta))
-            continue
-        others.append((window_start, fin, me))
-        for desde, hasta, ots in _segments(others, cap):
-            if me in ots:
-                out.append((_REAL, ots, desde, hasta))
+        if real_desde is not None:
+            fin = row[6]
+            if fin is None:
+                fin = hoy if hoy > real_desde else real_desde
+            if fin > row[4]:
+                window_start = row[4] + 1
+                me = row[0]
+                if latest_before < window_start:
+                    others = []
+                    for o in g[k + 1 :]:
+                        if o[3] > fin:
+                            break
+                        if o[4] >= window_start:
+                            others.append(
+                                (
+                                    o[3] if o[3] > window_start else window_start,
+                                    o[4] if o[4] < fin else fin,
+                                    o[0],
+                                )
+                            )
+                else:
+                    if starts is None:
+                        starts = [x[3] for x in g]
+                        longest = max(x[4] - x[3] for x in g)
+                    others = [
+                        (o[3] if o[3] > window_start else window_start, o[4] if o[4] < fin else fin, o[0])
+                        for o in g[bisect_left(starts, window_start - longest) : bisect_right(starts, fin)]
+                        if o[4] >= window_start and o[0] != me
+                    ]
+                if len(others) >= cap:
+                    if cap == 1 and all(others[x][0] > others[x - 1][1] for x in range(1, len(others))):
+                        # The common case: the overrun meets the next bookings one at a time (they
+                        # do not overlap each other), each one conflict over the days they share.
+                        for desde, hasta, other in others:
+                            out.append((_REAL, (me, other) if me < other else (other, me), desde, hasta))
+                    else:
+                        others.append((window_start, fin, me))
+                        for desde, hasta, ots in _segments(others, cap):
+                            if me in ots:
+                                out.append((_REAL, ots, desde, hasta))
+        if row[4] > latest_before:
+            latest_before = row[4]
 
     # A vessel's mobilisation gap: consecutive bookings (by the running latest end) that do not
     # overlap but leave fewer free days between them than it needs.
