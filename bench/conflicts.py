@@ -44,7 +44,7 @@ def spread_sites(per_site: int) -> dict:
     """Give the bookings one site per `per_site` of them (new catalog rows), keeping each booking's
     kind and dates; 80 % of sites take one OT, 15 % two, 5 % four; a tenth of the vessels need
     2–5 days to move, a tenth of the single sites are exclusive. Returns the counts."""
-    from sqlalchemy import func, insert, select, update
+    from sqlalchemy import bindparam, func, insert, select, update
 
     from ot_app.extensions import db
     from ot_app.models import OTE, ReservaSitio
@@ -78,8 +78,12 @@ def spread_sites(per_site: int) -> dict:
         # ORM bulk UPDATEs by primary key (one executemany each): the booking, and its OT's site
         # column, so the check on save reads the same site from the OT.
         db.session.execute(update(r), [{"id": i, "id_sitio": site} for i, _, site in moved])
-        column = SITE_COLUMNS[tipo]
-        db.session.execute(update(OTE), [{"id": ot, column: site} for _, ot, site in moved])
+        # Core, not the ORM: the OT's version counter is not the bench's to bump.
+        t = OTE.__table__
+        db.session.execute(
+            update(t).where(t.c.id == bindparam("ot")).values({SITE_COLUMNS[tipo]: bindparam("site")}),
+            [{"ot": ot, "site": site} for _, ot, site in moved],
+        )
         counts[tipo.value] = (len(ids), n_sites)
     db.session.commit()
     return counts

@@ -231,8 +231,20 @@ def _accepted(conflicts: list[Conflicto]) -> set[tuple]:
     return {tuple(row) for row in rows}
 
 
+FOLIOS_BY_ID = 2000
+
+
 def _folios(ids) -> dict[int, str]:
     """The folios of the OTs `ids` (one statement)."""
+
+    if len(ids) > FOLIOS_BY_ID:
+        # Thousands of conflicts (a dense portfolio): the folios of every booking OT, rather than a
+        # list of ids past SQLite's bound on parameters.
+        every = _once(
+            "all_folios",
+            lambda: select(OTE.id, OTE.orden_trabajo).where(OTE.id.in_(select(ReservaSitio.id_ot))),
+        )
+        return dict(db.session.execute(every).all())
 
     def build():
         return select(OTE.id, OTE.orden_trabajo).where(OTE.id.in_(bindparam("ids", expanding=True)))
@@ -315,16 +327,18 @@ def _check(own: list[Reserva], sitios: dict, hoy: date, en_tierra: bool) -> list
 
 def describe(c: Conflicto, sitio: Sitio, folios: dict[int, str], id_ot: int | None = None) -> str:
     """A conflict in a sentence, in Spanish, naming the other OTs (all of them when `id_ot` is None)."""
-    kind, o = SITE_NAMES[TipoSitio(c.tipo_sitio)]
-    nombres = " y ".join(folios.get(i, f"ID {i}") for i in c.ots if i != id_ot)
-    periodo = f"del {c.desde:%d/%m/%Y} al {c.hasta:%d/%m/%Y}"
-    if c.tipo == TipoConflicto.MOVILIZACION:
+    kind, o = SITE_NAMES[c.tipo_sitio]  # a StrEnum key: the plain string finds it
+    nombres = " y ".join([folios.get(i) or f"ID {i}" for i in c.ots if i != id_ot])
+    # By hand, not strftime: the portfolio describes every conflict, tens of thousands at worst.
+    a, b = c.desde, c.hasta
+    periodo = f"del {a.day:02d}/{a.month:02d}/{a.year} al {b.day:02d}/{b.month:02d}/{b.year}"
+    if c.tipo is TipoConflicto.MOVILIZACION:
         entre = f"entre esta OT y {nombres}" if id_ot else f"entre {nombres}"
         return (
             f"{kind} «{sitio.nombre}» no tiene los {sitio.movilizacion_dias} días de movilización "
             f"que necesita {entre} ({periodo})."
         )
-    if c.tipo == TipoConflicto.REAL:
+    if c.tipo is TipoConflicto.REAL:
         return f"{kind} «{sitio.nombre}» sigue ocupad{o} {periodo}, cuando {nombres} l{o} tiene reservad{o}."
     cabe = "una OT a la vez" if sitio.capacidad <= 1 else f"{sitio.capacidad} OT a la vez"
     por = f"por {nombres}" if id_ot else f"a la vez por {nombres}"
