@@ -8,17 +8,25 @@ holding it: a site of capacity 1 booked by A over 1–10 and B over 5–12 has o
 {A, B}. A third OT C over 7–8 splits it: 5–6 {A, B}, 7–8 {A, B, C}, 9–10 {A, B}. The sweep is one
 pass over each site's bookings sorted by start, keeping the running latest end: a booking that
 starts after it closes a cluster, and only clusters of two or more bookings are swept day by event.
+
+The portfolio's 100,000 bookings go through `sweep_rows` as plain tuples of day ordinals (as
+bookings.py reads them from SQL): no object is made per booking, only per conflict found.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
+from heapq import heappop, heappush
 from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
 
 from ..models import TipoConflicto
 
 DAY = timedelta(days=1)
+_PROGRAMADO, _REAL, _MOVILIZACION = TipoConflicto.PROGRAMADO, TipoConflicto.REAL, TipoConflicto.MOVILIZACION
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,18 @@ class Reserva:
             return None
         return self.real_hasta or max(hoy, self.real_desde)
 
+    def row(self) -> tuple:
+        """The booking as `sweep_rows` reads it: dates as ordinals."""
+        return (
+            self.id_ot,
+            self.tipo_sitio,
+            self.id_sitio,
+            self.desde.toordinal(),
+            self.hasta.toordinal(),
+            self.real_desde.toordinal() if self.real_desde else None,
+            self.real_hasta.toordinal() if self.real_hasta else None,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Sitio:
@@ -48,8 +68,10 @@ class Sitio:
     nombre: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Conflicto:
+class Conflicto(NamedTuple):
+    """A NamedTuple, not a dataclass: a dense portfolio yields tens of thousands of them and a
+    tuple is made several times faster than a frozen dataclass."""
+
     tipo: TipoConflicto
     tipo_sitio: str
     id_sitio: int
@@ -70,22 +92,22 @@ class Conflicto:
         )
 
 
-def _segments(periods: list[tuple[date, date, int]], limit: int):
+def _segments(periods, limit: int):
     """(desde, hasta, ots) for each run of days on which more than `limit` of `periods` (inclusive
-    (start, end, id_ot)) overlap, with the ids holding it; consecutive days with the same holders
-    are one run."""
-    events: list[tuple[date, int, int]] = []
+    (start, end, id_ot), day ordinals) overlap, with the ids holding it; consecutive days with the
+    same holders are one run."""
+    events = []
     for start, end, ot in periods:
         events.append((start, 1, ot))
-        events.append((end + DAY, -1, ot))
+        events.append((end + 1, -1, ot))
     events.sort()
     active: set[int] = set()
-    open_at: date | None = None
+    open_at = 0
     open_ots: tuple[int, ...] = ()
-    i = 0
-    while i < len(events):
+    i, n = 0, len(events)
+    while i < n:
         day = events[i][0]
-        while i < len(events) and events[i][0] == day:
+        while i < n and events[i][0] == day:
             _, delta, ot = events[i]
             if delta > 0:
                 active.add(ot)
@@ -95,75 +117,143 @@ def _segments(periods: list[tuple[date, date, int]], limit: int):
         holders = tuple(sorted(active)) if len(active) > limit else ()
         if holders != open_ots:
             if open_ots:
-                yield open_at, day - DAY, open_ots
+                yield open_at, day - 1, open_ots
             open_at, open_ots = day, holders
 
 
-def _clusters(reservas: list[Reserva], end_of) -> list[list[Reserva]]:
-    """Maximal runs of bookings (sorted by start) whose periods chain into each other, by the
-    running latest end; `end_of(r)` is the booking's last day."""
-    clusters: list[list[Reserva]] = []
-    current: list[Reserva] = []
-    latest: date | None = None
-    for r in reservas:
-        if latest is not None and r.desde <= latest:
-            current.append(r)
-            latest = max(latest, end_of(r))
-        else:
-            if len(current) > 1:
-                clusters.append(current)
-            current, latest = [r], end_of(r)
-    if len(current) > 1:
-        clusters.append(current)
-    return clusters
+def _over_capacity(g, lo: int, hi: int, cap: int) -> bool:
+    """Whether more than `cap` of g[lo:hi] (sorted by start) ever hold the site at once: a heap of
+    the running ends, so a cluster of a site that takes several OTs is swept day by event only when
+    it really goes over."""
+    ends: list[int] = []
+    for k in range(lo, hi):
+        start, end = g[k][3], g[k][4]
+        while ends and ends[0] < start:
+            heappop(ends)
+        heappush(ends, end)
+        if len(ends) > cap:
+            return True
+    return False
 
 
-def _site_conflicts(reservas: list[Reserva], sitio: Sitio, hoy: date) -> list[Conflicto]:
-    """The conflicts of one site; `reservas` sorted by start."""
-    tipo_sitio, id_sitio = reservas[0].tipo_sitio, reservas[0].id_sitio
-    capacidad = max(1, sitio.capacidad)
-    found: list[Conflicto] = []
+def _site(g: list, sitio: Sitio, hoy: int, out: list) -> None:
+    """The conflicts of one site's bookings `g` (rows sorted by start), appended to `out` as
+    (tipo, ots, desde, hasta) with day ordinals."""
+    cap = sitio.capacidad if sitio.capacidad > 1 else 1
+    n = len(g)
 
-    def add(tipo, desde, hasta, ots):
-        found.append(Conflicto(tipo, tipo_sitio, id_sitio, tuple(sorted(ots)), desde, hasta))
-
-    for cluster in _clusters(reservas, lambda r: r.hasta):
-        for desde, hasta, ots in _segments([(r.desde, r.hasta, r.id_ot) for r in cluster], capacidad):
-            add(TipoConflicto.PROGRAMADO, desde, hasta, ots)
+    # Programmed overlaps: clusters by the running latest end.
+    latest = g[0][4]
+    first = 0
+    for k in range(1, n + 1):
+        if k < n:
+            row = g[k]
+            if row[3] <= latest:
+                if row[4] > latest:
+                    latest = row[4]
+                continue
+        size = k - first
+        if size > 1:
+            if cap == 1 and size == 2:  # the common case: two bookings, one overlap
+                a, b = g[first], g[first + 1]
+                ots = (a[0], b[0]) if a[0] < b[0] else (b[0], a[0])
+                out.append((_PROGRAMADO, ots, b[3], a[4] if a[4] < b[4] else b[4]))
+            elif cap == 1 or _over_capacity(g, first, k, cap):
+                for desde, hasta, ots in _segments([(x[3], x[4], x[0]) for x in g[first:k]], cap):
+                    out.append((_PROGRAMADO, ots, desde, hasta))
+        if k < n:
+            first, latest = k, g[k][4]
 
     # An actual period past its programmed end: the days of the overrun on which the site's other
-    # programmed bookings already fill it.
-    for r in reservas:
-        fin = r.fin_real(hoy)
-        if fin is None or fin <= r.hasta:
-            continue
-        window_start = r.hasta + DAY
-        others = [
-            (max(o.desde, window_start), min(o.hasta, fin), o.id_ot)
-            for o in reservas
-            if o.id_ot != r.id_ot and o.desde <= fin and o.hasta >= window_start
-        ]
-        if len(others) < capacidad:
-            continue
-        overrun = (window_start, fin, r.id_ot)
-        for desde, hasta, ots in _segments([overrun, *others], capacidad):
-            if r.id_ot in ots:
-                add(TipoConflicto.REAL, desde, hasta, ots)
+    # programmed bookings already fill it. Usually no earlier booking reaches past this one's end
+    # (the running latest end says so), and the later ones are scanned forward from it until one
+    # starts after the overrun; otherwise those near it are found by bisecting the starts (a
+    # booking is at most `longest` days long).
+    starts = longest = None
+    latest_before = g[0][3] - 1  # the latest programmed end among g[:k]
+    for k in range(n):
+        row = g[k]
+        real_desde = row[5]
+        if real_desde is not None:
+            fin = row[6]
+            if fin is None:
+                fin = hoy if hoy > real_desde else real_desde
+            if fin > row[4]:
+                window_start = row[4] + 1
+                me = row[0]
+                if latest_before < window_start:
+                    others = []
+                    for o in g[k + 1 :]:
+                        if o[3] > fin:
+                            break
+                        if o[4] >= window_start:
+                            others.append(
+                                (
+                                    o[3] if o[3] > window_start else window_start,
+                                    o[4] if o[4] < fin else fin,
+                                    o[0],
+                                )
+                            )
+                else:
+                    if starts is None:
+                        starts = [x[3] for x in g]
+                        longest = max(x[4] - x[3] for x in g)
+                    others = [
+                        (o[3] if o[3] > window_start else window_start, o[4] if o[4] < fin else fin, o[0])
+                        for o in g[bisect_left(starts, window_start - longest) : bisect_right(starts, fin)]
+                        if o[4] >= window_start and o[0] != me
+                    ]
+                if len(others) >= cap:
+                    if cap == 1 and all(others[x][0] > others[x - 1][1] for x in range(1, len(others))):
+                        # The common case: the overrun meets the next bookings one at a time (they
+                        # do not overlap each other), each one conflict over the days they share.
+                        for desde, hasta, other in others:
+                            out.append((_REAL, (me, other) if me < other else (other, me), desde, hasta))
+                    else:
+                        others.append((window_start, fin, me))
+                        for desde, hasta, ots in _segments(others, cap):
+                            if me in ots:
+                                out.append((_REAL, ots, desde, hasta))
+        if row[4] > latest_before:
+            latest_before = row[4]
 
     # A vessel's mobilisation gap: consecutive bookings (by the running latest end) that do not
     # overlap but leave fewer free days between them than it needs.
-    if sitio.movilizacion_dias > 0 and capacidad == 1:
-        last: Reserva | None = None
-        for r in reservas:
-            if last is not None and r.desde > last.hasta:
-                free = (r.desde - last.hasta).days - 1
-                if free < sitio.movilizacion_dias:
-                    gap_start, gap_end = last.hasta + DAY, r.desde - DAY
-                    if gap_end < gap_start:  # back to back: the day it would have to move
-                        gap_start = gap_end = r.desde
-                    add(TipoConflicto.MOVILIZACION, gap_start, gap_end, (last.id_ot, r.id_ot))
-            if last is None or r.hasta > last.hasta:
-                last = r
+    need = sitio.movilizacion_dias
+    if need > 0 and cap == 1:
+        last = g[0]
+        for row in g[1:]:
+            if row[3] > last[4] and row[3] - last[4] - 1 < need:
+                gap_start, gap_end = last[4] + 1, row[3] - 1
+                if gap_end < gap_start:  # back to back: the day it would have to move
+                    gap_start = gap_end = row[3]
+                ots = (last[0], row[0]) if last[0] < row[0] else (row[0], last[0])
+                out.append((_MOVILIZACION, ots, gap_start, gap_end))
+            if row[4] > last[4]:
+                last = row
+
+
+_SITE = itemgetter(1, 2)
+_DEFAULT = Sitio()
+
+
+def sweep_rows(rows, sitios: dict[tuple[str, int], Sitio], hoy: int) -> list[Conflicto]:
+    """Every conflict of the portfolio from `rows`: (id_ot, tipo_sitio, id_sitio, desde, hasta,
+    real_desde, real_hasta) with dates as day ordinals (`date.toordinal()`), sorted by
+    (tipo_sitio, id_sitio, desde, id_ot) as the index `ix_reserva_sitio_sitio_desde` returns them;
+    `hoy` an ordinal too. A site missing from `sitios` takes one OT at a time and needs no gap."""
+    found: list[Conflicto] = []
+    day = date.fromordinal
+    make = Conflicto._make
+    for key, group in groupby(rows, key=_SITE):
+        g = list(group)
+        if len(g) < 2:
+            continue
+        out: list = []
+        _site(g, sitios.get(key, _DEFAULT), hoy, out)
+        tipo_sitio, id_sitio = key
+        for tipo, ots, desde, hasta in out:
+            found.append(make((tipo, tipo_sitio, id_sitio, ots, day(desde), day(hasta))))
     return found
 
 
@@ -172,16 +262,9 @@ def site_key(r) -> tuple[str, int]:
 
 
 def sweep(reservas: list[Reserva], sitios: dict[tuple[str, int], Sitio], hoy: date) -> list[Conflicto]:
-    """Every conflict of the portfolio. `reservas` sorted by (tipo_sitio, id_sitio, desde), as
-    the index `ix_reserva_sitio_sitio_desde` returns them; a site missing from `sitios` takes one
-    OT at a time and needs no gap."""
-    found: list[Conflicto] = []
-    default = Sitio()
-    for key, group in groupby(reservas, key=site_key):
-        rows = list(group)
-        if len(rows) > 1:
-            found.extend(_site_conflicts(rows, sitios.get(key, default), hoy))
-    return found
+    """Every conflict of `reservas`, sorted by (tipo_sitio, id_sitio, desde, id_ot): `sweep_rows`
+    over their rows."""
+    return sweep_rows([r.row() for r in reservas], sitios, hoy.toordinal())
 
 
 def conflicts_of(

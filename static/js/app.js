@@ -41,4 +41,13 @@
   document.addEventListener("htmx:sendError", function () {
     toast("No hay conexión con el servidor. Revise su red e inténtelo de nuevo.", "error");
   });
+  // A link to a form's field (the conflicts page's "Mover fechas" → #fecha_inicio_programado,
+  // "Cambiar sitio" → #id_embarcacion) lands with that field focused, not only scrolled to; first,
+  // so the page's autofocus does not take it.
+  document.addEventListener("DOMContentLoaded", function () {
+    let id = "";
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (err) { return; }
+    const field = id && document.getElementById(id);
+    if (field && field.form && field.matches("input, select, textarea")) field.focus();
+  });
 })();

@@ -112,3 +112,61 @@ def test_the_sweep_finds_exactly_what_the_day_by_day_reference_finds(rows, caps)
     found = run(reservas, sitios)
     assert len(found) == len(set(found))
     assert set(found) == brute_force(reservas, sitios, HOY)
+
+
+crowded = st.lists(
+    st.tuples(
+        st.integers(0, 60),  # start
+        st.integers(0, 15),  # length - 1
+        # Began (a shift from the start) and maybe ended (days after its programmed end, may be
+        # negative: finished early), or still running on HOY.
+        st.one_of(st.none(), st.tuples(st.integers(-2, 3), st.one_of(st.none(), st.integers(-3, 20)))),
+    ),
+    min_size=2,
+    max_size=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(crowded, st.integers(1, 4), st.integers(0, 5))
+def test_one_crowded_site_of_any_capacity_gap_and_overruns_matches_the_reference(rows, capacidad, gap):
+    # Up to 25 bookings on one site: the clusters of three and more, the heap of a site taking
+    # several OTs, overruns meeting several bookings and reaching past earlier ones.
+    reservas = []
+    for i, (start, length, real) in enumerate(rows, start=1):
+        real_period = None
+        if real is not None:
+            real_start = max(0, start + real[0])
+            real_end = None if real[1] is None else max(real_start, start + length + real[1])
+            real_period = (real_start, real_end)
+        reservas.append(r(i, start, start + length, real=real_period))
+    sitios = {(V, 1): Sitio(capacidad=capacidad, movilizacion_dias=gap)}
+    found = run(reservas, sitios)
+    assert len(found) == len(set(found))
+    assert set(found) == brute_force(reservas, sitios, HOY)
+
+
+def test_random_portfolios_meet_every_kind_and_match_the_reference():
+    """Seeded, so it cannot pass by drawing easy cases: 60 portfolios of 40 bookings on 4 sites of
+    capacity 1 or 2, a gap on some, a third of them begun; every kind of conflict is met."""
+    import random
+
+    rng = random.Random(14)
+    kinds = set()
+    for _ in range(60):
+        reservas = []
+        for i in range(1, 41):
+            start, length = rng.randint(0, 150), rng.randint(0, 20)
+            real = None
+            if rng.random() < 0.35:
+                real_start = start + rng.randint(0, 2)
+                real = (real_start, None if rng.random() < 0.2 else start + length + rng.randint(-3, 12))
+            reservas.append(r(i, start, start + length, sitio=rng.randint(1, 4), real=real))
+        sitios = {
+            (V, n): Sitio(capacidad=rng.choice((1, 1, 2)), movilizacion_dias=rng.choice((0, 3)))
+            for n in (1, 2, 3, 4)
+        }
+        found = run(reservas, sitios)
+        assert set(found) == brute_force(reservas, sitios, HOY)
+        kinds |= {c.tipo for c in found}
+    assert kinds == set(TipoConflicto)
