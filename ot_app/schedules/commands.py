@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
-from . import weights
+from . import curve_store, weights
 from .plan import ActividadPlan, Plan
 
 FROZEN = "La OT ya fue reprogramada: su programa es la línea base y no cambia."
@@ -451,6 +451,7 @@ def save_program(
         revision = _store(
             ot, n + 1, rows, links, plan, actor, archivo, formato, id_anexo_revision, comentario
         )
+        curve_store.refresh([id_ot])  # the aggregates' stored planned curve
         audit.log(
             actor,
             "guardar_programa",
@@ -608,6 +609,7 @@ def copy_program(previous: OTE, new: OTE, actor) -> ProgramaRevision | None:
         for liga in source.ligas
     ]
     db.session.flush()
+    curve_store.refresh([new.id])
     audit.log(
         actor,
         "copiar_programa",

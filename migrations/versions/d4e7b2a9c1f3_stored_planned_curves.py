@@ -1,0 +1,58 @@
+"""Stored planned curves (issue 19): per OT version and currency its weight in an aggregate
+(curva_entrada) and its planned amount per week and per month (curva_incremento), and which cut-off
+weekday they were computed for (curva_ot). Nothing is copied here: a version without a curva_ot row
+is computed on the first aggregate read (curve_store.ensure_fresh), the same path that recomputes the
+weeks when CORTE_DIA_SEMANA changes; `flask curvas reconstruir` does it ahead of time.
+
+Revision ID: d4e7b2a9c1f3
+Revises: a9f3c6e1d2b8
+Create Date: 2026-12-02 02:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "d4e7b2a9c1f3"
+down_revision = "a9f3c6e1d2b8"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "curva_ot",
+        sa.Column("id_ot", sa.Integer(), nullable=False),
+        sa.Column("dia_semana", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["id_ot"], ["ote.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id_ot"),
+    )
+    op.create_table(
+        "curva_entrada",
+        sa.Column("id_ot", sa.Integer(), nullable=False),
+        sa.Column("moneda", sa.String(length=3), nullable=False),
+        sa.Column("monto", sa.BigInteger(), nullable=False),
+        sa.Column("de_programa", sa.Boolean(), nullable=False),
+        sa.Column("primero", sa.Date(), nullable=True),
+        sa.Column("ultimo", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(["id_ot"], ["ote.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id_ot", "moneda"),
+    )
+    op.create_table(
+        "curva_incremento",
+        sa.Column("moneda", sa.String(length=3), nullable=False),
+        sa.Column("periodo", sa.String(length=6), nullable=False),
+        sa.Column("id_ot", sa.Integer(), nullable=False),
+        sa.Column("fin", sa.Date(), nullable=False),
+        sa.Column("importe", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["id_ot"], ["ote.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("moneda", "periodo", "id_ot", "fin"),
+    )
+    op.create_index("ix_curva_incremento_id_ot", "curva_incremento", ["id_ot"])
+
+
+def downgrade():
+    op.drop_index("ix_curva_incremento_id_ot", table_name="curva_incremento")
+    op.drop_table("curva_incremento")
+    op.drop_table("curva_entrada")
+    op.drop_table("curva_ot")
