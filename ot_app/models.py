@@ -895,7 +895,9 @@ class ProgramaActividad(db.Model):
     monto_usd: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     peso_mxn: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     peso_usd: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
-    peso_editado: Mapped[bool] = mapped_column(Boolean, default=False)  # typed, not the default
+    # Typed, not the default (importe ÷ total), per currency: an MXN weight typed leaves USD following.
+    peso_editado_mxn: Mapped[bool] = mapped_column(Boolean, default=False)
+    peso_editado_usd: Mapped[bool] = mapped_column(Boolean, default=False)
     perfil: Mapped[str] = mapped_column(String(10), default=PerfilAvance.LINEAL.value)
     avance: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))  # % complete as imported
     # Optional link to annex lines: their `clave` (AnexoRenglon.clave).

@@ -1,8 +1,13 @@
-"""Stored planned curves (issue 19): per OT version and currency its weight in an aggregate
+"""Stored planned curves, and a typed weight per currency (issue 19).
+
+Stored planned curves: per OT version and currency its weight in an aggregate
 (curva_entrada) and its planned amount per week and per month (curva_incremento), and which cut-off
 weekday they were computed for (curva_ot). Nothing is copied here: a version without a curva_ot row
 is computed on the first aggregate read (curve_store.ensure_fresh), the same path that recomputes the
-weeks when CORTE_DIA_SEMANA changes; `flask curvas reconstruir` does it ahead of time.
+weeks when CORTE_DIA_SEMANA changes; `flask curvas` does it ahead of time.
+
+programa_actividad.peso_editado becomes peso_editado_mxn and peso_editado_usd (an MXN weight typed
+no longer fixes the USD one): a row typed before keeps both as it had them.
 
 Revision ID: d4e7b2a9c1f3
 Revises: a9f3c6e1d2b8
@@ -49,9 +54,27 @@ def upgrade():
         sa.PrimaryKeyConstraint("moneda", "periodo", "id_ot", "fin"),
     )
     op.create_index("ix_curva_incremento_id_ot", "curva_incremento", ["id_ot"])
+    with op.batch_alter_table("programa_actividad") as batch:
+        batch.add_column(
+            sa.Column("peso_editado_mxn", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch.add_column(
+            sa.Column("peso_editado_usd", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    op.execute(
+        "UPDATE programa_actividad SET peso_editado_mxn = peso_editado, peso_editado_usd = peso_editado"
+    )
+    with op.batch_alter_table("programa_actividad") as batch:
+        batch.drop_column("peso_editado")
 
 
 def downgrade():
+    with op.batch_alter_table("programa_actividad") as batch:
+        batch.add_column(sa.Column("peso_editado", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.execute("UPDATE programa_actividad SET peso_editado = peso_editado_mxn OR peso_editado_usd")
+    with op.batch_alter_table("programa_actividad") as batch:
+        batch.drop_column("peso_editado_usd")
+        batch.drop_column("peso_editado_mxn")
     op.drop_index("ix_curva_incremento_id_ot", table_name="curva_incremento")
     op.drop_table("curva_incremento")
     op.drop_table("curva_entrada")
