@@ -186,7 +186,7 @@ def _actual_steps(cond, moneda: str) -> list[tuple]:
         .where(ranked.c.rn == 1)
         .subquery()
     )
-    cents = CurvaEntrada.monto / (ESCALA // 100)
+    cents = CurvaEntrada.monto // (ESCALA // 100)  # integer division on both databases
     weighs = CurvaEntrada.monto > 0
     return db.session.execute(
         select(
