@@ -142,7 +142,8 @@ BUDGET = [
     ("API cortes", "GET", "/api/ot/cortes?id={ot}", "api", None, 4),
     ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 9),
     # The edit reads its bookings once (unchanged: nothing rewritten, bookings.sync_chain).
-    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 10),
+    # + 9: the stored planned curve of the version recomputed (3 deletes, 3 reads, 3 inserts).
+    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 19),
     ("API conflictos", "GET", "/api/conflictos", "api", None, 5),
 ]
 
