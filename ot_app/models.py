@@ -996,11 +996,7 @@ class CurvaIncremento(db.Model):
     for a client, a site or the portfolio. Periods with nothing planned have no row."""
 
     __tablename__ = "curva_incremento"
-    __table_args__ = (
-        Index("ix_curva_incremento_id_ot", "id_ot"),
-        # Covering, in the order of the sums (period by period): no table read, no sort.
-        Index("ix_curva_incremento_suma", "moneda", "periodo", "fin", "id_ot", "importe"),
-    )
+    __table_args__ = (Index("ix_curva_incremento_id_ot", "id_ot"),)
 
     moneda: Mapped[str] = mapped_column(String(3), primary_key=True)
     periodo: Mapped[str] = mapped_column(String(6), primary_key=True)

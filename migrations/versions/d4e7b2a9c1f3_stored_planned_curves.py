@@ -54,9 +54,6 @@ def upgrade():
         sa.PrimaryKeyConstraint("moneda", "periodo", "id_ot", "fin"),
     )
     op.create_index("ix_curva_incremento_id_ot", "curva_incremento", ["id_ot"])
-    op.create_index(
-        "ix_curva_incremento_suma", "curva_incremento", ["moneda", "periodo", "fin", "id_ot", "importe"]
-    )
     with op.batch_alter_table("programa_actividad") as batch:
         batch.add_column(
             sa.Column("peso_editado_mxn", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -78,7 +75,6 @@ def downgrade():
     with op.batch_alter_table("programa_actividad") as batch:
         batch.drop_column("peso_editado_usd")
         batch.drop_column("peso_editado_mxn")
-    op.drop_index("ix_curva_incremento_suma", table_name="curva_incremento")
     op.drop_index("ix_curva_incremento_id_ot", table_name="curva_incremento")
     op.drop_table("curva_incremento")
     op.drop_table("curva_entrada")
