@@ -22,6 +22,7 @@ def register_cli(app):
     from .concepts.cli import importar_catalogo
 
     app.cli.add_command(importar_catalogo)
+    app.cli.add_command(curvas_command)
 
 
 @click.command("seed")
@@ -50,6 +51,26 @@ def demo_command(if_empty):
     added = load_demo()
     db.session.commit()
     click.echo(f"Datos de demostración listos ({added} registros nuevos).")
+
+
+@click.command("curvas")
+@with_appcontext
+@click.option("--todas", is_flag=True, help="Recompute every OT version, not only the missing or stale ones.")
+def curvas_command(todas):
+    """Stored planned curves: compute what the aggregate S-curves would compute on their next read
+    (after the migration that adds them, or a change of CORTE_DIA_SEMANA)."""
+    from .schedules import curve_store, curves
+    from .transactions import write_transaction
+
+    weekday = curves.cutoff_weekday()
+    if todas:
+        ids = list(db.session.scalars(select(OTE.id)))
+        with write_transaction():
+            curve_store.refresh(ids)
+        n = len(ids)
+    else:
+        n = curve_store.ensure_fresh(weekday)
+    click.echo(f"Curvas planeadas calculadas: {n} versiones de OT.")
 
 
 users = AppGroup("users", help="Manage users and API tokens.")

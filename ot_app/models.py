@@ -895,7 +895,9 @@ class ProgramaActividad(db.Model):
     monto_usd: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     peso_mxn: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
     peso_usd: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
-    peso_editado: Mapped[bool] = mapped_column(Boolean, default=False)  # typed, not the default
+    # Typed, not the default (importe ÷ total), per currency: an MXN weight typed leaves USD following.
+    peso_editado_mxn: Mapped[bool] = mapped_column(Boolean, default=False)
+    peso_editado_usd: Mapped[bool] = mapped_column(Boolean, default=False)
     perfil: Mapped[str] = mapped_column(String(10), default=PerfilAvance.LINEAL.value)
     avance: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))  # % complete as imported
     # Optional link to annex lines: their `clave` (AnexoRenglon.clave).
@@ -959,6 +961,48 @@ class CorteAvance(db.Model):
     id_corte: Mapped[int] = mapped_column(ForeignKey("corte.id", ondelete="CASCADE"), index=True)
     id_actividad: Mapped[int] = mapped_column(ForeignKey("programa_actividad.id"))
     avance: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+
+
+# --- Stored planned curves (issue 19; ot_app/schedules/curve_store.py) -----------------------------
+
+
+class CurvaOt(db.Model):
+    """That an OT version's planned curve rows are stored, and on which cut-off weekday its weeks
+    end: a missing row or another weekday (CORTE_DIA_SEMANA changed) is recomputed on read."""
+
+    __tablename__ = "curva_ot"
+
+    id_ot: Mapped[int] = mapped_column(ForeignKey("ote.id", ondelete="CASCADE"), primary_key=True)
+    dia_semana: Mapped[int] = mapped_column(Integer)
+
+
+class CurvaEntrada(db.Model):
+    """What an OT version weighs in an aggregate curve in one currency (curves.Entrada): its amount
+    in millionths (curve_store.ESCALA), whether it comes from a program, and its planned span."""
+
+    __tablename__ = "curva_entrada"
+
+    id_ot: Mapped[int] = mapped_column(ForeignKey("ote.id", ondelete="CASCADE"), primary_key=True)
+    moneda: Mapped[str] = mapped_column(String(3), primary_key=True)
+    monto: Mapped[int] = mapped_column(BigInteger)
+    de_programa: Mapped[bool] = mapped_column(Boolean)
+    primero: Mapped[date | None] = mapped_column(Date)
+    ultimo: Mapped[date | None] = mapped_column(Date)
+
+
+class CurvaIncremento(db.Model):
+    """The planned amount of an OT version (weighted by its amount, in millionths) that falls in
+    one period (its last day `fin`) of one kind (semana / mes) and currency: summed in SQL per period
+    for a client, a site or the portfolio. Periods with nothing planned have no row."""
+
+    __tablename__ = "curva_incremento"
+    __table_args__ = (Index("ix_curva_incremento_id_ot", "id_ot"),)
+
+    moneda: Mapped[str] = mapped_column(String(3), primary_key=True)
+    periodo: Mapped[str] = mapped_column(String(6), primary_key=True)
+    id_ot: Mapped[int] = mapped_column(ForeignKey("ote.id", ondelete="CASCADE"), primary_key=True)
+    fin: Mapped[date] = mapped_column(Date, primary_key=True)
+    importe: Mapped[int] = mapped_column(BigInteger)
 
 
 # --- Site bookings and their conflicts (issue 14; ot_app/schedules/conflicts.py) -------------------

@@ -132,14 +132,17 @@ BUDGET = [
         9,
     ),
     # The portfolio curve is kept per data version (the user and the counter; a miss is 8 more).
-    ("Portfolio S-curve page", "GET", "/curva-s", None, None, 3),
-    ("Portfolio S-curve of a client (fragment)", "GET", "/curva-s?id_cliente=2", HX, None, 2),
+    # Computed every time (no cache): the stale-rows check, two sums of amounts, the cut-offs' steps
+    # and the two SUM … GROUP BY period of the stored planned rows (curve_store), plus the page's own.
+    ("Portfolio S-curve page", "GET", "/curva-s", None, None, 8),
+    ("Portfolio S-curve of a client (fragment)", "GET", "/curva-s?id_cliente=2", HX, None, 7),
     ("API curva-s", "GET", "/api/ot/curva-s?id={ot}", "api", None, 9),
-    ("API portfolio curva-s", "GET", "/api/curva-s?id_cliente=2&periodo=mes", "api", None, 2),
+    ("API portfolio curva-s", "GET", "/api/curva-s?id_cliente=2&periodo=mes", "api", None, 7),
     ("API cortes", "GET", "/api/ot/cortes?id={ot}", "api", None, 4),
     ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 9),
     # The edit reads its bookings once (unchanged: nothing rewritten, bookings.sync_chain).
-    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 10),
+    # + 9: the stored planned curve of the version recomputed (3 deletes, 3 reads, 3 inserts).
+    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 19),
     ("API conflictos", "GET", "/api/conflictos", "api", None, 5),
     # The timeline (issue 14): the user, the data version (the conflicts are cached on it) and the
     # rows with their group, sites, version 1 and last cut-off in one SELECT; the page adds the

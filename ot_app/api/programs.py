@@ -51,6 +51,11 @@ ROW_SCHEMA = {
             "description": "Vacío o null: el de omisión (importe ÷ total).",
         },
         "peso_usd": {"type": ["string", "null"]},
+        "peso_editado_mxn": {
+            "type": "boolean",
+            "description": "false: peso_mxn es el de omisión y lo sigue siendo (la respuesta del GET de vuelta).",
+        },
+        "peso_editado_usd": {"type": "boolean"},
         "perfil": {"type": "string", "enum": ["lineal", "inicio", "final", "campana"]},
         "claves_anexo": {"type": ["array", "null"], "items": {"type": "string"}},
     },

@@ -43,7 +43,7 @@ from ..models import (
     normalize_folio,
 )
 from ..pte.read import missing_for_ot as pte_missing_for_ot
-from ..schedules import bookings
+from ..schedules import bookings, curve_store
 from ..service_errors import Conflict, NotFound, Replaced, ServiceError, ValidationFailed
 from ..transactions import write_transaction
 from . import baselines
@@ -265,6 +265,7 @@ def _create(
     if principal is not None:
         mark_current(principal.id)  # the new version replaces the chain's current one
     conflictos = bookings.sync_chain(principal.id if principal is not None else ot.id)
+    curve_store.refresh([ot.id])  # the stored planned curve: its dates and amounts
     step_set = step_set_for(ot.id_tipo, ot.id_cliente)
     created_steps = _create_steps(ot.id, step_set)
     audit.log(actor, accion, "ot", ot.id, audit.diff({}, snapshot(ot)))
@@ -504,6 +505,7 @@ def _update(ot_id: int, values: dict, actor, field_errors: dict | None = None) -
         mark_current(chain_root(ot))
         bookings.sync_chain(before["ot_principal"] or ot.id)
     conflictos = bookings.sync_chain(chain_root(ot))
+    curve_store.refresh([ot.id])  # the stored planned curve: its dates and amounts
     audit.log(actor, "editar", "ot", ot.id, cambios)
     detalles = "OT actualizada correctamente"
     if activated:

@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..service_errors import Conflict, NotFound, ServiceError, ValidationFailed
 from ..transactions import write_transaction
-from . import weights
+from . import curve_store, weights
 from .plan import ActividadPlan, Plan
 
 FROZEN = "La OT ya fue reprogramada: su programa es la línea base y no cambia."
@@ -59,7 +59,8 @@ class _Fila:
     monto_usd: Decimal
     peso_mxn: Decimal | None  # typed; replaced by the final weight once assigned
     peso_usd: Decimal | None
-    peso_editado: bool
+    peso_editado_mxn: bool
+    peso_editado_usd: bool
     perfil: str
     avance: Decimal
     claves_anexo: list | None
@@ -195,13 +196,14 @@ def _row(a: ActividadPlan, i: int, errors: dict, warnings: list) -> _Fila:
         monto_usd=_money(a, i, "usd", errors) if nivel == 2 else Decimal("0"),
         peso_mxn=_weight(a, i, "mxn", errors) if nivel == 2 else None,
         peso_usd=_weight(a, i, "usd", errors) if nivel == 2 else None,
-        peso_editado=False,
+        peso_editado_mxn=False,
+        peso_editado_usd=False,
         perfil=perfil,
         avance=avance.quantize(CENT, rounding=ROUND_HALF_UP),
         claves_anexo=claves,
         distribucion=None,
     )
-    fila.peso_editado = fila.peso_mxn is not None or fila.peso_usd is not None
+    fila.peso_editado_mxn, fila.peso_editado_usd = fila.peso_mxn is not None, fila.peso_usd is not None
     if nivel == 2:
         fila.distribucion = _distribution(a, i, fila, errors, warnings)
     return fila
@@ -292,7 +294,8 @@ def _implicit_phase() -> _Fila:
         monto_usd=Decimal("0"),
         peso_mxn=None,
         peso_usd=None,
-        peso_editado=False,
+        peso_editado_mxn=False,
+        peso_editado_usd=False,
         perfil=PerfilAvance.LINEAL.value,
         avance=Decimal("0"),
         claves_anexo=None,
@@ -451,6 +454,7 @@ def save_program(
         revision = _store(
             ot, n + 1, rows, links, plan, actor, archivo, formato, id_anexo_revision, comentario
         )
+        curve_store.refresh([id_ot])  # the aggregates' stored planned curve
         audit.log(
             actor,
             "guardar_programa",
@@ -498,7 +502,8 @@ def _store(
             monto_usd=r.monto_usd,
             peso_mxn=r.peso_mxn or Decimal("0"),
             peso_usd=r.peso_usd or Decimal("0"),
-            peso_editado=r.peso_editado,
+            peso_editado_mxn=r.peso_editado_mxn,
+            peso_editado_usd=r.peso_editado_usd,
             perfil=r.perfil,
             avance=r.avance,
             claves_anexo=r.claves_anexo,
@@ -587,7 +592,8 @@ def copy_program(previous: OTE, new: OTE, actor) -> ProgramaRevision | None:
             monto_usd=a.monto_usd,
             peso_mxn=a.peso_mxn,
             peso_usd=a.peso_usd,
-            peso_editado=a.peso_editado,
+            peso_editado_mxn=a.peso_editado_mxn,
+            peso_editado_usd=a.peso_editado_usd,
             perfil=a.perfil,
             avance=a.avance,
             claves_anexo=list(a.claves_anexo) if a.claves_anexo else a.claves_anexo,
@@ -608,6 +614,7 @@ def copy_program(previous: OTE, new: OTE, actor) -> ProgramaRevision | None:
         for liga in source.ligas
     ]
     db.session.flush()
+    curve_store.refresh([new.id])
     audit.log(
         actor,
         "copiar_programa",

@@ -169,9 +169,12 @@ def read_rows(
             perfil=_text(row.get("perfil")) or PerfilAvance.LINEAL.value,
             claves_anexo=_claves(row.get("claves_anexo")),
         )
-        if row.get("peso_editado") is False:
-            # The API's own answer sent back: its weights were the defaults, so they stay defaults.
-            a.peso_mxn = a.peso_usd = None
+        # The API's own answer sent back: weights that were the defaults stay defaults (per
+        # currency; `peso_editado` false, as clients sent it before, means both).
+        if row.get("peso_editado_mxn") is False or row.get("peso_editado") is False:
+            a.peso_mxn = None
+        if row.get("peso_editado_usd") is False or row.get("peso_editado") is False:
+            a.peso_usd = None
         kept = (base or {}).get(_text(row.get("id")))
         if kept is not None:
             # A row of the revision being edited keeps what the grid does not show: its annex
@@ -218,8 +221,8 @@ def rows_of(revision) -> list[dict]:
                 "fin": a.fin.isoformat() if a.fin else "",
                 "monto_mxn": f"{a.monto_mxn:.2f}" if a.nivel == 2 else "",
                 "monto_usd": f"{a.monto_usd:.2f}" if a.nivel == 2 else "",
-                "peso_mxn": f"{a.peso_mxn:.2f}" if a.peso_editado else "",
-                "peso_usd": f"{a.peso_usd:.2f}" if a.peso_editado else "",
+                "peso_mxn": f"{a.peso_mxn:.2f}" if a.peso_editado_mxn else "",
+                "peso_usd": f"{a.peso_usd:.2f}" if a.peso_editado_usd else "",
                 "perfil": a.perfil,
                 "predecesoras": f.predecesoras_texto,
                 "es_patio": "1" if a.es_patio else "",

@@ -51,7 +51,8 @@ class ActividadPrograma(Shape):
     monto_usd: Money
     peso_mxn: Pct
     peso_usd: Pct
-    peso_editado: Annotated[bool, "Pesos capturados (no los de omisión: importe ÷ total)."]
+    peso_editado_mxn: Annotated[bool, "Peso MXN capturado (no el de omisión: importe ÷ total)."]
+    peso_editado_usd: Annotated[bool, "Peso USD capturado (no el de omisión: importe ÷ total)."]
     perfil: Annotated[str, "lineal, inicio, final o campana."]
     avance: Pct
     claves_anexo: list[str] | None
@@ -161,7 +162,8 @@ def _row_shape(f) -> ActividadPrograma:
         monto_usd=f.monto_usd,
         peso_mxn=pct(f.peso_mxn),
         peso_usd=pct(f.peso_usd),
-        peso_editado=a.peso_editado,
+        peso_editado_mxn=a.peso_editado_mxn,
+        peso_editado_usd=a.peso_editado_usd,
         perfil=a.perfil,
         avance=pct(a.avance),
         claves_anexo=a.claves_anexo,

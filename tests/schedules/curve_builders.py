@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ot_app.extensions import db
 from ot_app.models import OrigenPrograma, PerfilAvance, ProgramaActividad, ProgramaRevision
+from ot_app.schedules import curve_store
 
 D = Decimal
 
@@ -67,6 +68,8 @@ def make_program(
             k += 1
         rev.actividades.append(a)
     db.session.add(rev)
+    db.session.flush()
+    curve_store.refresh([id_ot])  # as save_program does: the aggregates' stored rows follow
     db.session.commit()
     return rev
 

@@ -80,26 +80,33 @@ def test_save_and_read_back_with_weights_links_and_totals(api, api_lector, ot, d
     assert (datos["revision"], datos["congelado"], datos["sin_importes"]) == (1, False, [])
     assert datos["totales"] == {"mxn": "1000000.00", "usd": "500.00"}
     got = [
-        (a["nombre"], a["monto_mxn"], a["peso_mxn"], a["peso_usd"], a["peso_editado"])
+        (
+            a["nombre"],
+            a["monto_mxn"],
+            a["peso_mxn"],
+            a["peso_usd"],
+            a["peso_editado_mxn"],
+            a["peso_editado_usd"],
+        )
         for a in datos["actividades"]
     ]
     assert got == [
-        ("Ingeniería", "400000.00", "50.00", "100.00", False),  # a phase sums its activities
-        ("Levantamiento", "100000.00", "12.50", "0.00", False),
-        ("Detalle", "300000.00", "37.50", "100.00", False),
-        ("Patio", "600000.00", "50.00", "0.00", False),
-        ("Prefabricado", "600000.00", "50.00", "0.00", True),
+        ("Ingeniería", "400000.00", "50.00", "100.00", False, False),  # a phase sums its activities
+        ("Levantamiento", "100000.00", "12.50", "0.00", False, False),
+        ("Detalle", "300000.00", "37.50", "100.00", False, False),
+        ("Patio", "600000.00", "50.00", "0.00", False, False),
+        ("Prefabricado", "600000.00", "50.00", "0.00", True, False),  # MXN typed, USD the default
     ]
     assert datos["ligas"] == LIGAS
     assert datos["actividades"][3]["es_patio"] is True
     # A GET → POST round trip is a valid save (the rows' ids keep their hidden data).
     again = save(api, ot, revision=1, actividades=datos["actividades"], ligas=datos["ligas"])
     assert again.status_code == 200, again.get_json()
-    # peso_editado false sends the weights back as defaults: they still follow the amounts.
+    # peso_editado_* false sends the weights back as defaults: they still follow the amounts.
     assert [
-        a["peso_editado"]
+        (a["peso_editado_mxn"], a["peso_editado_usd"])
         for a in api_lector.get(f"/api/ot/programa?id={ot}").get_json()["datos"]["actividades"]
-    ] == [False, False, False, False, True]
+    ] == [(False, False)] * 4 + [(True, False)]
     revs = api_lector.get(f"/api/ot/programa/revisiones?id={ot}").get_json()
     check(document, "RevisionesProgramaRespuesta", revs)
     assert [x["n"] for x in revs["datos"]] == [2, 1]

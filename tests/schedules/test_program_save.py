@@ -109,10 +109,10 @@ def test_an_importer_row_reference_prefixes_its_messages(ctx, ot):
 def test_edited_weights_are_kept_and_above_100_is_an_error_naming_the_currency(ctx, ot):
     p = plan(fase(), act("A", mxn="100", peso_mxn=D("70")), act("B", mxn="100"), act("C", mxn="300"))
     rev = commands.save_program(ot, p, None).revision
-    assert [(a.peso_mxn, a.peso_editado) for a in rev.actividades[1:]] == [
-        (D("70.00"), True),
-        (D("7.50"), False),
-        (D("22.50"), False),
+    assert [(a.peso_mxn, a.peso_editado_mxn, a.peso_editado_usd) for a in rev.actividades[1:]] == [
+        (D("70.00"), True, False),  # typed in MXN only
+        (D("7.50"), False, False),
+        (D("22.50"), False, False),
     ]
     over = plan(fase(), act("A", usd="1", peso_usd=D("60")), act("B", usd="1", peso_usd=D("50")))
     with pytest.raises(ValidationFailed) as err:
@@ -195,3 +195,42 @@ def test_monthly_distributions_move_by_whole_months(ctx):
     assert _shift_distribution(monthly, 45, 2)["mxn"] == {"2026-04-01": "10.00", "2026-05-01": "5.00"}
     daily = {"mxn": {"2026-02-03": "1.00"}}
     assert _shift_distribution(daily, 10, 0) == {"mxn": {"2026-02-13": "1.00"}}
+
+
+def test_weights_typed_in_one_currency_leave_the_other_following_its_amounts(ctx, ot):
+    """Edited MXN weights keep the USD ones defaults (recomputed when the amounts change), and the
+    reverse; re-editing the saved revision in the grid keeps each flag as it was."""
+    from ot_app.schedules.forms import read_rows, rows_of
+
+    first = plan(
+        fase(),
+        act("A", mxn="100", usd="100", peso_mxn=D("70")),
+        act("B", mxn="100", usd="100", peso_usd=D("10")),
+        act("C", mxn="100", usd="100"),
+    )
+    rev = commands.save_program(ot, first, None).revision
+
+    def weights(revision):
+        return [
+            (a.peso_mxn, a.peso_editado_mxn, a.peso_usd, a.peso_editado_usd) for a in revision.actividades[1:]
+        ]
+
+    assert weights(rev) == [
+        (D("70.00"), True, D("45.00"), False),
+        (D("15.00"), False, D("10.00"), True),
+        (D("15.00"), False, D("45.00"), False),
+    ]
+    # The grid's rows of that revision: only the typed weights come back typed.
+    rows = rows_of(rev)
+    assert [(r["peso_mxn"], r["peso_usd"]) for r in rows[1:]] == [("70.00", ""), ("", "10.00"), ("", "")]
+    # A's USD amount and B's MXN amount change: the defaults follow, the typed weights stay.
+    rows[1]["monto_usd"] = "300.00"
+    rows[2]["monto_mxn"] = "300.00"
+    lectura = read_rows(rows, None)
+    assert not lectura.errores
+    rev2 = commands.save_program(ot, lectura.plan, None, expected_n=1).revision
+    assert weights(rev2) == [
+        (D("70.00"), True, D("67.50"), False),
+        (D("22.50"), False, D("10.00"), True),
+        (D("7.50"), False, D("22.50"), False),
+    ]
