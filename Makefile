@@ -45,6 +45,7 @@ run: $(RUN_STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) demo --if-empty
+	$(FLASK) curvas
 	$(FLASK) users ensure-admin
 	@echo "ot_app: http://127.0.0.1:$(PORT)"
 	exec $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
