@@ -141,8 +141,17 @@ BUDGET = [
     ("API cortes", "GET", "/api/ot/cortes?id={ot}", "api", None, 4),
     ("API paso editar", "POST", "/api/ot/paso/editar", "api", {"id": "{paso}", "comentario": "{n}"}, 9),
     # The edit reads its bookings once (unchanged: nothing rewritten, bookings.sync_chain).
-    # + 9: the stored planned curve of the version recomputed (3 deletes, 3 reads, 3 inserts).
-    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 19),
+    # A comment leaves the stored planned curve as it is; a change of dates or amounts adds 9 (its
+    # 3 deletes, 3 reads and 3 inserts: curve_store.refresh).
+    ("API editar", "POST", "/api/ot/editar", "api", {"id": "{ot}", "comentario_general": "{n}"}, 10),
+    (
+        "API editar, amount",
+        "POST",
+        "/api/ot/editar",
+        "api",
+        {"id": "{ot}", "monto_mxn": "{n}{{tag}}.00"},  # a new amount each call
+        19,
+    ),
     ("API conflictos", "GET", "/api/conflictos", "api", None, 5),
     # The timeline (issue 14): the user, the data version (the conflicts are cached on it) and the
     # rows with their group, sites, version 1 and last cut-off in one SELECT; the page adds the
@@ -347,7 +356,11 @@ def measure(queries, admin_client, api, ids, case, round_):
     def call(tag):
         if method == "GET":
             return client.get(url, **kwargs)
-        data = {k: f"{v}-{tag}" if k != "id" else v for k, v in kwargs["data"].items()}
+        digit = "1" if tag == "warm" else "2"
+        data = {
+            k: v.replace("{tag}", digit) if "{tag}" in v else (f"{v}-{tag}" if k != "id" else v)
+            for k, v in kwargs["data"].items()
+        }
         send = client.post if headers == "api" else client.auth.post
         return send(url, data=data, **{k: v for k, v in kwargs.items() if k != "data"})
 

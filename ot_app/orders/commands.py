@@ -505,7 +505,8 @@ def _update(ot_id: int, values: dict, actor, field_errors: dict | None = None) -
         mark_current(chain_root(ot))
         bookings.sync_chain(before["ot_principal"] or ot.id)
     conflictos = bookings.sync_chain(chain_root(ot))
-    curve_store.refresh([ot.id])  # the stored planned curve: its dates and amounts
+    if not cambios.keys().isdisjoint(curve_store.OT_INPUTS):
+        curve_store.refresh([ot.id])  # the stored planned curve follows its dates and amounts
     audit.log(actor, "editar", "ot", ot.id, cambios)
     detalles = "OT actualizada correctamente"
     if activated:

@@ -76,6 +76,11 @@ def _rows(id_ot: int, moneda: str, entrada: curves.Entrada, weekday: int):
     return head, out
 
 
+# The OT's own columns its stored rows are made from (curves.inputs); an edit of any other field
+# (a comment, a status, a site) leaves them as they are and skips the recomputation.
+OT_INPUTS = frozenset({"fecha_inicio_programado", "fecha_termino_programado", "monto_mxn", "monto_usd"})
+
+
 def refresh(ids: Iterable[int]) -> None:
     """Recompute the stored rows of these OT versions, inside the caller's transaction."""
     ids = sorted({i for i in ids if i is not None})
