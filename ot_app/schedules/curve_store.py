@@ -255,14 +255,4 @@ def portfolio(filtro: curves.Filtro, moneda: str, periodo: str, weekday: int) ->
             running += sums[i]
             # running is cents × hundredths of a percent: ÷ cents ÷ 100 is the percent.
             r[i] = Decimal(running) / cents / HUNDRED if first <= end <= stop else None
-    puntos = [
-        curves.Punto(
-            spread.label(end, periodo),
-            end,
-            spread.pct(p[i]) if p is not None else None,
-            spread.pct(b[i]) if b is not None else None,
-            spread.pct(r[i]) if r[i] is not None else None,
-        )
-        for i, end in enumerate(ends)
-    ]
-    return curves.Curva(moneda, periodo, puntos, origen)
+    return curves.curve(moneda, periodo, origen, ends, p, b, r)

@@ -240,6 +240,12 @@ def _assemble(moneda, periodo, planned, v1, series, origen, weekday) -> Curva:
     p = spread.cumulative(planned, ends)
     b = p if v1 is planned else spread.cumulative(v1, ends)
     r = _actual(series, ends, periodo, weekday)
+    return curve(moneda, periodo, origen, ends, p, b, r)
+
+
+def curve(moneda: str, periodo: str, origen: str, ends: list[date], p, b, r) -> Curva:
+    """The points of a curve from its cumulative fractions per period end (planned, version 1's,
+    actual; a missing series is None): one shape whether computed here or summed in SQL."""
     puntos = [
         Punto(
             spread.label(end, periodo),
