@@ -11,13 +11,14 @@ from .conftest import make_user
 
 WRONG = "no-es-la-contraseña"
 ROUNDS = 9
-# scrypt takes ~100 ms here; the leak was ~120 ms against ~4 ms. The leak is work (a hash skipped),
-# so each answer is measured in this thread's processor time: wall time also counts the other
-# processes of a loaded 2-core machine, and in CI the fastest wall times of the three cases once
-# differed by 23 ms (12 %) with equal medians. Each case is judged by its fastest run; a few ms of
-# slack (or 15 % of the cost) absorb what noise remains. Wall times are printed beside them.
+# scrypt takes 100–180 ms here; the leak was ~120 ms against ~4 ms, a difference of the whole cost.
+# The leak is work (a hash skipped), so each answer is measured in this thread's processor time:
+# wall time also counts the other processes of a loaded 2-core machine. Even processor time moves on
+# this virtual machine: on an idle machine the three cases' fastest runs once differed by 38 ms (23 %),
+# so each case is judged by its median, with a third of the cost as slack: a skipped hash is still
+# three times that. Wall times are printed beside them.
 TOLERANCE_S = 0.012
-TOLERANCE_SHARE = 0.15
+TOLERANCE_SHARE = 0.33
 
 
 def test_login_timing_does_not_reveal_whether_the_account_exists(app):
@@ -44,17 +45,17 @@ def test_login_timing_does_not_reveal_whether_the_account_exists(app):
             cpu, wall = attempt(username)
             times[name].append(cpu)
             walls[name].append(wall)
-    fastest = {name: min(values) for name, values in times.items()}
+    typical = {name: statistics.median(values) for name, values in times.items()}
     shown = ", ".join(
-        f"{name} {1000 * fastest[name]:.1f} ms de CPU (reloj: mediana {1000 * statistics.median(walls[name]):.1f})"
+        f"{name} {1000 * typical[name]:.1f} ms de CPU (reloj: mediana {1000 * statistics.median(walls[name]):.1f})"
         for name in cases
     )
-    print(f"login, más rápida de {ROUNDS}: {shown}")  # for SECURITY.md's figures (pytest -s)
-    spread = max(fastest.values()) - min(fastest.values())
-    allowed = max(TOLERANCE_S, TOLERANCE_SHARE * statistics.median(fastest.values()))
+    print(f"login, mediana de {ROUNDS}: {shown}")  # for SECURITY.md's figures (pytest -s)
+    spread = max(typical.values()) - min(typical.values())
+    allowed = max(TOLERANCE_S, TOLERANCE_SHARE * statistics.median(typical.values()))
     assert spread < allowed, f"login times differ by {1000 * spread:.1f} ms: {shown}"
     # The check is not vacuous: each case really ran a slow hash (the leak was a fast path).
-    assert min(fastest.values()) > 0.01, shown
+    assert min(typical.values()) > 0.01, shown
 
 
 def test_the_dummy_hash_uses_the_parameters_of_real_hashes(app):
