@@ -94,13 +94,14 @@ system-deps:
 
 # The two passes run side by side (one per core: each pytest is one process, and the suite took
 # 32 min one after the other); the PostgreSQL pass's output is kept and printed after the SQLite's.
+# `&& … ||` keeps a failed pass from ending the recipe (it runs under -e) before the other is done.
 test: $(DEV_STAMP) system-deps
 	$(BIN)/ruff check .
 	@mkdir -p $(ARTIFACTS)
 	@$(MAKE) --no-print-directory test-postgres >$(ARTIFACTS)/postgres.log 2>&1 & pg=$$!; \
 	trap 'kill $$pg 2>/dev/null' INT TERM; \
-	$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
-	wait $$pg; postgres=$$?; \
+	$(MAKE) --no-print-directory test-sqlite && sqlite=0 || sqlite=$$?; \
+	wait $$pg && postgres=0 || postgres=$$?; \
 	echo "=== PostgreSQL pass (its output, kept in $(ARTIFACTS)/postgres.log) ==="; \
 	cat $(ARTIFACTS)/postgres.log; \
 	echo "=== SQLite pass: exit $$sqlite; PostgreSQL pass: exit $$postgres ==="; \
