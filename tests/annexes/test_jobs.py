@@ -95,6 +95,7 @@ def test_a_large_dry_run_shows_rows_read_then_the_report_once(app, editor_client
     # The row count is written every REPORT_EVERY seconds and polled here every 20 ms: often enough
     # to see it grow even on a machine that reads the 10,000 rows in a fifth of a second (CI did).
     monkeypatch.setattr(jobs, "REPORT_EVERY", 0.01)
+    monkeypatch.setattr(jobs, "INLINE_WAIT", 0)  # a file read within the POST's wait would answer its report
     ot_id = make_ot(app)
     first = post(editor_client, ot_id, large)
     html = first.get_data(as_text=True)
@@ -117,6 +118,7 @@ def test_the_progress_bar_has_the_sheets_rows_when_the_file_says(app, editor_cli
     # The total comes with the first heartbeat naming the sheet: at the default half second a
     # machine that reads the 10,000 rows in a fifth of one finishes before any (CI's PostgreSQL pass).
     monkeypatch.setattr(jobs, "REPORT_EVERY", 0.01)
+    monkeypatch.setattr(jobs, "INLINE_WAIT", 0)  # nor may the POST answer the report itself
     ot_id = make_ot(app)
     first = post(editor_client, ot_id, large)
     html = first.get_data(as_text=True)
