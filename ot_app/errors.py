@@ -11,6 +11,7 @@ from .auth.events import security_event
 from .auth.security import is_api_request, is_bearer_request, is_htmx
 from .envelope import envelope
 from .extensions import db
+from .transactions import lost_race
 
 log = logging.getLogger("ot_app")
 
@@ -26,6 +27,9 @@ MESSAGES = {
     429: "Demasiados intentos. Espere unos minutos e inténtelo de nuevo.",
     500: "Ocurrió un error inesperado. El equipo de sistemas ya fue avisado.",
 }
+CONCURRENT_WRITE = (
+    "Otra persona guardó cambios relacionados al mismo tiempo; no se guardó nada. Vuelva a intentarlo."
+)
 TITLES = {
     400: "Solicitud no válida",
     401: "Sesión requerida",
@@ -87,6 +91,11 @@ def register_error_handlers(app):
     @app.errorhandler(Exception)
     def unexpected_error(err):
         db.session.rollback()
+        if lost_race(err):
+            # A write no service retries lost a race (a deadlock): nothing was saved, and saying
+            # so lets the person try again.
+            log.warning("Escritura concurrente en %s %s: %s", request.method, request.path, err.orig)
+            return error_response(409, CONCURRENT_WRITE)
         log.exception("Error no controlado en %s %s", request.method, request.path)
         return error_response(500)
 

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .extensions import db
 
@@ -47,3 +48,33 @@ def write_transaction():
         raise
     finally:
         _immediate.reset(token)
+
+
+# PostgreSQL ended this transaction to break a deadlock, or could not serialize it. Two bookings of
+# one exclusive site checked at the same instant wait on each other inside the exclusion
+# constraint, and the deadlock detector ends one of them. Nothing of it was written.
+LOST_RACE_STATES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+
+
+def lost_race(exc: BaseException) -> bool:
+    """PostgreSQL ended this transaction because of a concurrent one (a deadlock, a serialization
+    failure): nothing was written, and running the write again sees the other's committed rows."""
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in LOST_RACE_STATES
+
+
+def retrying(write, tries: int = 3):
+    """`write()` in a write transaction, run again when a concurrent writer made it fail (a unique
+    or exclusion constraint it took first, or `lost_race`): its checks then see the other writer's
+    rows and say so in Spanish. The last try's error propagates.
+    Inside another write transaction it runs once: only the outermost one can start again."""
+    if _immediate.get():
+        with write_transaction():
+            return write()
+    for attempt in range(tries):
+        try:
+            with write_transaction():
+                return write()
+        except DBAPIError as exc:
+            if attempt == tries - 1 or not (isinstance(exc, IntegrityError) or lost_race(exc)):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover

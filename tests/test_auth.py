@@ -413,3 +413,20 @@ def test_500_under_api_is_the_envelope_without_traceback(app, client, api_token)
     assert r.status_code == 500
     assert r.get_json()["exito"] is False
     assert "detalle interno secreto" not in r.get_data(as_text=True)
+
+
+def test_a_write_postgresql_ended_in_a_deadlock_is_a_409_asking_to_try_again(app, client, api_token):
+    # A write no service retries (they do: transactions.retrying) lost a race: nothing was saved.
+    import psycopg.errors
+    from sqlalchemy.exc import OperationalError
+
+    @app.route("/api/_prueba/interbloqueo", methods=["POST"])
+    def interbloqueo():
+        raise OperationalError("UPDATE ote", {}, psycopg.errors.DeadlockDetected("deadlock detected"))
+
+    r = client.post("/api/_prueba/interbloqueo", headers=_bearer(api_token()))
+    assert r.status_code == 409
+    body = r.get_json()
+    assert body["exito"] is False
+    assert body["detalles"].startswith("Otra persona guardó cambios relacionados al mismo tiempo")
+    assert "deadlock" not in r.get_data(as_text=True)

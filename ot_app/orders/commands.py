@@ -12,7 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import Integer, Text, cast, func, insert, literal, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -45,7 +45,7 @@ from ..models import (
 from ..pte.read import missing_for_ot as pte_missing_for_ot
 from ..schedules import bookings, curve_store
 from ..service_errors import Conflict, NotFound, Replaced, ServiceError, ValidationFailed
-from ..transactions import write_transaction
+from ..transactions import lost_race, retrying, write_transaction
 from . import baselines
 from .forms import ACTIVE_REQUIRED, LAND_YARD_REQUIRED, OTForm, checked
 from .read import chain_root, current_of_chain, current_version, folio_taken, step_set_for, version_label
@@ -193,17 +193,14 @@ def snapshot(ot: OTE) -> dict:
 
 
 def _retrying(write, clash: str):
-    """Run `write()` in a write transaction; when a concurrent write took the same folio or version
-    number (IntegrityError), run it again: its checks now see the other row and say so. After three
-    tries, a Conflict with `clash`."""
-    for attempt in range(3):
-        try:
-            with write_transaction():
-                return write()
-        except IntegrityError as exc:
-            if attempt == 2:
-                raise Conflict(clash) from exc
-    raise AssertionError("unreachable")  # pragma: no cover
+    """`transactions.retrying`: a concurrent write that took the same folio or version number
+    makes the next try's checks say so. After three tries, a Conflict with `clash`."""
+    try:
+        return retrying(write)
+    except DBAPIError as exc:
+        if isinstance(exc, IntegrityError) or lost_race(exc):
+            raise Conflict(clash) from exc
+        raise
 
 
 def create_order(values: dict, actor: Usuario | None, field_errors: dict | None = None) -> Result:
@@ -412,17 +409,28 @@ def update_order(values: dict, actor: Usuario | None, field_errors: dict | None 
             raise ValidationFailed.from_errors({"id": field_errors["id"], **field_errors})
         raise ValidationFailed("ID del OT no proporcionado", {"id": "ID del OT no proporcionado"})
     try:
-        with write_transaction():
-            return _update(ot_id, values, actor, field_errors)
+        # A concurrent booking of the same exclusive site (or the same folio) makes the next
+        # try's check refuse it beside its field.
+        return retrying(lambda: _update(ot_id, values, actor, field_errors))
     except StaleDataError as exc:
         # Someone saved between our read and our write: the version_id_col caught it.
         raise _conflict(ot_id) from exc
-    except IntegrityError as exc:
-        if bookings.is_exclusion_violation(exc):
+    except DBAPIError as exc:
+        if _lost_site_race(exc):
             raise Conflict(SITE_RACE) from exc
-        raise ValidationFailed.from_errors(
-            {"orden_trabajo": "Ya existe otra OT inicial con ese folio."}
-        ) from exc
+        if isinstance(exc, IntegrityError):
+            raise ValidationFailed.from_errors(
+                {"orden_trabajo": "Ya existe otra OT inicial con ese folio."}
+            ) from exc
+        raise
+
+
+def _lost_site_race(exc: DBAPIError) -> bool:
+    """A concurrent booking of the same exclusive site: PostgreSQL's exclusion constraint refused
+    ours, or ended in the deadlock two bookings checked at the same instant can make."""
+    if isinstance(exc, IntegrityError):
+        return bookings.is_exclusion_violation(exc)
+    return lost_race(exc)
 
 
 SITE_RACE = (
@@ -863,8 +871,8 @@ def restore_order(ot_id, actor: Usuario | None) -> Result:
             audit.log(actor, "restaurar", "ot", ot.id, cambios)
     except StaleDataError as exc:
         raise _conflict(ot_id) from exc
-    except IntegrityError as exc:
-        if bookings.is_exclusion_violation(exc):
+    except DBAPIError as exc:
+        if _lost_site_race(exc):
             raise Conflict(SITE_RACE) from exc
         raise
     return Result(ot, detalles).with_conflicts(conflictos)
@@ -882,12 +890,11 @@ def change_status(values: dict, actor: Usuario | None) -> Result:
     if not ot_id:
         raise ValidationFailed("ID de la OT no proporcionado", {"id": "ID de la OT no proporcionado"})
     try:
-        with write_transaction():
-            return _change_status(ot_id, values, actor)
+        return retrying(lambda: _change_status(ot_id, values, actor))
     except StaleDataError as exc:
         raise _conflict(ot_id) from exc
-    except IntegrityError as exc:
-        if bookings.is_exclusion_violation(exc):
+    except DBAPIError as exc:
+        if _lost_site_race(exc):
             raise Conflict(SITE_RACE) from exc
         raise
 
@@ -998,8 +1005,8 @@ def bulk_change(values: dict, actor: Usuario | None) -> BulkResult:
     try:
         with write_transaction():
             return _bulk(accion, pairs, values, actor)
-    except IntegrityError as exc:
-        if bookings.is_exclusion_violation(exc):
+    except DBAPIError as exc:
+        if _lost_site_race(exc):
             raise Conflict(SITE_RACE) from exc
         raise
     except StaleDataError as exc:

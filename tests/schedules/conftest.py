@@ -86,3 +86,18 @@ def booked(app):
         }
     # Outside the app context: a request made inside one would share its `g` (the logged-in user).
     return ids
+
+
+@pytest.fixture
+def sites(app):
+    """What an offshore OT books: a PTE, a project manager, two vessels and a yard."""
+    with app.app_context():
+        ns = {
+            "pte": factories.make_pte(),
+            "responsable": factories.make_responsable(),
+            "barco": factories.make_embarcacion("B/C Isla del Carmen"),
+            "barco2": factories.make_embarcacion("B/C Cantarell II"),
+            "patio": factories.make_patio("Patio Dos Bocas"),
+        }
+        db.session.commit()
+        yield ns

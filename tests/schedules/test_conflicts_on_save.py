@@ -17,20 +17,6 @@ from ot_app.service_errors import ValidationFailed
 from .. import factories
 
 
-@pytest.fixture
-def sites(app):
-    with app.app_context():
-        ns = {
-            "pte": factories.make_pte(),
-            "responsable": factories.make_responsable(),
-            "barco": factories.make_embarcacion("B/C Isla del Carmen"),
-            "barco2": factories.make_embarcacion("B/C Cantarell II"),
-            "patio": factories.make_patio("Patio Dos Bocas"),
-        }
-        db.session.commit()
-        yield ns
-
-
 def values(sites, **kw):
     payload = factories.ot_payload(sites["pte"], sites["responsable"], **kw)
     form = OTForm(formdata=MultiDict(payload))
