@@ -8,7 +8,12 @@ again, once: the cases share the window); the rest reuse them until the next wri
 
     .venv/bin/python bench/generate.py --db sqlite:///bench/data/ot_1k.db --ots 1000      # once
     .venv/bin/python bench/generate.py --db sqlite:///bench/data/ot_10k.db --ots 10000    # once
-    .venv/bin/python bench/timeline.py [--db bench/data/ot_1k.db ...] [--repeat 15]
+    .venv/bin/python bench/timeline.py [--db bench/data/ot_1k.db ...] [--repeat 15] [--per-site 25 [--planned]]
+
+`--per-site N` spreads the bookings over one site per N of them first (bench/conflicts.py's
+`spread_sites`): the generator packs hundreds of OTs onto each vessel at once, which no office
+could book, and the conflicts that packing makes dominate the first answer after a write.
+`--planned` also lays each site's bookings one after another (`plan_sites`), as an office does.
 
 The machine is shared: read the figures within one run, with the load average printed beside them."""
 
@@ -65,7 +70,19 @@ def _plus_year(month: str) -> str:
     return f"{int(month[:4]) + 1}{month[4:]}"
 
 
-def run(path: Path, repeat: int) -> None:
+def _bump_data_version(app) -> None:
+    """What any write does to the cached figures: the next answer computes the conflicts again."""
+    from sqlalchemy import update
+
+    from ot_app.extensions import db
+    from ot_app.models import VersionDatos
+
+    with app.app_context():
+        db.session.execute(update(VersionDatos).values(n=VersionDatos.n + 1))
+        db.session.commit()
+
+
+def run(path: Path, repeat: int, per_site: int = 0, planned: bool = False) -> None:
     from sqlalchemy import event
 
     from ot_app import create_app
@@ -85,6 +102,18 @@ def run(path: Path, repeat: int) -> None:
         with app.app_context():
             booked = bookings.rebuild_all()
             db.session.commit()
+            if per_site:
+                # The generator packs the OTs onto ~90 sites (hundreds on a vessel at once): spread
+                # them as bench/conflicts.py does, about one OT per site at a time.
+                from conflicts import plan_sites, spread_sites
+
+                from ot_app.formatting import office_today
+
+                spread_sites(per_site)
+                if planned:
+                    # And each site's bookings one after another, as an office plans them (the
+                    # bookings only: the bars keep the OTs' dates, the sweep reads the bookings).
+                    plan_sites(office_today())
             desde = _busiest_year(db)
             engine = db.engine
         hasta = timeline.add_months(desde, 12) - timedelta(days=1)
@@ -98,7 +127,10 @@ def run(path: Path, repeat: int) -> None:
         client = app.test_client()
         _login(client)
         window = f"desde={desde}&hasta={hasta}&zoom=mes"
-        print(f"{path.name}: {booked:,} bookings, window {desde} – {hasta}")
+        sites = f"one site per {per_site} bookings" if per_site else "the generator's sites"
+        if per_site and planned:
+            sites += ", planned one after another"
+        print(f"{path.name}: {booked:,} bookings on {sites}, window {desde} – {hasta}")
         cases = (
             ("whole portfolio, one answer", f"/linea-tiempo?{window}&por_pagina=1000", {}),
             ("first screen (page of 200)", f"/linea-tiempo?{window}", {}),
@@ -111,6 +143,8 @@ def run(path: Path, repeat: int) -> None:
         for i, (name, url, headers) in enumerate(cases):
             # The first answer after a write sweeps the conflicts again (the cases share the window,
             # so the later ones reuse that sweep, as a user's next request would).
+            if i:
+                _bump_data_version(app)
             start = time.perf_counter()
             r = client.get(url, headers=headers)
             first = (time.perf_counter() - start) * 1000
@@ -128,7 +162,7 @@ def run(path: Path, repeat: int) -> None:
             print(
                 f"  {name}: {rows:,} rows, {bars:,} bars, {len(body) / 1024:,.0f} KB, {len(statements)} statements; "
                 f"median {statistics.median(runs):.1f} ms ({min(runs):.1f}–{max(runs):.1f})"
-                + (f"; first answer after a write (the sweep) {first:,.0f} ms" if i == 0 else "")
+                + f"; first answer after a write (the sweep) {first:,.0f} ms"
             )
 
 
@@ -136,6 +170,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", nargs="+", default=["bench/data/ot_1k.db", "bench/data/ot_10k.db"])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--per-site", type=int, default=0, help="spread the bookings, one site per N (0: as generated)"
+    )
+    parser.add_argument(
+        "--planned", action="store_true", help="with --per-site: each site's bookings one after another"
+    )
     args = parser.parse_args(argv)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -146,7 +186,7 @@ def main(argv=None) -> int:
         if not path.exists():
             print(f"{path} is missing: run bench/generate.py first", file=sys.stderr)
             return 2
-        run(path, args.repeat)
+        run(path, args.repeat, args.per_site, args.planned)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
