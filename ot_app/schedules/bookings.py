@@ -234,6 +234,24 @@ def _accepted(conflicts: list[Conflicto]) -> set[tuple]:
 FOLIOS_BY_ID = 2000
 
 
+def site_field(tipo_sitio: str, en_tierra: bool) -> str:
+    """The OT form's field that holds a site of this kind: offshore, the yard is the yard phase's."""
+    field = SITE_COLUMNS[TipoSitio(tipo_sitio)]
+    return "id_patio_fase" if field == "id_patio" and not en_tierra else field
+
+
+def change_site_fields(found: list[dict]) -> dict[tuple[str, int], str]:
+    """For the conflicts page's "cambiar sitio" of each conflict (its last OT): the field of that
+    OT's form to open, by (tipo_sitio, id_ot). One statement when a yard is in conflict."""
+    keys = {(f["conflicto"].tipo_sitio, f["conflicto"].ots[-1]) for f in found}
+    yards = sorted({i for tipo, i in keys if tipo == TipoSitio.PATIO.value})
+    frentes = {}
+    for start in range(0, len(yards), FOLIOS_BY_ID):
+        chunk = yards[start : start + FOLIOS_BY_ID]
+        frentes.update(db.session.execute(select(OTE.id, OTE.id_frente).where(OTE.id.in_(chunk))).all())
+    return {(tipo, i): site_field(tipo, FrenteId.en_tierra(frentes.get(i))) for tipo, i in keys}
+
+
 def _folios(ids) -> dict[int, str]:
     """The folios of the OTs `ids` (one statement)."""
 
@@ -314,9 +332,7 @@ def _check(own: list[Reserva], sitios: dict, hoy: date, en_tierra: bool) -> list
         text = describe(c, sitio, folios, id_ot)
         if sitio.exclusivo and c.tipo == TipoConflicto.PROGRAMADO:
             ending = SITE_NAMES[TipoSitio(c.tipo_sitio)][1]
-            field = SITE_COLUMNS[TipoSitio(c.tipo_sitio)]
-            if field == "id_patio" and not en_tierra:
-                field = "id_patio_fase"  # offshore, the yard is the yard phase's
+            field = site_field(c.tipo_sitio, en_tierra)
             errors.setdefault(field, f"{text} Es exclusiv{ending}: mueva las fechas o elija otro sitio.")
         else:
             warnings.append(text)

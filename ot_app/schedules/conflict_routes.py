@@ -38,6 +38,7 @@ def _listing(formdata, status: int | None = None, **extra):
         found = bookings.portfolio_conflicts(form.desde.data, form.hasta.data, sitio[0], sitio[1])
     context = {
         "found": found,
+        "campos": bookings.change_site_fields(found),
         "errores": errores,
         "vals": {name: formdata.get(name, "") for name in ("desde", "hasta", "sitio")},
         "kinds": SITE_KINDS,

@@ -69,3 +69,45 @@ def test_a_reader_sees_the_list_but_cannot_accept(lector_client, booked):
     html = lector_client.get("/conflictos").get_data(as_text=True)
     assert "1 conflicto" in html and "Aceptar con motivo" not in html
     assert accept_form(lector_client, booked, "x").status_code == 403
+
+
+def test_cambiar_sitio_opens_the_field_that_holds_the_yard_the_yard_phase_offshore(app, editor_client, sites):
+    from ot_app.orders import commands
+
+    from .test_conflicts_on_save import create, values
+
+    with app.app_context():
+        patio = str(sites["patio"].id)
+        land = commands.create_order(
+            values(
+                sites,
+                patio=sites["patio"],
+                fecha_inicio_programado="2027-01-10",
+                fecha_termino_programado="2027-01-31",
+            ),
+            None,
+        ).ot.id
+        offshore = create(
+            sites,
+            "2027-02-01",
+            "2027-03-31",
+            check_fase_patio="on",
+            id_patio_fase=patio,
+            fecha_inicio_patio="2027-01-20",
+            fecha_fin_patio="2027-02-05",
+        ).ot.id
+        later = commands.create_order(
+            values(
+                sites,
+                patio=sites["patio"],
+                fecha_inicio_programado="2027-02-01",
+                fecha_termino_programado="2027-02-10",
+            ),
+            None,
+        ).ot.id
+    html = editor_client.get("/conflictos?sitio=patio").get_data(as_text=True)
+    assert "2 conflictos" in html
+    # Each conflict's last OT: the offshore one keeps its yard in the yard phase's field.
+    assert f"/ot/{offshore}/editar#id_patio_fase" in html
+    assert f"/ot/{later}/editar#id_patio" in html and f"/ot/{later}/editar#id_patio_fase" not in html
+    assert f"/ot/{land}/editar#" not in html
