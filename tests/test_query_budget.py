@@ -131,9 +131,9 @@ BUDGET = [
         None,
         9,
     ),
-    # The portfolio curve is kept per data version (the user and the counter). A miss adds what
-    # curve_store.portfolio sends: the stale-rows check, two sums of amounts, the cut-offs' steps and
-    # the two SUM … GROUP BY period of the stored planned rows (5 more on the page, measured 8).
+    # The portfolio curve is kept per data version (the user and the counter). A miss adds the
+    # seven statements of curve_store.portfolio: the stale-rows check, two sums of amounts, the
+    # chains' amounts and cut-offs, and the two SUM … GROUP BY period of the stored planned rows.
     ("Portfolio S-curve page", "GET", "/curva-s", None, None, 3),
     ("Portfolio S-curve of a client (fragment)", "GET", "/curva-s?id_cliente=2", HX, None, 2),
     ("API curva-s", "GET", "/api/ot/curva-s?id={ot}", "api", None, 9),

@@ -217,7 +217,7 @@ def _planned(rows: list[tuple], total: int, ends: list) -> list[Decimal] | None:
 
 
 def portfolio(filtro: curves.Filtro, moneda: str, periodo: str, weekday: int) -> curves.Curva:
-    """curves._portfolio from the stored rows: the same points, summed in SQL (six statements
+    """curves._portfolio from the stored rows: the same points, summed in SQL (seven statements
     whatever the count of OTs, one more and the writes when some rows must be computed first)."""
     ensure_fresh(weekday)
     cond = filtro.condition()
