@@ -39,6 +39,27 @@ def create(sites, inicio, fin, **kw):
     return commands.create_order(offshore(sites, inicio, fin, **kw), None)
 
 
+def on_land(sites, inicio, fin):
+    """An OT on land, in the yard `sites["patio"]` for its programmed dates."""
+    return commands.create_order(
+        values(sites, patio=sites["patio"], fecha_inicio_programado=inicio, fecha_termino_programado=fin),
+        None,
+    )
+
+
+def with_yard_phase(sites, inicio, fin, patio_desde, patio_hasta):
+    """An offshore OT with a yard phase in `sites["patio"]`."""
+    return create(
+        sites,
+        inicio,
+        fin,
+        check_fase_patio="on",
+        id_patio_fase=str(sites["patio"].id),
+        fecha_inicio_patio=patio_desde,
+        fecha_fin_patio=patio_hasta,
+    )
+
+
 def booked():
     return sorted((r.id_ot, r.tipo_sitio, r.desde, r.hasta) for r in db.session.scalars(select(ReservaSitio)))
 
@@ -136,24 +157,8 @@ def test_only_the_current_version_of_a_chain_books(sites):
 
 
 def test_a_yard_is_booked_for_the_yard_phase_when_there_is_one(sites):
-    land = commands.create_order(
-        values(
-            sites,
-            patio=sites["patio"],
-            fecha_inicio_programado="2027-01-10",
-            fecha_termino_programado="2027-01-31",
-        ),
-        None,
-    ).ot
-    phase = create(
-        sites,
-        "2027-02-01",
-        "2027-03-31",
-        check_fase_patio="on",
-        id_patio_fase=str(sites["patio"].id),
-        fecha_inicio_patio="2027-01-20",
-        fecha_fin_patio="2027-02-05",
-    )
+    land = on_land(sites, "2027-01-10", "2027-01-31").ot
+    phase = with_yard_phase(sites, "2027-02-01", "2027-03-31", "2027-01-20", "2027-02-05")
     assert (land.id, "patio", date(2027, 1, 10), date(2027, 1, 31)) in booked()
     assert (phase.ot.id, "patio", date(2027, 1, 20), date(2027, 2, 5)) in booked()
     assert [c.split("»")[0] for c in phase.conflictos] == ["El patio «Patio Dos Bocas"]

@@ -72,39 +72,12 @@ def test_a_reader_sees_the_list_but_cannot_accept(lector_client, booked):
 
 
 def test_cambiar_sitio_opens_the_field_that_holds_the_yard_the_yard_phase_offshore(app, editor_client, sites):
-    from ot_app.orders import commands
-
-    from .test_conflicts_on_save import create, values
+    from .test_conflicts_on_save import on_land, with_yard_phase
 
     with app.app_context():
-        patio = str(sites["patio"].id)
-        land = commands.create_order(
-            values(
-                sites,
-                patio=sites["patio"],
-                fecha_inicio_programado="2027-01-10",
-                fecha_termino_programado="2027-01-31",
-            ),
-            None,
-        ).ot.id
-        offshore = create(
-            sites,
-            "2027-02-01",
-            "2027-03-31",
-            check_fase_patio="on",
-            id_patio_fase=patio,
-            fecha_inicio_patio="2027-01-20",
-            fecha_fin_patio="2027-02-05",
-        ).ot.id
-        later = commands.create_order(
-            values(
-                sites,
-                patio=sites["patio"],
-                fecha_inicio_programado="2027-02-01",
-                fecha_termino_programado="2027-02-10",
-            ),
-            None,
-        ).ot.id
+        land = on_land(sites, "2027-01-10", "2027-01-31").ot.id
+        offshore = with_yard_phase(sites, "2027-02-01", "2027-03-31", "2027-01-20", "2027-02-05").ot.id
+        later = on_land(sites, "2027-02-01", "2027-02-10").ot.id
     html = editor_client.get("/conflictos?sitio=patio").get_data(as_text=True)
     assert "2 conflictos" in html
     # Each conflict's last OT: the offshore one keeps its yard in the yard phase's field.
