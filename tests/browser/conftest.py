@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from ot_app.extensions import db
 from tests import factories
@@ -66,10 +66,45 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+class _Body:
+    """A response's body whose close() runs once, whoever calls it first."""
+
+    def __init__(self, body):
+        self.body = body
+        self.closed = False
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        if not self.closed and hasattr(self.body, "close"):
+            self.closed = True
+            self.body.close()
+
+
+class _Handler(WSGIRequestHandler):
+    """werkzeug 3.1 skips the body's close() when the browser resets the connection while the
+    server drains the request (serving.py, `execute`'s finally): a static file it was sending stays
+    open, and its ResourceWarning (an error here) failed whichever test was running. Close it."""
+
+    def connection_dropped(self, error, environ=None):
+        body = environ.get("live_server.body") if environ else None
+        if body is not None:
+            body.close()
+
+
+def _closing(app):
+    def served(environ, start_response):
+        body = environ["live_server.body"] = _Body(app(environ, start_response))
+        return body
+
+    return served
+
+
 @pytest.fixture
 def live_server(app):
     """The app served by werkzeug in a daemon thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing(app), threaded=True, request_handler=_Handler)
     thread = threading.Thread(target=server.serve_forever, name="live_server", daemon=True)
     thread.start()
     try:
