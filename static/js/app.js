@@ -28,6 +28,16 @@
   });
 
   // Failures htmx does not swap (see responseHandling in base.html) become a toast, never a blank area.
+  // A form sent by a button carries the button's name and value (SubmitEvent.submitter). htmx tracks
+  // the pressed button itself, but for a button outside its form (form="…": the import reports'
+  // "Confirmar") only once the swap settles, 20 ms after the button appears: an Enter pressed in
+  // between sent a dry run instead of the confirmation.
+  document.addEventListener("htmx:configRequest", function (e) {
+    const ev = e.detail.triggeringEvent;
+    const button = ev && ev.type === "submit" ? ev.submitter : null;
+    if (button && button.name && !button.disabled) e.detail.formData.set(button.name, button.value);
+  });
+
   document.addEventListener("htmx:responseError", function (e) {
     const xhr = e.detail.xhr;
     if (xhr.status === 401) return; // HX-Redirect takes the user to the login page

@@ -96,3 +96,25 @@ def test_import_a_program_from_each_source_by_keyboard(browser_login, page, live
     page.keyboard.press("Escape")
     expect(page.locator("#programa-importar-dialog")).not_to_be_visible()
     assert origins(app, ot_id) == ["mspdi", "programa", "anexo"]
+
+
+def test_confirm_pressed_as_soon_as_the_report_appears_confirms(browser_login, page, live_server, app):
+    """htmx tracks a `form=` button's value only once the swap settles; a fast Enter on
+    "Confirmar" must still confirm, not review again (app.js sends the submitter's value)."""
+    with app.app_context():
+        ot = factories.make_ot()
+        db.session.commit()
+        ot_id = ot.id
+        data = xlsx([["2", "PROTECCIÓN"], ["2.401.", "Limpieza", "M2", 200, 4125.53, None]])
+        assert import_annex(ot_id, "anexo_c", FileStorage(io.BytesIO(data), "anexo.xlsx"), True, None).ok
+    browser_login(page, "mgarcia", rol="editor")
+    page.goto(f"{live_server}/ot/{ot_id}")
+    # A long settle makes the window between the swap and htmx's processing certain to be hit.
+    page.evaluate("htmx.config.defaultSettleDelay = 2000")
+    page.locator("#importar-programa").focus()
+    page.keyboard.press("Enter")
+    page.locator("#programa-anexo_c-revisar").focus()
+    page.keyboard.press("Enter")
+    page.locator("#programa-confirmar").press("Enter")
+    expect(page.locator("#programa-guardado")).to_have_text("Programa guardado como revisión 1.")
+    assert origins(app, ot_id) == ["anexo"]
