@@ -25,7 +25,7 @@ sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
 from generate import _sqlite_path, absolute_url, load_credentials  # noqa: E402
-from run import RESULTS, SEARCH, InProcess, check, endpoints  # noqa: E402
+from run import RESULTS, SEARCH, InProcess, check, current_ot, endpoints  # noqa: E402
 
 WRITES = {"api_step", "api_create", "page_step"}
 
@@ -45,6 +45,7 @@ def main(argv=None) -> int:
 
     url = absolute_url(opts.db)
     info = load_credentials(url)
+    info.setdefault("edit_ot_id", current_ot(url))  # a replaced version's edit page redirects
     names = [x.strip() for x in opts.endpoint.split(",") if x.strip()]
     by_name = {e.name: e for e in endpoints(info, opts.search)}
     unknown = [n for n in names if n not in by_name or by_name[n].server != "app"]

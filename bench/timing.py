@@ -3,6 +3,7 @@
 machine, where other processes' load stretches wall times), the median of n calls.
 
     python bench/timing.py [--db sqlite:///bench/data/ot_100k.db] [--only list,search,deep,detail,edit] [-n 200]
+    python bench/timing.py --after-write        # every call the first after a write (nothing cached)
 
 Prints one line per endpoint: bytes, wall p50 and p90, CPU p50, in ms. The database's own time is in
 the wall figure only when it is another process (PostgreSQL).
@@ -31,18 +32,25 @@ def main(argv=None) -> int:
     parser.add_argument("--db", default="sqlite:///bench/data/ot_100k.db")
     parser.add_argument("--only", default=DEFAULT)
     parser.add_argument("-n", type=int, default=200)
+    parser.add_argument(
+        "--after-write",
+        action="store_true",
+        help="bump the data version before each call (untimed): what a page costs when nothing is cached",
+    )
     opts = parser.parse_args(argv)
     url = absolute_url(opts.db)
     info = load_credentials(url)
     inproc = InProcess(url, info, "timing")
     info.setdefault("edit_ot_id", current_ot(url))  # a replaced version's edit page redirects
     by_name = {e.name: e for e in endpoints(info, SEARCH)}
+    bump = _bumper(url) if opts.after_write else (lambda: None)
     print(f"{'endpoint':<14} {'bytes':>8} {'p50 ms':>7} {'p90 ms':>7} {'CPU p50':>7}")
     for name in [x.strip() for x in opts.only.split(",") if x.strip()]:
         ep = by_name[name]
         body = inproc.call(ep).get_data()  # warm-up (caches, compiled statements)
         times, cpu = [], []
         for _ in range(opts.n):
+            bump()
             start, start_cpu = time.perf_counter(), time.process_time()
             response = inproc.call(ep)
             response.get_data()
@@ -56,6 +64,19 @@ def main(argv=None) -> int:
             f"{name:<14} {len(body):>8} {statistics.median(times):>7.2f} {p90:>7.2f} {statistics.median(cpu):>7.2f}"
         )
     return 0
+
+
+def _bumper(db_url: str):
+    """A write as another worker would make it: the data version goes up, every cached page is stale."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+
+    def bump():
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE version_datos SET n = n + 1 WHERE id = 1"))
+
+    return bump
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from .models import VersionDatos
 # always comes with a real write), an upload's progress (its confirm is a real write), the counter.
 IGNORED = frozenset({"usuario", "api_token", "actividad_log", "anexo_trabajo", "version_datos"})
 _WROTE = "ot_wrote_data"
+_READ = "ot_data_version"
 MAX_ENTRIES = 256
 
 
@@ -68,6 +69,12 @@ def _after_rollback(session):
     session.info.pop(_WROTE, None)
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_READ, None)
+
+
 def ensure_row() -> None:
     """The counter's row (the migration inserts it; seed_base does for a create_all database)."""
     if db.session.get(VersionDatos, 1) is None:
@@ -75,7 +82,11 @@ def ensure_row() -> None:
 
 
 def current() -> int:
-    return db.session.scalar(select(VersionDatos.n).where(VersionDatos.id == 1)) or 0
+    """The version this transaction sees, read once in it (a page's cached parts share one read)."""
+    info = db.session().info
+    if _READ not in info:
+        info[_READ] = db.session.scalar(select(VersionDatos.n).where(VersionDatos.id == 1)) or 0
+    return info[_READ]
 
 
 class _Cache:

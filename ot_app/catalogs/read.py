@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, literal, select, union_all
 
+from .. import data_version
 from ..extensions import db
 from ..fields import id_or_none
 from ..formatting import cantidad
@@ -214,8 +215,14 @@ class Catalogs(dict):
 
 
 def options(*names: str, ptes: bool = False) -> Catalogs:
-    """Every requested catalog in ONE statement (UNION ALL); `ptes` adds the live PTEs."""
+    """Every requested catalog in ONE statement (UNION ALL); `ptes` adds the live PTEs. Read once
+    per data version in each worker (every page with filters or a form asks): the lists are
+    tuples, shared by the requests that read them."""
     names = names or tuple(MODELS)
+    return data_version.cached("catalog_options", (names, ptes), lambda: _options(names, ptes))
+
+
+def _options(names: tuple[str, ...], ptes: bool) -> Catalogs:
     parts = [
         select(
             literal(name).label("cat"),
@@ -240,7 +247,7 @@ def options(*names: str, ptes: bool = False) -> Catalogs:
     rows = db.session.execute(union_all(*parts)).all()
     for cat, id_, nombre, activo in sorted(rows, key=lambda r: (r[0], r[2] if r[0] == "ptes" else r[1])):
         out[cat].append(Option(id_, nombre, bool(activo)))
-    return out
+    return Catalogs({cat: tuple(found) for cat, found in out.items()})
 
 
 def names_of(wanted: dict[str, set]) -> Catalogs:

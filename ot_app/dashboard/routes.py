@@ -1,9 +1,8 @@
 """The dashboard page: one server-rendered page; its numbers link to the OT list (main.index)."""
 
 from flask import render_template, url_for
-from markupsafe import Markup
 
-from .. import data_version
+from .. import data_version, views
 from ..formatting import office_today
 from . import bp, read
 
@@ -17,8 +16,8 @@ def tablero():
     html = data_version.cached(
         "tablero_html",
         today,
-        lambda: Markup(  # noqa: S704 (render_template escaped it)
-            render_template("dashboard/_tablero.html", t=read.dashboard(today), lista=url_for("main.index"))
+        lambda: views.rendered(
+            "dashboard/_tablero.html", t=read.dashboard(today), lista=url_for("main.index")
         ),
     )
     return render_template("dashboard/index.html", tablero=html)

@@ -148,29 +148,46 @@ def _page_query() -> tuple[read.ListQuery, bool]:
 
 
 def lista():
-    """The OT list, the home page (`main.index`, "/"): search, filters, sort and page are in the URL."""
+    """The OT list, the home page (`main.index`, "/"): search, filters, sort and page are in the URL.
+    Its results (rows, counts, totals, pager) and the page around them are rendered once per URL,
+    role, day and data version in each worker: over 100,000 OTs the rows' statements and their
+    markup are most of the page."""
     query, todas = _page_query()
     query.totales = True
-    page = read.list_orders(query, current_user)
-    context = {
-        "page": page,
-        "query": query,
-        "todas": todas,
-        "agrupada": query.vigentes,
-        "list_url": list_url,
-        "default_orden": read.DEFAULT_SORT,
-    }
-    if not wants_fragment():
-        context["cats"] = catalog_options("clientes", "tipos", "estatus_ot", "frentes", "responsables")
-        context["tablero"] = dashboard_filters(request.args, context["cats"]["responsables"])
+
+    def results() -> dict:
+        return {
+            "page": read.list_orders(query, current_user),
+            "query": query,
+            "agrupada": query.vigentes,
+            "list_url": list_url,
+            "default_orden": read.DEFAULT_SORT,
+        }
+
+    html = views.cached_fragment("orders/_results.html", None, results)
+    if wants_fragment():
+        return views.render_around("orders/list.html", html)
+
+    def content():
+        cats = catalog_options("clientes", "tipos", "estatus_ot", "frentes", "responsables")
+        context = {
+            "results": html,
+            "query": query,
+            "todas": todas,
+            "list_url": list_url,
+            "cats": cats,
+            "tablero": dashboard_filters(request.args, cats["responsables"]),
+            # The bulk status asks for the date the chosen status stamps (commands.STATUS_DATES), as `s` does.
+            "status_dates": {s: OTForm.specs()[name].label for s, name in commands.STATUS_DATES.items()},
+            "today": office_today().isoformat(),
+            "f_masivo": BulkForm.specs(),
+        }
         if query.id_pte_header:
             context["pte_filtro"] = lookups.pte_oficio(query.id_pte_header) or f"ID {query.id_pte_header}"
-        # The bulk status asks for the date the chosen status stamps (commands.STATUS_DATES), as `s` does.
-        specs = OTForm.specs()
-        context["status_dates"] = {s: specs[name].label for s, name in commands.STATUS_DATES.items()}
-        context["today"] = office_today().isoformat()
-        context["f_masivo"] = BulkForm.specs()
-    return render("orders/list.html", "orders/_results.html", **context)
+        return views.rendered("orders/_lista.html", **context)
+
+    contenido = views.cached_render("orders/_lista.html", office_today(), content)
+    return views.render_around("orders/list.html", html, contenido=contenido)
 
 
 @bp.post("/masivo")
@@ -277,22 +294,31 @@ def fila_guardar(ot_id: int):
 
 @bp.get("/<int:ot_id>")
 def detalle(ot_id: int):
-    ot = read.get_order(ot_id)
-    steps, progress = read.steps_and_progress(ot.id)
-    lineage = read.versions_of(ot)
-    # A live OT that is not its chain's current version was replaced: read-only, naming the current one.
-    vigente = next((v for v in lineage.versiones if v["vigente"]), None)
-    replaced = vigente if vigente is not None and vigente["id"] != ot.id and not ot.eliminada else None
-    return render_template(
-        "orders/detail.html",
-        ot=ot,
-        steps=steps,
-        progress=progress,
-        lineage=lineage,
-        replaced=replaced,
-        history=lookups.history(ot.id),
-        editable=current_user.puede("editor") and not ot.eliminada and replaced is None,
-    )
+    """The OT page. Its content is rendered once per OT, role, day and data version in each worker
+    (a 404 or a deleted OT's refusal is never kept): the OT, its steps, versions and history are
+    five statements and most of the page's time."""
+
+    def content():
+        ot = read.get_order(ot_id)
+        steps, progress = read.steps_and_progress(ot.id)
+        lineage = read.versions_of(ot)
+        # A live OT that is not its chain's current version was replaced: read-only, naming the current one.
+        vigente = next((v for v in lineage.versiones if v["vigente"]), None)
+        replaced = vigente if vigente is not None and vigente["id"] != ot.id and not ot.eliminada else None
+        html = views.rendered(
+            "orders/_detalle.html",
+            ot=ot,
+            steps=steps,
+            progress=progress,
+            lineage=lineage,
+            replaced=replaced,
+            history=lookups.history(ot.id),
+            editable=current_user.puede("editor") and not ot.eliminada and replaced is None,
+        )
+        return ot.orden_trabajo, html
+
+    titulo, contenido = views.cached_render("orders/_detalle.html", (ot_id, office_today()), content)
+    return render_template("orders/detail.html", titulo=titulo, contenido=contenido)
 
 
 def _render_block(template_name: str, block: str, **context) -> str:
@@ -306,7 +332,7 @@ def _render_block(template_name: str, block: str, **context) -> str:
 def historial(ot_id: int):
     """The OT page's history, refetched after a step change (the step's answer says `ot-historial`)."""
     ot = read.get_order(ot_id)
-    return _render_block("orders/detail.html", "historial", ot=ot, history=lookups.history(ot.id))
+    return _render_block("orders/_detalle.html", "historial", ot=ot, history=lookups.history(ot.id))
 
 
 HISTORY_CHANGED = "ot-historial"  # the event the OT page's history listens for
@@ -355,6 +381,26 @@ def _form_page(
     vals: dict, errores=None, ot=None, conflict=None, theirs=None, status=200, general=None, reprogramar=False
 ):
     """The OT form as a page or a fragment: new, edit, or (reprogramar) a new version of `ot`."""
+    context = _form_context(vals, errores, ot, conflict, theirs, general, reprogramar)
+    if ot and not reprogramar:
+        template = "orders/_form.html" if wants_fragment() else "orders/_editar.html"
+        return _edit_page(ot.orden_trabajo, views.rendered(template, **context), status)
+    template = "orders/reprogram.html" if reprogramar else "orders/new.html"
+    return render(template, "orders/_form.html", status=status, **context)
+
+
+def _edit_page(folio: str, html, status: int = 200):
+    """The edit page around its form (orders/_editar.html), or the form alone for htmx."""
+    body = html if wants_fragment() else render_template("orders/edit.html", titulo=folio, contenido=html)
+    response = make_response(body, status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def _form_context(
+    vals: dict, errores=None, ot=None, conflict=None, theirs=None, general=None, reprogramar=False
+) -> dict:
+    """What the OT form shows: the values, their errors, the pickers' options, the conflict."""
     cats = catalog_options(*FORM_CATALOGS)
     tipo = vals.get("id_tipo") or str(TipoId.INICIAL)
     if reprogramar:
@@ -369,8 +415,12 @@ def _form_page(
         "errores": errores or {},
         "ot": ot,
         "cats": cats,
-        "ptes": lookups.approved_ptes(vals.get("pte_buscar", "")),
-        "iniciales": lookups.initial_orders(vals.get("principal_buscar", ""))
+        "ptes": lookups.approved_ptes(
+            vals.get("pte_buscar", ""), chosen=id_or_none(vals.get("id_pte_header"))
+        ),
+        "iniciales": lookups.initial_orders(
+            vals.get("principal_buscar", ""), chosen=id_or_none(vals.get("ot_principal"))
+        )
         if tipo == str(TipoId.REPROGRAMADA) and not reprogramar
         else [],
         "conflict": conflict,
@@ -394,8 +444,7 @@ def _form_page(
             for name in (REPROGRAM_FIELDS if reprogramar else CONFLICT_FIELDS)
             if (theirs.get(name) or "") != (vals.get(name) or "")
         ]
-    template = "orders/reprogram.html" if reprogramar else ("orders/edit.html" if ot else "orders/new.html")
-    return render(template, "orders/_form.html", status=status, **context)
+    return context
 
 
 def _shown(name: str, value: str, cats) -> str:
@@ -490,13 +539,27 @@ def crear():
 @bp.get("/<int:ot_id>/editar")
 @requires_role("editor")
 def editar(ot_id: int):
-    ot = read.get_order(ot_id)
-    try:
-        commands.ensure_editable(ot)
-    except ServiceError as err:
-        flash(err.detalles, "error")
-        return redirect(url_for("orders.detalle", ot_id=ot.id))
-    return _form_page(vals_from_ot(ot), ot=ot)
+    """The edit page (the form alone for htmx). Its markup is rendered once per OT, role, day and
+    data version in each worker, with the request's CSRF token put in: the OT with its catalogs and
+    the form's fields are most of the page's time. A refusal (a replaced version) is kept too: it
+    depends on the data only; its message is flashed per request."""
+    fragment = wants_fragment()
+
+    def form():
+        ot = read.get_order(ot_id)
+        try:
+            commands.ensure_editable(ot)
+        except ServiceError as err:
+            return None, err.detalles
+        template = "orders/_form.html" if fragment else "orders/_editar.html"
+        context = _form_context(vals_from_ot(ot), ot=ot)
+        return ot.orden_trabajo, views.rendered(template, csrf_token=views.token_slot, **context)
+
+    folio, html = views.cached_render("orders/editar", (ot_id, fragment, office_today()), form)
+    if folio is None:
+        flash(html, "error")
+        return redirect(url_for("orders.detalle", ot_id=ot_id))
+    return _edit_page(folio, views.with_token(html))
 
 
 @bp.post("/<int:ot_id>/editar")
