@@ -27,6 +27,9 @@ IGNORED = frozenset({"usuario", "api_token", "actividad_log", "anexo_trabajo", "
 _WROTE = "ot_wrote_data"
 _READ = "ot_data_version"
 MAX_ENTRIES = 256
+# Rendered pages are most of what is kept (a list page is about 45 KB): a bound on their characters
+# keeps a worker's memory in check whatever the number of distinct searches.
+MAX_CHARS = 6_000_000
 
 
 def _table_name(obj) -> str:
@@ -95,7 +98,30 @@ class _Cache:
     def __init__(self):
         self.version = -1
         self.entries: OrderedDict = OrderedDict()
+        self.chars = 0
         self.lock = threading.Lock()
+
+    def clear(self, version: int) -> None:
+        self.entries.clear()
+        self.chars = 0
+        self.version = version
+
+    def add(self, key, value) -> None:
+        if key in self.entries:
+            self.chars -= _chars(self.entries.pop(key))
+        self.entries[key] = value
+        self.chars += _chars(value)
+        while len(self.entries) > MAX_ENTRIES or (self.chars > MAX_CHARS and len(self.entries) > 1):
+            self.chars -= _chars(self.entries.popitem(last=False)[1])
+
+
+def _chars(value) -> int:
+    """The characters of kept markup (a string, or a tuple holding strings); other figures count 0."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, tuple):
+        return sum(len(v) for v in value if isinstance(v, str))
+    return 0
 
 
 def cached(name: str, args: Hashable, compute: Callable):
@@ -109,15 +135,12 @@ def cached(name: str, args: Hashable, compute: Callable):
     key = (name, args)
     with cache.lock:
         if version != cache.version:
-            cache.entries.clear()
-            cache.version = version
+            cache.clear(version)
         elif key in cache.entries:
             cache.entries.move_to_end(key)
             return cache.entries[key]
     value = compute()
     with cache.lock:
         if cache.version == version:
-            cache.entries[key] = value
-            if len(cache.entries) > MAX_ENTRIES:
-                cache.entries.popitem(last=False)
+            cache.add(key, value)
     return value

@@ -144,3 +144,14 @@ def test_the_list_count_and_totals_show_a_write_on_the_next_request_in_every_wor
         assert _list_total(c, url) == 0
     with other.app_context():
         db.engine.dispose()
+
+
+def test_kept_markup_is_bounded_by_its_characters(app, monkeypatch):
+    monkeypatch.setattr(data_version, "MAX_CHARS", 1000)
+    with app.app_context():
+        for i in range(10):
+            assert data_version.cached("pagina", i, lambda i=i: str(i) * 300) == str(i) * 300
+        cache = app.extensions["ot_data_cache"]
+        assert [k[1] for k in cache.entries] == [7, 8, 9] and cache.chars == 900
+        assert data_version.cached("pagina", 9, lambda: "otra") == "9" * 300  # still kept
+        assert data_version.cached("pagina", 0, lambda: "de nuevo") == "de nuevo"  # evicted, computed
