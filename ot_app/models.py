@@ -401,11 +401,14 @@ class OTE(db.Model):
         Index("ix_ote_estatus_id", "estatus", "id"),
         Index("ix_ote_estatus_fecha", "estatus", "fecha_inicio_programado", "id"),
         # The list's common filters: a client's OTs by date, and counts by client and status
-        # answered from the index alone (100,000 OTs: 18 ms → 1.4 ms).
+        # answered from the index alone (100,000 OTs: 18 ms → 1.4 ms), totals included.
         Index("ix_ote_cliente_fecha", "id_cliente", "fecha_inicio_programado", "id"),
-        Index("ix_ote_filtros", "id_cliente", "id_estatus_ot", "estatus"),
-        # The list's default view, one row per chain: counted from the index alone.
-        Index("ix_ote_vigente_estatus_id", "vigente", "estatus", "id"),
+        Index(
+            "ix_ote_filtros", "id_cliente", "id_estatus_ot", "estatus", "vigente", "monto_mxn", "monto_usd"
+        ),
+        # The list's default view, one row per chain: counted and totalled from the index alone (the
+        # amounts in it: without them the first count after a write read 87,000 rows, 33 ms).
+        Index("ix_ote_vigente_estatus_id", "vigente", "estatus", "id", "monto_mxn", "monto_usd"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -50,3 +50,20 @@ def test_a_repeated_search_sends_its_text_condition_once_and_no_count(app, edito
     with queries() as after:
         assert "<strong>4</strong> OT" in editor_client.get(URL).get_data(as_text=True)
     assert len(_counts(after.statements)) == 1
+
+
+def test_the_default_views_count_and_totals_are_read_from_an_index_alone(app, editor_client, queries):
+    """The first list after a write counts and totals every current version: on SQLite from the
+    covering index ix_ote_vigente_estatus_id (its amounts), without reading the table's rows."""
+    with app.app_context():
+        factories.make_ot(orden_trabajo="OT-CNT-IDX")
+        db.session.commit()
+        if db.engine.dialect.name != "sqlite":
+            return  # PostgreSQL's plan: tests/orders/test_list_plan.py
+    with queries() as q:
+        assert editor_client.get("/").status_code == 200
+    (count,) = _counts(q.statements)
+    with app.app_context():
+        sql = count.replace("?", "1")
+        plan = " ".join(str(r[-1]) for r in db.session.execute(db.text("EXPLAIN QUERY PLAN " + sql)))
+    assert "COVERING INDEX ix_ote_vigente_estatus_id" in plan, plan
