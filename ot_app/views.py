@@ -28,10 +28,11 @@ def render(page_template: str, fragment: str, status: int = 200, **context):
     return response
 
 
-def render_around(page_template: str, results: Markup, **context):
-    """`render` for a fragment already rendered (`cached_fragment`): the page prints it as `results`."""
-    body = results if wants_fragment() else render_template(page_template, results=results, **context)
-    response = make_response(body)
+def render_around(page_template: str, fragment: Markup, status: int = 200, **context):
+    """`render` for a fragment already rendered (`cached_render`): htmx gets it alone; the page
+    template gets `context`, in which the page's content (holding the fragment) is already rendered."""
+    body = fragment if wants_fragment() else render_template(page_template, **context)
+    response = make_response(body, status)
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -65,10 +66,10 @@ def with_token(html: Markup) -> Markup:
     return Markup(html.replace(TOKEN_SLOT, generate_csrf()))  # noqa: S704 - Jinja escaped it; the token is URL-safe
 
 
-def cached_fragment(fragment: str, key: Hashable, context: Callable[[], dict]) -> Markup:
+def cached_fragment(fragment: str, context: Callable[[], dict]) -> Markup:
     """`fragment` rendered by `cached_render`; the page template prints it where it would include
     it, so page and fragment stay one template."""
-    return cached_render(fragment, key, lambda: rendered(fragment, **context()))
+    return cached_render(fragment, None, lambda: rendered(fragment, **context()))
 
 
 def list_url(endpoint: str, default_sort: str, **changes) -> str:

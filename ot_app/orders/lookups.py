@@ -38,6 +38,14 @@ def _containing(stmt, q: str, *columns):
     return stmt.where(or_(*(func.lower(c).contains(text, autoescape=True) for c in columns)))
 
 
+def _chosen(stmt, q: str, chosen: int | None, id_column, text_column) -> list:
+    """The row `chosen` alone when the box holds exactly its text (a form opened on it); [] otherwise."""
+    text = (q or "").strip().lower()
+    if chosen is None or not text:
+        return []
+    return db.session.execute(stmt.where(id_column == chosen, func.lower(text_column) == text)).all()
+
+
 def live_ptes(q: str = "", limit: int = PICKER_LIMIT) -> list[str]:
     """Oficios of live PTEs containing `q` (suggestions for the list's PTE filter)."""
     stmt = select(PTEHeader.oficio_pte).where(PTEHeader.estatus != Registro.ELIMINADA)
@@ -59,13 +67,10 @@ def approved_ptes(q: str = "", limit: int = PICKER_LIMIT, chosen: int | None = N
         .order_by(PTEHeader.oficio_pte)
         .limit(limit)
     )
-    rows = []
-    if chosen is not None and q.strip():
-        rows = db.session.execute(
-            stmt.where(PTEHeader.id == chosen, func.lower(PTEHeader.oficio_pte) == q.strip().lower())
-        ).all()
-    if not rows:
-        rows = db.session.execute(_containing(stmt, q, PTEHeader.oficio_pte, PTEHeader.descripcion)).all()
+    rows = (
+        _chosen(stmt, q, chosen, PTEHeader.id, PTEHeader.oficio_pte)
+        or db.session.execute(_containing(stmt, q, PTEHeader.oficio_pte, PTEHeader.descripcion)).all()
+    )
     return [
         {"id": r[0], "oficio_pte": r[1], "descripcion": r[2] or "", "id_cliente": r[3], "cliente": r[4] or ""}
         for r in rows
@@ -98,11 +103,7 @@ def initial_orders(q: str = "", limit: int = PICKER_LIMIT, chosen: int | None = 
         .order_by(OTE.folio_norm)
         .limit(limit)
     )
-    rows = []
-    if chosen is not None and q.strip():
-        rows = db.session.execute(
-            stmt.where(OTE.id == chosen, func.lower(OTE.orden_trabajo) == q.strip().lower())
-        ).all()
+    rows = _chosen(stmt, q, chosen, OTE.id, OTE.orden_trabajo)
     if not rows:
         stmt = _containing(stmt, q, OTE.folio_norm, OTE.oficio_ot)
         prefilter = search.indexed_superset(" ".join((q or "").split()).lower(), db.engine.dialect.name)

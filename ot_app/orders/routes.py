@@ -164,7 +164,7 @@ def lista():
             "default_orden": read.DEFAULT_SORT,
         }
 
-    html = views.cached_fragment("orders/_results.html", None, results)
+    html = views.cached_fragment("orders/_results.html", results)
     if wants_fragment():
         return views.render_around("orders/list.html", html)
 
@@ -391,10 +391,7 @@ def _form_page(
 
 def _edit_page(folio: str, html, status: int = 200):
     """The edit page around its form (orders/_editar.html), or the form alone for htmx."""
-    body = html if wants_fragment() else render_template("orders/edit.html", titulo=folio, contenido=html)
-    response = make_response(body, status)
-    response.headers["Vary"] = "HX-Request"
-    return response
+    return views.render_around("orders/edit.html", html, status, titulo=folio, contenido=html)
 
 
 def _form_context(
