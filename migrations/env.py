@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from ot_app.search import PG_COLUMN
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -23,12 +25,14 @@ def get_engine():
         return current_app.extensions["migrate"].db.engine
 
 
-# The search index lives outside the models (an FTS5 table and its triggers on SQLite, a trigram
-# index on PostgreSQL: ot_app/search.py); autogenerate must not propose to drop it.
+# The search index lives outside the models (an FTS5 table and its triggers on SQLite, a stored
+# column and its trigram index on PostgreSQL: ot_app/search.py); autogenerate must not drop them.
 SEARCH_OBJECTS = ("ote_fts", "ix_ote_busqueda_trgm")
 
 
 def include_name(name, type_, parent_names):
+    if type_ == "column" and parent_names.get("table_name") == "ote" and name == PG_COLUMN:
+        return False
     return not (name or "").startswith(SEARCH_OBJECTS)
 
 

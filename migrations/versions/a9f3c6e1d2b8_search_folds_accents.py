@@ -10,7 +10,7 @@ Create Date: 2026-12-01 22:30:00
 
 from alembic import op
 
-from ot_app.search import RAW_TEXT, drop_search_index, pg_ddl, sqlite_ddl
+from ot_app.search import RAW_TEXT, TEXT, drop_search_index, pg_expression_ddl, sqlite_ddl
 
 revision = "a9f3c6e1d2b8"
 down_revision = "0874b9d5521d"
@@ -24,7 +24,7 @@ def _rebuild(sqlite_text: str | None = None, pg_text: str | None = None) -> None
     if bind.dialect.name == "sqlite":
         statements = sqlite_ddl(sqlite_text) if sqlite_text else sqlite_ddl()
     else:
-        statements = pg_ddl(pg_text) if pg_text else pg_ddl()
+        statements = pg_expression_ddl(pg_text or TEXT["postgresql"])
     for statement in statements:
         bind.exec_driver_sql(statement)
 

@@ -1,5 +1,7 @@
 """OT search: every word, any field, any case, any part of a word; the index follows every edit."""
 
+from sqlalchemy import text
+
 from ot_app.extensions import db
 from ot_app.models import Usuario
 from ot_app.orders import commands, read
@@ -118,3 +120,16 @@ def test_search_ignores_accents_both_ways_in_every_searched_field(ctx):
     assert found("ñu") == found("nu") == ["OT-PLAIN-2"]  # a short word (no index) folds the same
     commands.update_order({"id": ot.id, "descripcion_trabajo": "Inspección"}, None)
     assert found("inspeccion") == ["OT-EDIT-3"]
+
+
+def test_a_write_outside_the_services_is_found_too(ctx):
+    """The index is kept by the database (FTS5 triggers; PostgreSQL's stored generated column), so
+    bulk loads and bare SQL are searchable as soon as they commit."""
+    ot = factories.make_ot(orden_trabajo="OT-SQL-1", descripcion_trabajo="Trabajo original")
+    db.session.commit()
+    db.session.execute(
+        text("UPDATE ote SET descripcion_trabajo = 'Reparación de grúa' WHERE id = :id"), {"id": ot.id}
+    )
+    db.session.commit()
+    assert found("reparacion grua") == ["OT-SQL-1"]
+    assert found("original") == []
