@@ -36,14 +36,15 @@ def _table_name(obj) -> str:
     return getattr(getattr(obj, "__table__", None), "name", "")
 
 
+def _pending(session) -> bool:
+    """Unflushed changes a figure could show (an audit entry or a login's stamp shows in none)."""
+    return any(_table_name(obj) not in IGNORED for obj in (*session.new, *session.dirty, *session.deleted))
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session, _context):
-    if session.info.get(_WROTE):
-        return
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if _table_name(obj) not in IGNORED:
-            session.info[_WROTE] = True
-            return
+    if not session.info.get(_WROTE) and _pending(session):
+        session.info[_WROTE] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -128,7 +129,7 @@ def cached(name: str, args: Hashable, compute: Callable):
     """`compute()` once per (name, args, data version) in this worker. Inside a transaction that
     has written and not committed, the figures must include its own writes: computed, not kept."""
     session = db.session()
-    if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+    if session.info.get(_WROTE) or _pending(session):
         return compute()
     cache = current_app.extensions.setdefault("ot_data_cache", _Cache())
     version = current()

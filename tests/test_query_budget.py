@@ -51,7 +51,7 @@ BUDGET = [
     ("Dashboard", "GET", "/tablero", None, None, 2),
     ("OT detail", "GET", "/ot/{ot}", None, None, 2),
     ("OT history (refetched after a step change)", "GET", "/ot/{ot}/historial", HX, None, 4),
-    ("OT list selection export", "GET", "/ot/exportar?ots={ot},{inicial}&formato=csv", None, None, 3),
+    ("OT list selection export", "GET", "/ot/exportar?ots={ot},{inicial}&formato=csv", None, None, 4),
     ("OT edit form", "GET", "/ot/{ot}/editar", None, None, 2),
     ("OT annexes tab", "GET", "/ot/{ot}/anexos", HX, None, 11),
     ("OT annexes tab with a sábana grid", "GET", "/ot/{sabana}/anexos", HX, None, 14),
@@ -69,10 +69,10 @@ BUDGET = [
     ("API programa revisiones", "GET", "/api/ot/programa/revisiones?id={programa}", "api", None, 3),
     ("API programa comparar", "GET", "/api/ot/programa/comparar?id={programa}", "api", None, 5),
     ("OT new form", "GET", "/ot/nueva", None, None, 3),
-    ("OT row", "GET", "/ot/{ot}/fila", HX, None, 5),
+    ("OT row", "GET", "/ot/{ot}/fila", HX, None, 6),
     ("OT row edit", "GET", "/ot/{ot}/fila/editar", HX, None, 7),
-    ("OT list export (csv)", "GET", "/ot/exportar?formato=csv", None, None, 2),
-    ("OT list export (xlsx)", "GET", "/ot/exportar?orden=folio", None, None, 2),
+    ("OT list export (csv)", "GET", "/ot/exportar?formato=csv", None, None, 3),
+    ("OT list export (xlsx)", "GET", "/ot/exportar?orden=folio", None, None, 3),
     ("OT list, every version", "GET", "/?versiones=todas", HX, None, 2),
     ("OT chain rows (+)", "GET", "/ot/{ot}/versiones/filas", HX, None, 6),
     ("OT reprogram form", "GET", "/ot/{ot}/reprogramar", None, None, 5),
@@ -102,7 +102,7 @@ BUDGET = [
     ("My API tokens", "GET", "/usuarios/mis-tokens", None, None, 2),
     ("API listar", "GET", "/api/ot/listar?per_page=50", "api", None, 5),
     ("API listar vigentes", "GET", "/api/ot/listar?per_page=50&vigentes=1", "api", None, 5),
-    ("API exportar", "GET", "/api/ot/exportar?formato=csv&vigentes=1", "api", None, 2),
+    ("API exportar", "GET", "/api/ot/exportar?formato=csv&vigentes=1", "api", None, 3),
     ("API obtener", "GET", "/api/ot/obtener?id={ot}", "api", None, 3),
     ("API pasos", "GET", "/api/ot/pasos?id={ot}", "api", None, 3),
     ("API versiones (lineage)", "GET", "/api/ot/versiones?id={ot}", "api", None, 3),
@@ -175,10 +175,10 @@ BUDGET = [
 
 AFTER_WRITE: dict[str, int] = {
     "OT list page": 7,
-    "OT list fragment": 6,
-    "OT list search": 7,
-    "OT list by client, date, page 1": 6,
-    "OT list, dashboard filters": 6,
+    "OT list fragment": 7,
+    "OT list search": 8,
+    "OT list by client, date, page 1": 7,
+    "OT list, dashboard filters": 7,
     "OT list page, dashboard filter chips": 7,
     "OT list page, one PTE (its chip names it)": 8,
     "Dashboard": 8,
@@ -186,11 +186,11 @@ AFTER_WRITE: dict[str, int] = {
     "OT edit form": 7,
     "OT new form": 4,
     "OT row edit": 8,
-    "OT list, every version": 6,
-    "OT chain rows (+)": 7,
+    "OT list, every version": 7,
+    "OT chain rows (+)": 8,
     "OT reprogram form": 6,
-    "API listar": 6,
-    "API listar vigentes": 6,
+    "API listar": 7,
+    "API listar vigentes": 7,
     "API catalogos": 3,
     "Portfolio S-curve page": 10,
     "Portfolio S-curve of a client (fragment)": 9,
@@ -199,6 +199,11 @@ AFTER_WRITE: dict[str, int] = {
     "Timeline by client (fragment)": 7,
     "Timeline next page": 7,
     "API linea-tiempo": 7,
+    "OT row": 7,
+    "OT list selection export": 5,
+    "OT list export (csv)": 4,
+    "OT list export (xlsx)": 4,
+    "API exportar": 4,
 }
 
 
@@ -396,7 +401,9 @@ def measure(queries, bump, admin_client, api, ids, case, round_):
         send = client.post if headers == "api" else client.auth.post
         return send(url, data=data, **{k: v for k, v in kwargs.items() if k != "data"})
 
-    assert call("warm").status_code == 200, name  # the first request loads more than the rest
+    warm = call("warm")  # the first request loads more than the rest
+    warm.get_data()  # a streamed export reads its rows (and their names) only as its body is read
+    assert warm.status_code == 200, name
 
     def counted():
         with queries() as q:

@@ -20,7 +20,6 @@ from ..models import (
     Patio,
     Plataforma,
     PTEHeader,
-    Registro,
     ReglaPaso,
     ResponsableProyecto,
     TipoDocumento,
@@ -214,40 +213,37 @@ class Catalogs(dict):
         return f"ID {value}"
 
 
-def options(*names: str, ptes: bool = False) -> Catalogs:
-    """Every requested catalog in ONE statement (UNION ALL); `ptes` adds the live PTEs. Read once
-    per data version in each worker (every page with filters or a form asks): the lists are
-    tuples, shared by the requests that read them."""
-    names = names or tuple(MODELS)
-    return data_version.cached("catalog_options", (names, ptes), lambda: _options(names, ptes))
+def options(*names: str) -> Catalogs:
+    """The requested catalogs (all of them without names), each a tuple of Options in id order.
+    Every simple catalog is read in ONE statement (UNION ALL) once per data version in each worker,
+    and shared: the list's filters, the forms and the list rows' names (name_maps) ask for different
+    sets, and one read of all of them (a few hundred rows) costs less than one read per set. The
+    tuples are shared by the requests that read them."""
+    everything = data_version.cached("catalog_options", None, _options)
+    return Catalogs({name: everything[name] for name in names or MODELS})
 
 
-def _options(names: tuple[str, ...], ptes: bool) -> Catalogs:
+def _options() -> Catalogs:
     parts = [
-        select(
-            literal(name).label("cat"),
-            MODELS[name].id,
-            MODELS[name].nombre,
-            MODELS[name].activo,
-        )
-        for name in names
+        select(literal(name).label("cat"), model.id, model.nombre, model.activo)
+        for name, model in MODELS.items()
     ]
-    if ptes:
-        parts.append(
-            select(
-                literal("ptes").label("cat"),
-                PTEHeader.id,
-                PTEHeader.oficio_pte,
-                PTEHeader.aprobada.label("activo"),
-            ).where(PTEHeader.estatus != Registro.ELIMINADA)
-        )
-    out = Catalogs({name: [] for name in names})
-    if ptes:
-        out["ptes"] = []
-    rows = db.session.execute(union_all(*parts)).all()
-    for cat, id_, nombre, activo in sorted(rows, key=lambda r: (r[0], r[2] if r[0] == "ptes" else r[1])):
+    out = Catalogs({name: [] for name in MODELS})
+    for cat, id_, nombre, activo in sorted(
+        db.session.execute(union_all(*parts)).all(), key=lambda r: (r[0], r[1])
+    ):
         out[cat].append(Option(id_, nombre, bool(activo)))
     return Catalogs({cat: tuple(found) for cat, found in out.items()})
+
+
+def name_maps(*names: str) -> dict[str, dict[int, str]]:
+    """{catalog: {id: name}}, every row (a retired one too: an OT keeps showing its name), from the
+    options kept per data version: a lookup instead of a join (orders.read.list_select)."""
+    return data_version.cached(
+        "catalog_names",
+        names,
+        lambda: {cat: {o.id: o.nombre for o in found} for cat, found in options(*names).items()},
+    )
 
 
 def names_of(wanted: dict[str, set]) -> Catalogs:

@@ -71,7 +71,7 @@ def export_selection(ids: list[int], actor=None) -> tuple[str, str, tuple[Column
 
 
 def _rows(stmt) -> Iterator[tuple]:
-    for r in db.session.execute(stmt):
+    for r in read.with_names(db.session.execute(stmt)):
         yield (
             r.id,
             r.orden_trabajo,
