@@ -182,6 +182,9 @@ def measure_size(source: Path, size: int, args) -> None:
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{copy}",
             }
         )
+        from ot_app.migrations_cli import enable_migrations
+
+        enable_migrations(app)
         with app.app_context():
             from flask_migrate import upgrade
 

@@ -1075,11 +1075,13 @@ def schema_and_users(url: str, office_users: int = 12) -> tuple[list, dict, obje
     from ot_app import create_app
     from ot_app.auth.passwords import password_problem
     from ot_app.extensions import db
+    from ot_app.migrations_cli import enable_migrations
     from ot_app.models import ApiToken, PasoOt, ReglaPaso, Usuario
     from ot_app.seed_data import seed_base
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-generate"})
+    enable_migrations(app)
     with app.app_context():
         flask_migrate.upgrade()
         seed_base()

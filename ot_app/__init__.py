@@ -1,11 +1,13 @@
 """ot_app: work orders (OT) of an oil & gas construction contractor. Application factory."""
 
+import os
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import ROOT, Config, _secret_key
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, login_manager
 from .fields import IdConverter
 
 
@@ -25,6 +27,8 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.from_object(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key()
+    if app.config.get("CACHE_DIR") is None:
+        app.config["CACHE_DIR"] = os.path.join(app.instance_path, "cache")
     _check_timezone(app.config.get("OFFICE_TIMEZONE"))
 
     db.init_app(app)
@@ -32,7 +36,10 @@ def create_app(config: type | dict | None = None) -> Flask:
         from .transactions import configure_engine
 
         configure_engine(db.engine)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    from .migrations_cli import enable_migrations, from_command_line
+
+    if from_command_line():
+        enable_migrations(app)
     login_manager.init_app(app)
     csrf.init_app(app)
 

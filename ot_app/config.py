@@ -87,6 +87,9 @@ class Config:
     OFFICE_TIMEZONE = os.environ.get("OFFICE_TIMEZONE", "America/Mexico_City")
     # Never a traceback in an answer: unexpected errors get the Spanish 500 page and go to the log.
     PROPAGATE_EXCEPTIONS = False
+    # Pages and figures kept per data version, shared by the workers of this host (data_version.py):
+    # a folder only the app's user can read. Unset: instance/cache; empty: each worker keeps its own.
+    CACHE_DIR = os.environ.get("CACHE_DIR")
 
 
 class TestConfig(Config):
@@ -98,4 +101,5 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"  # one store per app, so every test starts from zero
     FORCE_HTTPS = False
     TRUST_PROXY_HOPS = 0
+    CACHE_DIR = ""  # one per test app where it builds one (tests/conftest.py), never instance/
     SESSION_IDLE_HOURS = 8.0

@@ -1,7 +1,6 @@
 """Flask extensions, created unbound here and bound to the app in the factory."""
 
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
@@ -13,6 +12,5 @@ class Base(DeclarativeBase):
 
 # expire_on_commit off: a committed object stays readable without a reload query.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

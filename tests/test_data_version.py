@@ -3,15 +3,16 @@ logins do not, and what is cached under it (the dashboard) shows a write on the 
 in every worker — each worker is its own app here, on the same database."""
 
 import re
+import time
 
 from sqlalchemy import update
 
 from ot_app import create_app, data_version
 from ot_app.extensions import db
-from ot_app.models import OTE, Cliente
+from ot_app.models import OTE, Cliente, VersionDatos
 
 from . import factories
-from .conftest import Auth
+from .conftest import Auth, count_queries, dispose_app
 
 
 def _version(app) -> int:
@@ -93,16 +94,32 @@ def test_every_kind_of_write_bumps_it_once_per_transaction(app):
         row.comentario = "Primera"
         db.session.flush()
         row.oficio_ot = "OF-DV-5"  # two flushes, one transaction
-        db.session.commit()
-        assert data_version.current() == start + 1
+        with count_queries(db.engine) as sent:
+            db.session.commit()
+        assert len([s for s in sent.statements if s.startswith("UPDATE version_datos")]) == 1
+        first = data_version.current()
+        assert first > start
         db.session.execute(update(OTE).where(OTE.id == ot.id).values(comentario="Por sentencia"))
         db.session.commit()
-        assert data_version.current() == start + 2
+        second = data_version.current()
+        assert second > first
         db.session.get(OTE, ot.id).comentario = "Se deshace"
         db.session.flush()
         db.session.rollback()
         db.session.commit()  # nothing left to write: no bump
-        assert data_version.current() == start + 2
+        assert data_version.current() == second
+
+
+def test_a_version_is_never_below_the_clock_so_a_restored_database_never_repeats_one(app):
+    """A backup restored goes on from a number it never had: what was kept for the numbers after
+    the backup (in a worker, in CACHE_DIR) is never taken for the restored data."""
+    with app.app_context():
+        db.session.execute(update(VersionDatos).values(n=7))  # as a backup taken long ago
+        db.session.commit()
+        before = time.time_ns() // 1000
+        factories.make_ot(orden_trabajo="OT-DV-6")
+        db.session.commit()
+        assert data_version.current() >= before
 
 
 def test_inside_a_writing_transaction_the_figures_include_its_own_writes(app):
@@ -154,4 +171,58 @@ def test_kept_markup_is_bounded_by_its_characters(app, monkeypatch):
         cache = app.extensions["ot_data_cache"]
         assert [k[1] for k in cache.entries] == [7, 8, 9] and cache.chars == 900
         assert data_version.cached("pagina", 9, lambda: "otra") == "9" * 300  # still kept
-        assert data_version.cached("pagina", 0, lambda: "de nuevo") == "de nuevo"  # evicted, computed
+        # Evicted from this worker's memory, read back from the folder the workers share.
+        assert data_version.cached("pagina", 0, lambda: "de nuevo") == "0" * 300
+
+
+def test_what_one_worker_computed_the_others_read_until_the_next_write(app):
+    """CACHE_DIR is shared by the workers of a host: after a write, a page is computed once, not
+    once per worker; the next write makes every worker compute it again."""
+    other, _ = _second_worker(app)
+    computed = []
+
+    def compute(worker):
+        computed.append(worker)
+        return f"calculado por {worker}"
+
+    with app.app_context():
+        assert data_version.cached("pagina", "x", lambda: compute("A")) == "calculado por A"
+    with other.app_context():
+        assert data_version.cached("pagina", "x", lambda: compute("B")) == "calculado por A"
+    with app.app_context():
+        factories.make_ot(orden_trabajo="OT-DV-7")
+        db.session.commit()
+    with other.app_context():
+        assert data_version.cached("pagina", "x", lambda: compute("B")) == "calculado por B"
+    with app.app_context():
+        assert data_version.cached("pagina", "x", lambda: compute("A")) == "calculado por B"
+    assert computed == ["A", "B"]
+    dispose_app(other)
+
+
+def test_without_a_cache_dir_each_worker_keeps_its_own(app):
+    other = create_app({**app.config, "CACHE_DIR": ""})
+    first = create_app({**app.config, "CACHE_DIR": ""})
+    with first.app_context():
+        assert data_version.cached("pagina", "y", lambda: "uno") == "uno"
+    with other.app_context():
+        assert data_version.cached("pagina", "y", lambda: "otro") == "otro"
+    dispose_app(first)
+    dispose_app(other)
+
+
+def test_the_shared_folder_keeps_the_current_version_only_and_a_broken_file_is_a_miss(tmp_path):
+    shared = data_version.SharedFolder(str(tmp_path / "cache"), "sqlite:///una.db")
+    other_db = data_version.SharedFolder(str(tmp_path / "cache"), "sqlite:///otra.db")
+    shared.put(5, "('pagina', 1)", "v5")
+    other_db.put(3, "('pagina', 1)", "de otra base")
+    assert shared.get(5, "('pagina', 1)") == "v5"
+    shared.put(6, "('pagina', 1)", "v6")
+    assert shared.get(6, "('pagina', 1)") == "v6"
+    assert [p.name for p in shared.root.iterdir()] == ["6"]  # version 5's folder is gone
+    assert other_db.get(3, "('pagina', 1)") == "de otra base"  # another database's are its own
+    next((shared.root / "6").iterdir()).write_bytes(b"\x80")  # a file cut short
+    assert shared.get(6, "('pagina', 1)") is None
+    shared.put(6, "('pagina', 2)", lambda: None)  # not picklable: kept by the worker alone
+    assert shared.get(6, "('pagina', 2)") is None
+    assert [p.name for p in (shared.root / "6").iterdir() if p.name.startswith(".")] == []

@@ -4,11 +4,12 @@ and PostgreSQL); the step-set rule. No writes here."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, func, or_, select, text, true
 from sqlalchemy.orm import aliased, joinedload
 
 from .. import data_version, steps
@@ -168,26 +169,41 @@ def ot_of_step(paso_id: int) -> int:
     return id_ot
 
 
+@contextmanager
+def _joins_as_written():
+    """PostgreSQL plans the joins in the order written. For one row and its many-to-one names (each
+    join on a primary key) that order is the plan, and searching the others is most of the cost:
+    get_order's twelve relations took 4.2 ms to plan and 0.2 ms to run (0.7 ms planned as written).
+    SET LOCAL ends with the transaction; the reset keeps the rest of it planned as usual."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    db.session.execute(text("SET LOCAL join_collapse_limit = 1"))
+    yield
+    db.session.execute(text("SET LOCAL join_collapse_limit = DEFAULT"))
+
+
 def get_order(ot_id, actor=None) -> OTE:
     """One OT; a deleted one only for admins (404 otherwise; `actor` defaults to the request's user)."""
-    ot = db.session.get(
-        OTE,
-        ot_id,
-        options=[
-            joinedload(OTE.tipo),
-            joinedload(OTE.pte),
-            joinedload(OTE.cliente),
-            joinedload(OTE.frente),
-            joinedload(OTE.embarcacion),
-            joinedload(OTE.plataforma),
-            joinedload(OTE.intercom),
-            joinedload(OTE.patio),
-            joinedload(OTE.responsable),
-            joinedload(OTE.estatus_ot),
-            joinedload(OTE.principal),
-            joinedload(OTE.editor),
-        ],
-    )
+    with _joins_as_written():
+        ot = db.session.get(
+            OTE,
+            ot_id,
+            options=[
+                joinedload(OTE.tipo),
+                joinedload(OTE.pte),
+                joinedload(OTE.cliente),
+                joinedload(OTE.frente),
+                joinedload(OTE.embarcacion),
+                joinedload(OTE.plataforma),
+                joinedload(OTE.intercom),
+                joinedload(OTE.patio),
+                joinedload(OTE.responsable),
+                joinedload(OTE.estatus_ot),
+                joinedload(OTE.principal),
+                joinedload(OTE.editor),
+            ],
+        )
     if ot is None or (ot.eliminada and not sees_deleted(actor)):
         raise NotFound(f"No existe la OT con ID {ot_id}.")
     return ot
