@@ -98,6 +98,16 @@ def ensure_row() -> None:
         db.session.add(VersionDatos(id=1, n=0))
 
 
+def read_along():
+    """The version as a column of another statement (the user's load): `note` what it read."""
+    return select(VersionDatos.n).where(VersionDatos.id == 1).scalar_subquery()
+
+
+def note(version: int | None) -> None:
+    """The version this transaction read along with something else (see `current`)."""
+    db.session().info.setdefault(_READ, version or 0)
+
+
 def current() -> int:
     """The version this transaction sees, read once in it (a page's cached parts share one read)."""
     info = db.session().info

@@ -10,8 +10,10 @@ from functools import wraps
 from flask import abort, current_app, flash, g, has_request_context, make_response, request, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .. import data_version
 from ..extensions import csrf, db, login_manager
 from ..fields import id_or_none
 from ..models import ApiToken, Usuario, utcnow
@@ -107,8 +109,14 @@ def load_user(user_id: str):
     uid = id_or_none(uid)
     if uid is None or not token:
         return None
-    user = db.session.get(Usuario, uid)
-    if user is None or not user.activo or user.session_token != token:
+    # The data version rides along: every page asks for it, and a round trip less is a tenth of a
+    # kept page's time on PostgreSQL.
+    row = db.session.execute(select(Usuario, data_version.read_along()).where(Usuario.id == uid)).first()
+    if row is None:
+        return None
+    user, version = row
+    data_version.note(version)
+    if not user.activo or user.session_token != token:
         return None
     return user
 
