@@ -191,6 +191,19 @@ def _shared_key(key) -> str | None:
     return None if " at 0x" in text else text
 
 
+def _code_fingerprint() -> str:
+    """The code and templates this process runs (their names, sizes and times): a kept page was
+    rendered by them, and the folder outlives a restart, so a deploy starts from empty folders."""
+    root = Path(__file__).resolve().parent.parent
+    stamps = sorted(
+        f"{p.relative_to(root)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+        for folder in ("ot_app", "templates")
+        for p in (root / folder).rglob("*")
+        if p.suffix in (".py", ".html")
+    )
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+
+
 class SharedFolder:
     """What the workers of this host share: what one of them computed after a write the others read
     instead of computing it again (each gunicorn worker rendered every page after every write: two
@@ -202,7 +215,8 @@ class SharedFolder:
 
     def __init__(self, folder: str, database: str):
         Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.root = Path(folder) / hashlib.sha256(database.encode()).hexdigest()[:16]
+        owner = f"{database}|{_code_fingerprint()}"
+        self.root = Path(folder) / hashlib.sha256(owner.encode()).hexdigest()[:16]
         self.root.mkdir(mode=0o700, exist_ok=True)
         self.seen = -1
 
@@ -216,7 +230,7 @@ class SharedFolder:
         try:
             with open(self._file(version, text), "rb") as f:
                 found_text, value = pickle.load(f)  # noqa: S301  (our own files, in a 0700 folder)
-        except (OSError, EOFError, pickle.UnpicklingError):
+        except Exception:  # noqa: BLE001  (gone, cut short, unreadable: computed again, never a 500)
             return None
         return value if found_text == text else None  # a hash collision is a miss
 

@@ -2,8 +2,10 @@
 logins do not, and what is cached under it (the dashboard) shows a write on the very next request
 in every worker — each worker is its own app here, on the same database."""
 
+import os
 import re
 import time
+from pathlib import Path
 
 from sqlalchemy import update
 
@@ -226,3 +228,21 @@ def test_the_shared_folder_keeps_the_current_version_only_and_a_broken_file_is_a
     shared.put(6, "('pagina', 2)", lambda: None)  # not picklable: kept by the worker alone
     assert shared.get(6, "('pagina', 2)") is None
     assert [p.name for p in (shared.root / "6").iterdir() if p.name.startswith(".")] == []
+
+
+def test_new_code_or_templates_start_from_an_empty_shared_folder(tmp_path, monkeypatch):
+    """The folder outlives a restart: pages rendered by the code and templates of before a deploy are
+    never served after it."""
+    template = Path(data_version.__file__).resolve().parent.parent / "templates" / "orders" / "_rows.html"
+    before = data_version._code_fingerprint()
+    stat = template.stat()
+    try:
+        os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert data_version._code_fingerprint() != before
+    finally:
+        os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    old = data_version.SharedFolder(str(tmp_path), "sqlite:///una.db")
+    old.put(5, "('pagina', 1)", "de la versión anterior")
+    monkeypatch.setattr(data_version, "_code_fingerprint", lambda: "otro despliegue")
+    new = data_version.SharedFolder(str(tmp_path), "sqlite:///una.db")
+    assert new.get(5, "('pagina', 1)") is None

@@ -236,13 +236,13 @@ def _options() -> Catalogs:
     return Catalogs({cat: tuple(found) for cat, found in out.items()})
 
 
-def name_maps(*names: str) -> dict[str, dict[int, str]]:
-    """{catalog: {id: name}}, every row (a retired one too: an OT keeps showing its name), from the
-    options kept per data version: a lookup instead of a join (orders.read.list_select)."""
+def name_maps() -> dict[str, dict[int, str]]:
+    """{catalog: {id: name}} of every catalog, every row (a retired one too: an OT keeps showing its
+    name), from the options kept per data version: a lookup instead of a join (orders.read)."""
     return data_version.cached(
         "catalog_names",
-        names,
-        lambda: {cat: {o.id: o.nombre for o in found} for cat, found in options(*names).items()},
+        None,
+        lambda: {cat: {o.id: o.nombre for o in found} for cat, found in options().items()},
     )
 
 
