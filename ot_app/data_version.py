@@ -1,6 +1,6 @@
 """The data version: a counter that every transaction writing the data bumps as it commits, and a
-per-worker cache of figures computed over all the OTs (the dashboard, the list's totals), keyed on
-it. Reading the counter is one primary-key lookup; recomputing the dashboard over 100,000 OTs is a
+cache of figures and pages computed over the OTs (the dashboard, the list's totals, rendered
+pages), keyed on it: in each worker's memory, and shared by the host's workers (SharedFolder). Reading the counter is one primary-key lookup; recomputing the dashboard over 100,000 OTs is a
 second. Every write path goes through a Session (services, imports, the CLI), so session events
 see them all, and a write shows up on the very next request in every worker, since each worker
 reads the counter from the database.
@@ -149,8 +149,9 @@ def _chars(value) -> int:
 
 
 def cached(name: str, args: Hashable, compute: Callable):
-    """`compute()` once per (name, args, data version) in this worker. Inside a transaction that
-    has written and not committed, the figures must include its own writes: computed, not kept."""
+    """`compute()` once per (name, args, data version): kept in this worker's memory, and read from
+    the shared folder when another worker computed it first. Inside a transaction that has written
+    and not committed, the figures must include its own writes: computed, not kept."""
     session = db.session()
     if session.info.get(_WROTE) or _pending(session):
         return compute()

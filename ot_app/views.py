@@ -43,7 +43,7 @@ def rendered(template: str, **context) -> Markup:
 
 
 def cached_render(name: str, key: Hashable, compute: Callable):
-    """`compute()` (markup) once per (URL, role, `key`, data version) in this worker. For markup
+    """`compute()` (markup) once per (URL, role, `key`, data version) (data_version.cached). For markup
     that shows only data: no form token, nothing of the user beyond the role. Every write bumps the
     data version, so the next request renders it again, in every worker."""
     url = (request.path, tuple(sorted(request.args.items(multi=True))))
