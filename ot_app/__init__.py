@@ -31,6 +31,9 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config["CACHE_DIR"] = os.path.join(app.instance_path, "cache")
     _check_timezone(app.config.get("OFFICE_TIMEZONE"))
 
+    from . import compression
+
+    compression.init_app(app)  # first: its after_request runs after every other one
     db.init_app(app)
     with app.app_context():
         from .transactions import configure_engine

@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from . import data_version
+from . import compression, data_version
 from .auth.security import is_htmx
 from .errors import TITLES
 from .service_errors import ServiceError
@@ -48,7 +48,11 @@ def cached_render(name: str, key: Hashable, compute: Callable):
     data version, so the next request renders it again, in every worker."""
     url = (request.path, tuple(sorted(request.args.items(multi=True))))
     role = (current_user.puede("editor"), current_user.puede("admin"))
-    return data_version.cached(name, (url, role, key), compute)
+    value = data_version.cached(name, (url, role, key), compute)
+    for part in value if isinstance(value, tuple) else (value,):
+        if isinstance(part, Markup):
+            compression.keep(part, cut=TOKEN_SLOT)  # its gzip blocks, made once (compression.py)
+    return value
 
 
 # Where a cached form's CSRF token goes: the markup is rendered with this in its place (templates call
