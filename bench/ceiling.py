@@ -41,15 +41,16 @@ def _plain(value):
     return value
 
 
-def snapshot(db_url: str) -> Path:
-    """Page 1 of the list, as ot_app renders it to the bench user, split around its rows."""
+def snapshot(db_url: str, credentials: dict | None = None) -> Path:
+    """Page 1 of the list, as ot_app renders it to the bench user, split around its rows.
+    `credentials`: the bench user's, when `db_url` is a copy (bench/run.py's) the file does not name."""
     from generate import absolute_url, load_credentials
     from run import InProcess
 
     from ot_app.orders import read
 
     url = absolute_url(db_url)
-    inproc = InProcess(url, load_credentials(url), "ceiling")
+    inproc = InProcess(url, credentials or load_credentials(url), "ceiling")
     html = inproc.browser.get("/").get_data(as_text=True)
     start = html.index(">", html.index(TBODY)) + 1
     end = html.index("</tbody>", start)

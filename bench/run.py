@@ -577,7 +577,7 @@ def measure(db_url: str, only: list[str] | None, opts) -> dict:
         counts = in_process(run_url, eps, info, nonce)
         env = {"DATABASE_URL": run_url, "SECRET_KEY": SECRET_KEY, "PYTHONDONTWRITEBYTECODE": "1"}
         app = Gunicorn("app", "wsgi:app", env, opts.workers, ROOT)
-        ceiling_page.snapshot(run_url)  # the list's current markup, this database's page 1
+        ceiling_page.snapshot(run_url, info)  # the list's current markup, this database's page 1
         ceiling = Gunicorn("ceiling", "ceiling:app", {}, opts.workers, BENCH)
         app.wait_ready("/login")
         ceiling.wait_ready("/")
@@ -602,7 +602,8 @@ def measure(db_url: str, only: list[str] | None, opts) -> dict:
 
             def args_for(tag: str, ep=ep, probe_headers=probe_headers, phase=phase) -> list[str]:
                 if ep.script == "get.lua":
-                    return [f"{k}: {v}" for k, v in probe_headers.items()]
+                    gzip = ["Accept-Encoding: gzip"] if opts.gzip else []  # as a browser asks
+                    return [f"{k}: {v}" for k, v in probe_headers.items()] + gzip
                 if ep.script == "api_step.lua":
                     return [info["token"], str(steps_file), f"{nonce}{phase}{tag}"]
                 if ep.script == "api_create.lua":
@@ -906,6 +907,9 @@ def main(argv=None) -> int:
         default=0.2,
         help="measure again when other processes used more cores than this during a measurement",
     )
+    parser.add_argument(
+        "--gzip", action="store_true", help="GET with Accept-Encoding: gzip, as browsers do (compression.py)"
+    )
     parser.add_argument("--retries", type=int, default=3, help="at most this many measurements again")
     parser.add_argument(
         "--single-seconds",
@@ -938,6 +942,7 @@ def main(argv=None) -> int:
         "single_seconds": opts.single_seconds,
         "max_other": opts.max_other,
         "retries": opts.retries,
+        "gzip": opts.gzip,
     }
     info = machine()
 
@@ -962,7 +967,7 @@ def main(argv=None) -> int:
 
     run = measure(opts.db, list(only) if only else None, opts)
     database = Path(run["database"]).stem if run["database"].startswith("sqlite") else "postgresql"
-    stem = f"{settings['date']}-{database}-{info['commit']}"
+    stem = f"{settings['date']}-{database}-{info['commit']}" + ("-gzip" if opts.gzip else "")
     text = markdown(run, settings, info)
     if opts.no_write:
         print(text)
