@@ -57,8 +57,8 @@ def keep(markup: str, cut: str | None = None) -> None:
 
 
 def gzip_body(body: bytes, kept: list[tuple[bytes, bytes]] = (), secrets: tuple[bytes, ...] = ()) -> bytes:
-    """`body` as one gzip member: the kept parts it holds (in order) copied as their blocks, each
-    secret as stored bytes, the rest compressed here."""
+    """`body` as one gzip member: the kept parts it holds copied as their blocks (the largest
+    matched first, none overlapping), each secret as stored bytes, the rest compressed here."""
     spans = []  # (start, end, blocks): the largest first, since a kept page holds kept fragments
     for raw, blocks in sorted(kept, key=lambda part: -len(part[0])):
         found = _find(body, raw)
